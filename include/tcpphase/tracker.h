@@ -1,0 +1,127 @@
+/* tcpphase tracker: an observer's model of one TCP connection.
+ *
+ * It watches the segments both ends send, as a capture shows them, and keeps
+ * an RFC 9293 state for each end: the state that end is in once a segment
+ * has been sent and processed by its receiver. From the state changes it
+ * derives each segment's phase, its handshake/teardown step and the frames
+ * related to it. Pure C11: no Wireshark or GLib types, so it can be tested
+ * and fuzzed alone. Reading list: RFC 9293 sections 3.3.2, 3.5, 3.6 and
+ * 3.10.7; RFC 5961 section 3 (RST acceptance); RFC 7413 (TCP Fast Open).
+ */
+#ifndef TCPPHASE_TRACKER_H
+#define TCPPHASE_TRACKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tcpphase/labels.h"
+#include "tcpphase/phases.h"
+#include "tcpphase/states.h"
+
+/* TCP header flag bits, as on the wire. */
+enum tp_flag {
+    TP_FIN = 0x01,
+    TP_SYN = 0x02,
+    TP_RST = 0x04,
+    TP_PSH = 0x08,
+    TP_ACK = 0x10,
+    TP_URG = 0x20,
+    TP_ECE = 0x40,
+    TP_CWR = 0x80,
+};
+
+/* Roles: the client is the end that sent the first SYN. */
+enum tp_role { TP_ROLE_CLIENT = 0, TP_ROLE_SERVER = 1 };
+
+/* Handshake or teardown step n as a bit of tp_result.hs_steps / td_steps. */
+#define TP_STEP_BIT(n) (1u << ((n) - 1))
+
+/* One segment as the capture shows it. |from| says which end sent it:
+ * 0 is the end that sent the connection's first captured segment, 1 the other. */
+struct tp_segment {
+    uint32_t frame;   /* capture frame number, for links between frames */
+    int64_t time_ns;  /* capture time */
+    uint32_t seq;     /* raw (absolute) sequence number */
+    uint32_t ack;     /* raw acknowledgment number */
+    uint32_t len;     /* payload bytes */
+    uint32_t win;     /* advertised window, as the header has it */
+    uint16_t flags;   /* enum tp_flag bits */
+    uint8_t from;     /* 0 or 1 */
+};
+
+/* What one end has shown of itself. */
+struct tp_endpoint {
+    uint32_t isn;            /* initial sequence number, valid if has_isn */
+    uint32_t snd_nxt;        /* highest seq+len sent so far, valid if has_seq */
+    uint32_t last_ack;       /* last ack number sent, valid if has_ack */
+    uint32_t max_win;        /* largest window advertised */
+    uint32_t fin_seq;        /* sequence number the FIN occupies, valid if fin_sent */
+    uint32_t fin_frame;      /* frame of the first FIN transmission */
+    uint32_t fin_last_frame; /* frame of the latest FIN transmission */
+    uint32_t fin_acked_in;   /* frame that first acknowledged the FIN, 0 if none */
+    uint8_t state;           /* enum tp_state */
+    uint8_t state_before_rst; /* its state before a RST closed it, if closed_by_rst */
+    bool has_isn, has_seq, has_ack;
+    bool syn_sent;           /* sent a SYN or SYN-ACK */
+    bool synack_sent;        /* sent a SYN-ACK */
+    bool fin_sent;
+    bool fin_ack_pending;    /* a FIN (re)transmission awaits its first ACK */
+    bool fin_was_acked;      /* the FIN has been acknowledged at least once */
+    bool synack_ack_pending; /* a SYN-ACK (re)transmission awaits its first ACK */
+    bool closed_by_rst;      /* a RST moved it to CLOSED */
+};
+
+/* One connection incarnation (one 4-tuple, from a SYN to its end). */
+struct tp_conn {
+    struct tp_endpoint ep[2];
+    uint32_t segments;        /* segments processed */
+    uint32_t syn_frame;       /* the client SYN the first SYN-ACK answers */
+    uint32_t synack_frame;    /* first SYN-ACK */
+    uint32_t hs_ack_frame;    /* segment after which both ends were ESTABLISHED */
+    int64_t syn_time, synack_time, hs_ack_time;
+    uint8_t client;           /* endpoint index of the client */
+    int8_t first_closer;      /* endpoint index that sent the first FIN, -1 if none */
+    bool role_guessed;        /* client chosen by port numbers, no SYN seen */
+    bool midstream;           /* the capture did not start with this connection's SYN */
+    bool established;         /* both ends have been ESTABLISHED */
+    bool simultaneous_open;   /* both ends sent a bare SYN */
+    bool simultaneous_close;  /* both ends sent a FIN before receiving the other's */
+    bool reset;               /* an accepted RST ended it */
+    bool rst_ignored;         /* an end sent on after a RST had closed it */
+};
+
+/* What the tracker says about one segment. */
+struct tp_result {
+    uint32_t fin_frame;   /* on a segment that first acks a FIN: that FIN's frame */
+    uint8_t phase;        /* enum tp_phase */
+    uint8_t hs_steps;     /* TP_STEP_BIT(n) for each handshake step n (1..3) */
+    uint8_t td_steps;     /* TP_STEP_BIT(n) for each teardown step n (1..4) */
+    uint8_t label;        /* enum tp_label */
+    uint8_t state_client; /* enum tp_state after the segment */
+    uint8_t state_server;
+    uint8_t sender_role;  /* enum tp_role */
+    bool retransmission;  /* the segment repeats a step already taken */
+    bool has_data;        /* the segment carries payload */
+};
+
+/* tp_conn_init readies |c| for a connection whose first captured segment is
+ * |first|, sent by |first->from| from |from_port| to |to_port| (the ports
+ * pick the server when no SYN or SYN-ACK says who it is). */
+void tp_conn_init(struct tp_conn *c, const struct tp_segment *first, uint16_t from_port,
+                  uint16_t to_port);
+
+/* tp_starts_new_incarnation tells whether |s| is a SYN that opens a new
+ * connection on the 4-tuple of |c| (port reuse) rather than a segment of |c|. */
+bool tp_starts_new_incarnation(const struct tp_conn *c, const struct tp_segment *s);
+
+/* tp_process feeds |s| to |c| and describes it in |out|. */
+void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result *out);
+
+/* tp_conn_finished tells whether neither end still has a connection. */
+bool tp_conn_finished(const struct tp_conn *c);
+
+/* tp_label_format writes the label of |r| ("Handshake 1/3: SYN (retransmission)")
+ * into |buf| of |size| bytes and returns |buf|. */
+char *tp_label_format(const struct tp_result *r, char *buf, unsigned size);
+
+#endif

@@ -1,0 +1,572 @@
+/* tcpphase tracker: RFC 9293 states of both ends of one connection, as an
+ * observer in the middle sees them. See include/tcpphase/tracker.h.
+ *
+ * Each segment is handled in three moves, like a stack's input path:
+ * what sending it does to its sender, what receiving it does to its
+ * receiver (RFC 9293 3.10.7, "SEGMENT ARRIVES"), then the bookkeeping of
+ * sequence numbers. The observer assumes every captured segment arrives,
+ * at once, in capture order; where a segment proves otherwise (a FIN that
+ * does not acknowledge a FIN already sent, an ACK from a SYN_SENT end) the
+ * tracker infers what crossed or was not captured. */
+#include "tcpphase/tracker.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Sequence number comparisons modulo 2^32 (RFC 9293 3.4). */
+static bool seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
+static bool seq_le(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
+static bool seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
+static bool seq_ge(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
+
+/* The one place where an end changes state. */
+static void set_state(struct tp_endpoint *ep, enum tp_state s) { ep->state = (uint8_t)s; }
+
+static bool is_synchronized(unsigned s) { return s >= TP_ESTABLISHED; }
+
+static bool is_gone(unsigned s) { return s == TP_CLOSED || s == TP_LISTEN || s == TP_TIME_WAIT; }
+
+/* SYN+FIN, SYN+RST, no flag at all, or every flag: no stack accepts these. */
+static bool has_bad_flags(uint16_t f)
+{
+    const uint16_t core = TP_FIN | TP_SYN | TP_RST | TP_PSH | TP_ACK | TP_URG;
+    if ((f & core) == 0)
+        return true;
+    if ((f & core) == core)
+        return true;
+    return (f & TP_SYN) && (f & (TP_FIN | TP_RST));
+}
+
+/* Does |s| acknowledge the SYN that |ep| sent? */
+static bool acks_syn(const struct tp_endpoint *ep, const struct tp_segment *s)
+{
+    if (!(s->flags & TP_ACK) || !ep->syn_sent || !ep->has_isn)
+        return false;
+    if (!seq_gt(s->ack, ep->isn))
+        return false;
+    return !ep->has_seq || seq_le(s->ack, ep->snd_nxt);
+}
+
+/* Does |s| acknowledge the FIN that |ep| sent? */
+static bool acks_fin(const struct tp_endpoint *ep, const struct tp_segment *s)
+{
+    return (s->flags & TP_ACK) && ep->fin_sent && seq_gt(s->ack, ep->fin_seq);
+}
+
+const char *tp_state_name(unsigned s)
+{
+    static const char *const names[] = {
+#define TP_X_NAME(id, name) name,
+        TP_STATES(TP_X_NAME)
+#undef TP_X_NAME
+    };
+    return s < TP_STATE_COUNT ? names[s] : "?";
+}
+
+const char *tp_phase_name(unsigned p)
+{
+    static const char *const names[] = {
+#define TP_X_NAME(id, name, desc) name,
+        TP_PHASES(TP_X_NAME)
+#undef TP_X_NAME
+    };
+    return p < TP_PHASE_COUNT ? names[p] : "?";
+}
+
+const char *tp_label_text(unsigned l)
+{
+    static const char *const texts[] = {
+#define TP_X_TEXT(id, label, tag) label,
+        TP_LABELS(TP_X_TEXT)
+#undef TP_X_TEXT
+    };
+    return l < TP_LABEL_COUNT ? texts[l] : "?";
+}
+
+const char *tp_label_info_tag(unsigned l)
+{
+    static const char *const tags[] = {
+#define TP_X_TAG(id, label, tag) tag,
+        TP_LABELS(TP_X_TAG)
+#undef TP_X_TAG
+    };
+    return l < TP_LABEL_COUNT ? tags[l] : "";
+}
+
+bool tp_conn_finished(const struct tp_conn *c)
+{
+    return is_gone(c->ep[0].state) && is_gone(c->ep[1].state);
+}
+
+/* Who serves, when no SYN says: the lower port (well-known and registered
+ * ports are below ephemeral ones); on a tie, the receiver of the first segment. */
+static uint8_t guess_client(uint8_t from, uint16_t from_port, uint16_t to_port)
+{
+    if (from_port < to_port)
+        return (uint8_t)(1 - from);
+    return from;
+}
+
+void tp_conn_init(struct tp_conn *c, const struct tp_segment *first, uint16_t from_port,
+                  uint16_t to_port)
+{
+    const uint8_t x = first->from & 1, y = (uint8_t)(1 - x);
+    const uint16_t f = first->flags;
+
+    memset(c, 0, sizeof *c);
+    c->first_closer = -1;
+    if (has_bad_flags(f) || ((f & TP_SYN) && !(f & TP_ACK))) {
+        /* An active open (or junk nobody would accept): nothing exists yet. */
+        c->client = x;
+        set_state(&c->ep[x], TP_CLOSED);
+        set_state(&c->ep[y], TP_LISTEN);
+    } else if ((f & TP_SYN) && (f & TP_ACK)) {
+        /* Picked up at the SYN-ACK: the client sent a SYN we did not see. */
+        c->client = y;
+        c->midstream = true;
+        set_state(&c->ep[y], TP_SYN_SENT);
+        set_state(&c->ep[x], TP_LISTEN);
+        c->ep[y].syn_sent = c->ep[y].has_isn = c->ep[y].has_seq = true;
+        c->ep[y].isn = first->ack - 1;
+        c->ep[y].snd_nxt = first->ack;
+    } else {
+        /* Picked up in the middle: both ends are assumed synchronized. */
+        c->client = guess_client(x, from_port, to_port);
+        c->role_guessed = true;
+        c->midstream = true;
+        c->established = true;
+        for (int i = 0; i < 2; i++) {
+            set_state(&c->ep[i], TP_ESTABLISHED);
+            c->ep[i].syn_sent = true;
+        }
+    }
+}
+
+bool tp_starts_new_incarnation(const struct tp_conn *c, const struct tp_segment *s)
+{
+    const struct tp_endpoint *ep = &c->ep[s->from & 1];
+
+    if (c->segments == 0 || (s->flags & (TP_SYN | TP_ACK | TP_RST | TP_FIN)) != TP_SYN)
+        return false;
+    if (ep->state != TP_CLOSED && ep->state != TP_TIME_WAIT)
+        return false;
+    if (tp_conn_finished(c))
+        return true;
+    /* The sender has left the old connection and opens anew with a new ISN,
+     * though the peer may still wait for a final ACK the capture missed. */
+    return ep->has_isn && s->seq != ep->isn;
+}
+
+/* Sending a bare SYN: CLOSED -> SYN_SENT (active OPEN, RFC 9293 3.5). */
+static void send_syn(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
+                     struct tp_result *out)
+{
+    struct tp_endpoint *X = &c->ep[x];
+
+    out->hs_steps |= TP_STEP_BIT(1);
+    if (X->syn_sent && X->has_isn && s->seq == X->isn)
+        out->retransmission = true;
+    X->isn = s->seq;
+    X->has_isn = X->syn_sent = true;
+    switch (X->state) {
+        case TP_CLOSED:
+        case TP_LISTEN:
+            set_state(X, TP_SYN_SENT);
+            break;
+        case TP_SYN_RECEIVED:
+            /* It sent its SYN before the peer's arrived: simultaneous open
+             * (RFC 9293 figure 8) or a split handshake. It stays in
+             * SYN_RECEIVED, having now both sent and received a SYN. */
+            if (!out->retransmission)
+                c->simultaneous_open = true;
+            break;
+        default:
+            /* SYN_SENT: a retransmission. Synchronized: the receiver answers
+             * with a challenge ACK (RFC 5961 4.2) and nothing changes. */
+            break;
+    }
+    if (x == c->client && c->synack_frame == 0) {
+        c->syn_frame = s->frame;
+        c->syn_time = s->time_ns;
+    }
+}
+
+/* Sending a SYN-ACK: the answer of an end that received a SYN. */
+static void send_synack(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
+                        struct tp_result *out)
+{
+    struct tp_endpoint *X = &c->ep[x];
+
+    out->hs_steps |= TP_STEP_BIT(2);
+    if (X->synack_sent && X->has_isn && s->seq == X->isn)
+        out->retransmission = true;
+    X->isn = s->seq;
+    X->has_isn = X->syn_sent = X->synack_sent = true;
+    X->synack_ack_pending = true;
+    if (X->state == TP_CLOSED || X->state == TP_LISTEN || X->state == TP_SYN_SENT)
+        set_state(X, TP_SYN_RECEIVED); /* the SYN it answers was not captured */
+    if (c->synack_frame == 0) {
+        c->synack_frame = s->frame;
+        c->synack_time = s->time_ns;
+    }
+}
+
+/* Sending a FIN: ESTABLISHED -> FIN_WAIT_1, CLOSE_WAIT -> LAST_ACK (RFC 9293 3.6). */
+static void send_fin(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
+                     struct tp_result *out)
+{
+    struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[1 - x];
+    const uint32_t fin_seq = s->seq + s->len;
+
+    if (X->fin_sent) {
+        out->retransmission = true;
+        X->fin_seq = fin_seq;
+    } else {
+        X->fin_sent = true;
+        X->fin_seq = fin_seq;
+        X->fin_frame = s->frame;
+        if (c->first_closer < 0)
+            c->first_closer = (int8_t)x;
+    }
+    X->fin_last_frame = s->frame;
+    X->fin_ack_pending = true;
+    out->td_steps |= TP_STEP_BIT(x == c->first_closer ? 1 : 3);
+
+    switch (X->state) {
+        case TP_SYN_RECEIVED:
+        case TP_ESTABLISHED:
+            set_state(X, TP_FIN_WAIT_1);
+            break;
+        case TP_CLOSE_WAIT:
+            if (Y->fin_sent && !Y->fin_was_acked && !acks_fin(Y, s)) {
+                /* Its FIN does not acknowledge the peer's: it was sent before
+                 * that FIN arrived, so both closed at once (RFC 9293 figure 13). */
+                set_state(X, TP_CLOSING);
+                c->simultaneous_close = true;
+            } else {
+                set_state(X, TP_LAST_ACK);
+            }
+            break;
+        default:
+            break;
+    }
+}
+
+/* An end in SYN_SENT or SYN_RECEIVED that sends an ordinary segment proves
+ * it finished its side of the handshake with segments the capture missed. */
+static void infer_unseen_handshake(struct tp_conn *c, uint8_t x, const struct tp_segment *s)
+{
+    struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[1 - x];
+
+    if (X->state == TP_SYN_SENT && X->syn_sent) {
+        /* It acknowledges a SYN-ACK that was not captured. */
+        if (!Y->has_isn) {
+            Y->isn = s->ack - 1;
+            Y->has_isn = Y->syn_sent = Y->synack_sent = true;
+            Y->snd_nxt = s->ack;
+            Y->has_seq = true;
+        }
+        if (Y->state == TP_CLOSED || Y->state == TP_LISTEN)
+            set_state(Y, TP_SYN_RECEIVED);
+        set_state(X, TP_ESTABLISHED);
+    } else if (X->state == TP_SYN_RECEIVED && X->synack_sent && (s->len > 0 || (s->flags & TP_FIN))) {
+        /* It sends data: the ACK of its SYN-ACK was not captured. */
+        set_state(X, TP_ESTABLISHED);
+        if (is_synchronized(Y->state))
+            c->established = true;
+    }
+}
+
+static void close_by_rst(struct tp_endpoint *ep, enum tp_state s)
+{
+    if (ep->state != TP_CLOSED && ep->state != TP_LISTEN) {
+        ep->state_before_rst = ep->state;
+        ep->closed_by_rst = true;
+    }
+    set_state(ep, s);
+}
+
+/* A RST: RFC 9293 3.10.7 with RFC 5961 3.2. An end in SYN_SENT takes a RST
+ * that acknowledges its SYN; a synchronized end takes one whose sequence
+ * number is exactly the next expected, challenges one that is merely in the
+ * window, and ignores the rest. An ignored RST changes neither end: it did
+ * not come from the peer's stack (a spoofed or stale RST). */
+static void process_rst(struct tp_conn *c, uint8_t x, const struct tp_segment *s)
+{
+    struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[1 - x];
+    bool exact = false, in_window = false;
+
+    if (!X->has_seq && !Y->has_ack) {
+        exact = true; /* nothing seen to check it against */
+    } else {
+        const uint32_t rcv_nxt = X->has_seq ? X->snd_nxt : Y->last_ack;
+        const uint32_t wnd = Y->max_win > 0 ? Y->max_win : 1;
+        exact = (X->has_seq && s->seq == X->snd_nxt) || (Y->has_ack && s->seq == Y->last_ack);
+        in_window = seq_ge(s->seq, rcv_nxt) && seq_lt(s->seq, rcv_nxt + wnd);
+    }
+
+    switch (Y->state) {
+        case TP_CLOSED:
+        case TP_LISTEN:
+            close_by_rst(X, TP_CLOSED); /* the sender says it has no connection */
+            return;
+        case TP_SYN_SENT:
+            if (!acks_syn(Y, s))
+                return;
+            close_by_rst(Y, TP_CLOSED); /* connection refused */
+            break;
+        case TP_SYN_RECEIVED:
+            if (!exact && !in_window)
+                return;
+            /* "return this connection to LISTEN state" if it was opened passively */
+            close_by_rst(Y, (&c->ep[c->client] == Y || c->simultaneous_open) ? TP_CLOSED : TP_LISTEN);
+            break;
+        default:
+            if (!exact && !in_window)
+                return;
+            if (exact)
+                close_by_rst(Y, TP_CLOSED);
+            break;
+    }
+    close_by_rst(X, TP_CLOSED);
+    c->reset = true;
+}
+
+/* An end a RST had closed sends an ordinary segment: that RST did not reach
+ * or convince it (spoofed, or dropped by its stack, e.g. for a bad timestamp),
+ * so it is back where it was. */
+static void revive_after_ignored_rst(struct tp_conn *c, struct tp_endpoint *X)
+{
+    if (X->state == TP_CLOSED && X->closed_by_rst) {
+        set_state(X, X->state_before_rst);
+        X->closed_by_rst = false;
+        c->rst_ignored = true;
+    }
+}
+
+/* What the receiver does with a SYN or SYN-ACK. */
+static void receive_syn(struct tp_conn *c, uint8_t y, const struct tp_segment *s)
+{
+    struct tp_endpoint *Y = &c->ep[y];
+
+    if (!(s->flags & TP_ACK)) {
+        /* LISTEN -> SYN_RECEIVED (passive open); SYN_SENT -> SYN_RECEIVED
+         * (simultaneous open). A synchronized end ignores it. */
+        if (Y->state == TP_CLOSED || Y->state == TP_LISTEN || Y->state == TP_SYN_SENT)
+            set_state(Y, TP_SYN_RECEIVED);
+        return;
+    }
+    /* SYN_SENT -> ESTABLISHED on a SYN-ACK that acknowledges its SYN;
+     * SYN_RECEIVED -> ESTABLISHED in a simultaneous open or split handshake. */
+    if ((Y->state == TP_SYN_SENT || Y->state == TP_SYN_RECEIVED) && acks_syn(Y, s))
+        set_state(Y, TP_ESTABLISHED);
+}
+
+/* What the receiver does with the ACK field: completes its handshake or
+ * moves its close along (RFC 9293 3.10.7.4, "fifth, check the ACK field"). */
+static void receive_ack(struct tp_conn *c, uint8_t y, const struct tp_segment *s,
+                        struct tp_result *out)
+{
+    struct tp_endpoint *Y = &c->ep[y];
+    const bool fin_acked = acks_fin(Y, s);
+
+    switch (Y->state) {
+        case TP_SYN_RECEIVED:
+            if (acks_syn(Y, s))
+                set_state(Y, TP_ESTABLISHED);
+            break;
+        case TP_FIN_WAIT_1:
+            if (fin_acked)
+                set_state(Y, TP_FIN_WAIT_2);
+            break;
+        case TP_CLOSING:
+            if (fin_acked)
+                set_state(Y, TP_TIME_WAIT);
+            break;
+        case TP_LAST_ACK:
+            if (fin_acked)
+                set_state(Y, TP_CLOSED);
+            break;
+        default:
+            break;
+    }
+    /* The first ACK after each FIN transmission is a teardown step: 2 for the
+     * first closer's FIN, 4 for the second's. */
+    if (fin_acked && Y->fin_ack_pending) {
+        Y->fin_ack_pending = false;
+        out->td_steps |= TP_STEP_BIT((int)y == c->first_closer ? 2 : 4);
+        out->fin_frame = Y->fin_last_frame;
+        if (Y->fin_was_acked) {
+            if (!(s->flags & TP_FIN))
+                out->retransmission = true;
+        } else {
+            Y->fin_was_acked = true;
+            Y->fin_acked_in = s->frame;
+        }
+    }
+}
+
+/* What the receiver does with a FIN (RFC 9293 3.10.7.4, "eighth, check the FIN bit"). */
+static void receive_fin(struct tp_endpoint *Y)
+{
+    switch (Y->state) {
+        case TP_SYN_RECEIVED:
+        case TP_ESTABLISHED:
+            set_state(Y, TP_CLOSE_WAIT);
+            break;
+        case TP_FIN_WAIT_1:
+            set_state(Y, TP_CLOSING); /* its own FIN is not acknowledged yet */
+            break;
+        case TP_FIN_WAIT_2:
+            set_state(Y, TP_TIME_WAIT);
+            break;
+        default:
+            break; /* CLOSED, LISTEN, SYN_SENT cannot validate it; the rest have seen it */
+    }
+}
+
+static void track_sequence(struct tp_endpoint *X, const struct tp_segment *s)
+{
+    uint32_t end = s->seq + s->len;
+
+    if (s->flags & TP_SYN)
+        end++;
+    if (s->flags & TP_FIN)
+        end++;
+    if (!X->has_seq || seq_gt(end, X->snd_nxt)) {
+        X->snd_nxt = end;
+        X->has_seq = true;
+    }
+    if (s->flags & TP_ACK) {
+        X->last_ack = s->ack;
+        X->has_ack = true;
+    }
+    if (s->win > X->max_win)
+        X->max_win = s->win;
+}
+
+/* Step 3 is the segment after which both ends are synchronized for the first
+ * time; a pure ACK answering a retransmitted SYN-ACK repeats it. */
+static void mark_handshake_completion(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
+                                      struct tp_result *out)
+{
+    struct tp_endpoint *Y = &c->ep[1 - x];
+
+    if (!c->established) {
+        if (is_synchronized(c->ep[0].state) && is_synchronized(c->ep[1].state)) {
+            c->established = true;
+            c->hs_ack_frame = s->frame;
+            c->hs_ack_time = s->time_ns;
+            out->hs_steps |= TP_STEP_BIT(3);
+            c->ep[0].synack_ack_pending = c->ep[1].synack_ack_pending = false;
+        }
+        return;
+    }
+    if (Y->synack_ack_pending && !(s->flags & (TP_SYN | TP_FIN)) && acks_syn(Y, s)) {
+        if (s->len == 0) {
+            out->hs_steps |= TP_STEP_BIT(3);
+            out->retransmission = true;
+        }
+        Y->synack_ack_pending = false;
+    }
+}
+
+static uint8_t pick_label(const struct tp_result *r, uint16_t flags, bool bad_flags)
+{
+    if (bad_flags)
+        return TP_LABEL_BAD_FLAGS;
+    if (flags & TP_RST)
+        return TP_LABEL_RST;
+    if (r->td_steps) {
+        if (flags & TP_FIN) {
+            if ((r->td_steps & TP_STEP_BIT(2)) && (r->td_steps & TP_STEP_BIT(3)))
+                return TP_LABEL_TD_FINACK;
+            return (r->td_steps & TP_STEP_BIT(3)) ? TP_LABEL_TD_FIN2 : TP_LABEL_TD_FIN1;
+        }
+        return (r->td_steps & TP_STEP_BIT(4)) ? TP_LABEL_TD_ACK2 : TP_LABEL_TD_ACK1;
+    }
+    if (r->hs_steps & TP_STEP_BIT(2))
+        return (r->hs_steps & TP_STEP_BIT(3)) ? TP_LABEL_HS_SYNACK_FINAL : TP_LABEL_HS_SYNACK;
+    if (r->hs_steps & TP_STEP_BIT(1))
+        return TP_LABEL_HS_SYN;
+    if (r->hs_steps & TP_STEP_BIT(3))
+        return TP_LABEL_HS_ACK;
+    return r->has_data ? TP_LABEL_DATA : TP_LABEL_ACK;
+}
+
+static uint8_t pick_phase(const struct tp_conn *c, const struct tp_result *r, uint16_t flags,
+                          bool bad_flags)
+{
+    if (!bad_flags && (flags & TP_RST))
+        return TP_PHASE_RESET;
+    if (r->td_steps)
+        return TP_PHASE_TEARDOWN;
+    if (r->hs_steps)
+        return TP_PHASE_HANDSHAKE;
+    if (tp_conn_finished(c))
+        return TP_PHASE_CLOSED;
+    if (c->ep[0].fin_sent || c->ep[1].fin_sent)
+        return TP_PHASE_TEARDOWN;
+    return c->established ? TP_PHASE_ESTABLISHED : TP_PHASE_HANDSHAKE;
+}
+
+void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result *out)
+{
+    const uint8_t x = s->from & 1, y = (uint8_t)(1 - x);
+    const uint16_t f = s->flags;
+    const bool bad_flags = has_bad_flags(f);
+
+    memset(out, 0, sizeof *out);
+    out->has_data = s->len > 0;
+    out->sender_role = x == c->client ? TP_ROLE_CLIENT : TP_ROLE_SERVER;
+
+    if (bad_flags) {
+        /* Receivers drop such segments: nothing changes. */
+    } else if (f & TP_RST) {
+        process_rst(c, x, s);
+    } else {
+        if (!(f & TP_SYN))
+            revive_after_ignored_rst(c, &c->ep[x]);
+        if (f & TP_SYN) {
+            if (f & TP_ACK)
+                send_synack(c, x, s, out);
+            else
+                send_syn(c, x, s, out);
+        } else if (f & TP_ACK) {
+            infer_unseen_handshake(c, x, s);
+        }
+        if (f & TP_FIN)
+            send_fin(c, x, s, out);
+
+        if (f & TP_SYN) {
+            receive_syn(c, y, s);
+        } else if (f & TP_ACK) {
+            /* "if the ACK bit is off, drop the segment" */
+            receive_ack(c, y, s, out);
+            if (f & TP_FIN)
+                receive_fin(&c->ep[y]);
+        }
+        track_sequence(&c->ep[x], s);
+        mark_handshake_completion(c, x, s, out);
+    }
+    c->segments++;
+
+    out->label = pick_label(out, f, bad_flags);
+    out->phase = pick_phase(c, out, f, bad_flags);
+    out->state_client = c->ep[c->client].state;
+    out->state_server = c->ep[1 - c->client].state;
+}
+
+char *tp_label_format(const struct tp_result *r, char *buf, unsigned size)
+{
+    const bool step = r->hs_steps || r->td_steps || r->label == TP_LABEL_RST;
+    const bool data = step && r->has_data;
+
+    if (data && r->retransmission)
+        snprintf(buf, size, "%s (data, retransmission)", tp_label_text(r->label));
+    else if (data || r->retransmission)
+        snprintf(buf, size, "%s (%s)", tp_label_text(r->label), data ? "data" : "retransmission");
+    else
+        snprintf(buf, size, "%s", tp_label_text(r->label));
+    return buf;
+}
