@@ -1,0 +1,29 @@
+/* Connections by 4-tuple, one tracker per incarnation, for one capture file. */
+#ifndef TCPPHASE_CONN_TABLE_H
+#define TCPPHASE_CONN_TABLE_H
+
+#include <epan/packet.h>
+#include <epan/dissectors/packet-tcp.h>
+
+#include "tcpphase/tracker.h"
+
+/* One connection incarnation: a tracker and its number. Lives as long as the
+ * capture file, because every frame's record points at it. */
+struct conn_entry {
+    struct tp_conn tracker;
+    uint32_t number;   /* tcpphase.conn, 1-based, in order of first segment */
+    bool ep0_is_low;   /* endpoint 0 of the tracker is the key's low end */
+};
+
+/* conn_table_init allocates the file-scope table; call it at registration. */
+void conn_table_init(void);
+
+/* conn_table_reset starts connection numbering anew for a new file. */
+void conn_table_reset(void);
+
+/* conn_table_segment finds (or creates) the connection |th| belongs to and
+ * fills |seg| with the segment as that connection's tracker sees it. */
+struct conn_entry *conn_table_segment(const tcp_info_t *th, const nstime_t *ts, uint32_t frame,
+                                      struct tp_segment *seg);
+
+#endif
