@@ -1,0 +1,349 @@
+#!/usr/bin/python3
+"""Write the deterministic crafted sample captures described in README.md.
+
+Usage: /usr/bin/python3 sample-captures/make_crafted.py [outdir]
+
+Everything is fixed (timestamps, ISNs, IP ids, MACs), so two runs give
+byte-identical files.  Needs Debian's python3-scapy (hence /usr/bin/python3).
+"""
+import os
+import socket
+import sys
+
+from scapy.all import ICMP, IP, IPv6, TCP, Ether, PcapWriter
+from scapy.contrib.gtp import GTP_U_Header
+
+T0 = 1700000000        # start time of every capture (seconds)
+OWD = 0.010            # default gap between packets (one-way delay)
+MOD = 1 << 32
+MSS = [("MSS", 1460)]
+
+
+def mac(ip):
+    """Fixed locally administered MAC derived from the last 4 address bytes."""
+    fam = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    return "02:00:" + ":".join("%02x" % b for b in socket.inet_pton(fam, ip)[-4:])
+
+
+class Cap:
+    """Packets of one capture, with a clock kept in integer microseconds."""
+
+    def __init__(self):
+        self.us = 0
+        self.frames = []            # (time_us, bytes, wirelen)
+
+    def add(self, pkt, dt=OWD, caplen=None):
+        """Append an L3 packet in Ethernet, dt s after the previous one."""
+        if self.frames:
+            self.us += round(dt * 1e6)
+        raw = bytes(Ether(src=mac(pkt.src), dst=mac(pkt.dst)) / pkt)
+        self.frames.append((self.us, raw[:caplen], len(raw)))
+        return pkt
+
+    def write(self, path):
+        w = PcapWriter(path, linktype=1, endianness="<", sync=False)
+        w.write_header(None)        # not implied when writing raw bytes
+        for us, raw, wirelen in self.frames:
+            w.write_packet(raw, sec=T0 + us // 10**6, usec=us % 10**6,
+                           wirelen=wirelen)
+        w.close()
+
+
+class Conn:
+    """One TCP connection; tracks next seq ('nxt') and ack ('rcv') per side.
+
+    Sides are 'c' (client) and 's' (server).  Each segment is assumed to be
+    received in order right away, so ack numbers follow automatically; pass
+    seq=/ack= explicitly for retransmissions, crossings and oddities.
+    """
+
+    def __init__(self, emit, cport, cisn=1000, sisn=5000, sport=80,
+                 cip="10.0.0.1", sip="10.0.0.2"):
+        self.emit = emit            # callable(l3_packet, dt, caplen=None)
+        self.addr = {"c": (cip, cport), "s": (sip, sport)}
+        self.nxt = {"c": cisn, "s": sisn}
+        self.rcv = {"c": sisn, "s": cisn}   # as if synchronized (midstream)
+        self.ipid = {"c": 0x1000, "s": 0x2000}
+
+    def send(self, side, flags, payload=b"", seq=None, ack=None, dt=OWD,
+             caplen=None, **tcp):
+        """Emit one segment; advances nxt only when seq is not given."""
+        peer = "s" if side == "c" else "c"
+        if isinstance(payload, int):
+            payload = b"x" * payload
+        s = self.nxt[side] if seq is None else seq
+        a = ack if ack is not None else (self.rcv[side] if "A" in flags else 0)
+        end = (s + len(payload) + ("S" in flags) + ("F" in flags)) % MOD
+        if seq is None:
+            self.nxt[side] = end
+        if "R" not in flags and ("S" in flags or s == self.rcv[peer]):
+            self.rcv[peer] = end
+        (src, sport), (dst, dport) = self.addr[side], self.addr[peer]
+        if ":" in src:
+            l3 = IPv6(src=src, dst=dst)
+        else:
+            l3 = IP(src=src, dst=dst, id=self.ipid[side], flags="DF")
+            self.ipid[side] += 1
+        tcp.setdefault("window", 64240)
+        pkt = l3 / TCP(sport=sport, dport=dport, flags=flags, seq=s, ack=a,
+                       **tcp)
+        if payload:
+            pkt = pkt / payload
+        return self.emit(pkt, dt, caplen)
+
+    def syn(self, side="c", **kw):
+        kw.setdefault("options", MSS)
+        return self.send(side, "S", **kw)
+
+    def synack(self, side="s", **kw):
+        kw.setdefault("options", MSS)
+        return self.send(side, "SA", **kw)
+
+    def ack(self, side, **kw):
+        return self.send(side, "A", **kw)
+
+    def data(self, side, n, **kw):
+        return self.send(side, "PA", n, **kw)
+
+    def fin(self, side, **kw):
+        return self.send(side, "FA", **kw)
+
+    def rst(self, side, flags="RA", **kw):
+        return self.send(side, flags, **kw)
+
+    # common sequences
+    def open(self):
+        self.syn(); self.synack(); self.ack("c")
+
+    def exchange(self):
+        """Request 100 B, server ACK, response 200 B, client ACK."""
+        self.data("c", 100); self.ack("s"); self.data("s", 200); self.ack("c")
+
+    def close(self, first="c"):
+        """Four-segment close initiated by side `first`."""
+        other = "s" if first == "c" else "c"
+        self.fin(first); self.ack(other); self.fin(other); self.ack(first)
+
+
+# ---------------------------------------------------------------- scenarios
+
+def normal_client_close(cap):
+    """Handshake, request/response, client closes first (4-segment close)."""
+    c = Conn(cap.add, 40001)
+    c.open(); c.exchange(); c.close("c")
+
+
+def normal_server_close(cap):
+    """Handshake, request/response, server closes first."""
+    c = Conn(cap.add, 40002)
+    c.open(); c.exchange(); c.close("s")
+
+
+def three_segment_close(cap):
+    """Close with FIN, FIN+ACK (acking the first FIN), ACK."""
+    c = Conn(cap.add, 40003)
+    c.open(); c.data("c", 100); c.data("s", 200)
+    c.fin("c"); c.fin("s"); c.ack("c")
+
+
+def half_close(cap):
+    """Client sends request and FIN; server keeps sending data, then FINs."""
+    c = Conn(cap.add, 40004)
+    c.open(); c.data("c", 100); c.fin("c", dt=0.001); c.ack("s")
+    for _ in range(3):
+        c.data("s", 300); c.ack("c")
+    c.fin("s"); c.ack("c")
+
+
+def simultaneous_open(cap):
+    """Crossing SYNs, then both sides send SYN-ACK; data; normal close."""
+    c = Conn(cap.add, 40005)
+    c.syn(); c.syn("s", dt=0.001)
+    c.synack("c", seq=1000); c.synack("s", seq=5000, dt=0.001)
+    c.data("c", 100); c.ack("s"); c.close("c")
+
+
+def split_handshake(cap):
+    """SYN, bare SYN back, client SYN-ACK, server ACK; data; close."""
+    c = Conn(cap.add, 40006)
+    c.syn(); c.syn("s"); c.synack("c", seq=1000); c.ack("s")
+    c.exchange(); c.close("c")
+
+
+def simultaneous_close(cap):
+    """Both FINs cross (neither acks the other's FIN), then both ACK."""
+    c = Conn(cap.add, 40007)
+    c.open(); c.exchange()
+    s_ack = c.rcv["s"]                  # server has not seen the client FIN
+    c.fin("c"); c.fin("s", ack=s_ack, dt=0.001)
+    c.ack("c", dt=0.009); c.ack("s", dt=0.001)
+
+
+def refused(cap):
+    """SYN answered by RST-ACK, retried after 1 s with a new ISN, refused again."""
+    c = Conn(cap.add, 40008)
+    c.syn(); c.rst("s", seq=0)
+    c = Conn(cap.add, 40008, cisn=2000)
+    c.syn(dt=1.0); c.rst("s", seq=0)
+
+
+def syn_unanswered(cap):
+    """One SYN retransmitted after 1 s and 2 s more; never answered."""
+    c = Conn(cap.add, 40009)
+    c.syn(); c.syn(seq=1000, dt=1.0); c.syn(seq=1000, dt=2.0)
+
+
+def synack_retransmitted(cap):
+    """SYN-ACK retransmitted after 1 s before the client ACK; data; close."""
+    c = Conn(cap.add, 40010)
+    c.syn(); c.synack(); c.synack(seq=5000, dt=1.0); c.ack("c")
+    c.exchange(); c.close("c")
+
+
+def handshake_ack_lost(cap):
+    """No pure handshake ACK: the client's first data segment completes it."""
+    c = Conn(cap.add, 40011)
+    c.syn(); c.synack(); c.data("c", 100); c.ack("s")
+    c.data("s", 200); c.ack("c"); c.close("c")
+
+
+def rst_abort(cap):
+    """Established connection aborted by a client RST."""
+    c = Conn(cap.add, 40012)
+    c.open(); c.exchange(); c.rst("c")
+
+
+def rst_after_fin(cap):
+    """Client FIN, server ACK+FIN, client answers with RST not ACK."""
+    c = Conn(cap.add, 40013)
+    c.open(); c.exchange(); c.fin("c"); c.ack("s"); c.fin("s"); c.rst("c")
+
+
+def midstream(cap):
+    """Capture starts mid-connection (no handshake), then a normal close."""
+    c = Conn(cap.add, 40014, cisn=123456, sisn=987654)
+    c.exchange(); c.close("c")
+
+
+def mid_teardown(cap):
+    """Capture starts at the teardown: server FIN first."""
+    c = Conn(cap.add, 40015, cisn=234567, sisn=876543)
+    c.close("s")
+
+
+def port_reuse(cap):
+    """Client-closed connection, then the same 4-tuple reused 1 s later."""
+    c = Conn(cap.add, 40016)
+    c.open(); c.exchange(); c.close("c")
+    c = Conn(cap.add, 40016, cisn=900000, sisn=700000)
+    c.syn(dt=1.0); c.synack(); c.ack("c"); c.exchange(); c.close("c")
+
+
+def tfo(cap):
+    """TCP Fast Open: SYN carries a cookie and 50 B of data."""
+    c = Conn(cap.add, 40017)
+    c.syn(payload=50, options=MSS + [(34, bytes(range(1, 9)))])
+    c.synack(); c.ack("c"); c.data("s", 200); c.ack("c"); c.close("c")
+
+
+def ipv6(cap):
+    """Normal connection over IPv6, client closes."""
+    c = Conn(cap.add, 40018, cip="2001:db8::1", sip="2001:db8::2")
+    c.open(); c.exchange(); c.close("c")
+
+
+def tunnel(cap):
+    """Inner TCP connection carried in GTP-U inside an outer TCP connection."""
+    outer = Conn(cap.add, 40100, sport=2152, cip="192.0.2.1", sip="192.0.2.2")
+
+    def carry(pkt, dt, caplen=None):
+        side = "c" if pkt.src == "10.1.0.1" else "s"
+        return outer.data(side, bytes(GTP_U_Header(gtp_type=0xff, teid=1) / pkt),
+                          dt=dt)
+
+    inner = Conn(carry, 41000, cip="10.1.0.1", sip="10.1.0.2")
+    outer.open()
+    inner.open(); inner.data("c", 100); inner.data("s", 200)
+    inner.fin("c"); inner.fin("s"); inner.ack("c")
+    outer.ack("s"); outer.close("c")
+
+
+def icmp_quoted(cap):
+    """ICMP frag-needed errors quoting a data segment (40 and 28 bytes)."""
+    c = Conn(cap.add, 40019)
+    c.open()
+    seg = bytes(c.data("c", 100))
+    err = IP(src="10.0.0.254", dst="10.0.0.1", id=0x3000)
+    cap.add(err / ICMP(type=3, code=4, nexthopmtu=1280) / seg[:40], dt=0.001)
+    cap.add(err / ICMP(type=3, code=4, nexthopmtu=1280) / seg[:28], dt=0.001)
+    c.ack("s", dt=0.008); c.data("s", 200); c.ack("c"); c.close("c")
+
+
+def seq_wrap(cap):
+    """Both sides' sequence numbers wrap past 2^32 during the data phase."""
+    c = Conn(cap.add, 40020, cisn=0xFFFFFF00, sisn=0xFFFFFFF0)
+    c.open()
+    for n in (100, 200, 300):
+        c.data("c", n); c.data("s", n + 50)
+    c.ack("c"); c.close("c")
+
+
+def malformed(cap):
+    """Independent oddities, each on its own 4-tuple."""
+    Conn(cap.add, 40301).send("c", "A", dataofs=3)           # (a) offset < 5
+    Conn(cap.add, 40302).syn(caplen=14 + 20 + 10)             # (b) snapped SYN
+    Conn(cap.add, 40303).fin("c", seq=0xFFFFFFFF, ack=0xDEADBEEF,
+                             window=0)                        # (c) absurd
+    Conn(cap.add, 40304).send("c", "")                        # (d) no flags
+    Conn(cap.add, 40305).send("c", "SF")                      # (e) SYN+FIN
+    Conn(cap.add, 40306).rst("c", payload=b"connection rejected!")  # (f)
+
+
+def rst_out_of_window(cap):
+    """Injected server RST far outside the window; connection carries on."""
+    c = Conn(cap.add, 40021)
+    c.open(); c.exchange()
+    c.rst("s", seq=(c.nxt["s"] + 10_000_000) % MOD, dt=0.005)
+    c.exchange(); c.close("c")
+
+
+SCENARIOS = {
+    "normal-client-close": normal_client_close,
+    "normal-server-close": normal_server_close,
+    "three-segment-close": three_segment_close,
+    "half-close": half_close,
+    "simultaneous-open": simultaneous_open,
+    "split-handshake": split_handshake,
+    "simultaneous-close": simultaneous_close,
+    "refused": refused,
+    "syn-unanswered": syn_unanswered,
+    "synack-retransmitted": synack_retransmitted,
+    "handshake-ack-lost": handshake_ack_lost,
+    "rst-abort": rst_abort,
+    "rst-after-fin": rst_after_fin,
+    "midstream": midstream,
+    "mid-teardown": mid_teardown,
+    "port-reuse": port_reuse,
+    "tfo": tfo,
+    "ipv6": ipv6,
+    "tunnel": tunnel,
+    "icmp-quoted": icmp_quoted,
+    "seq-wrap": seq_wrap,
+    "malformed": malformed,
+    "rst-out-of-window": rst_out_of_window,
+}
+
+
+def main():
+    outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(
+        os.path.abspath(__file__))
+    os.makedirs(outdir, exist_ok=True)
+    for name, build in SCENARIOS.items():
+        cap = Cap()
+        build(cap)
+        cap.write(os.path.join(outdir, name + ".pcap"))
+        print("%-24s %3d packets" % (name + ".pcap", len(cap.frames)))
+
+
+if __name__ == "__main__":
+    main()
