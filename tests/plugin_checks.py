@@ -1,0 +1,118 @@
+#!/usr/bin/python3
+"""The plugin as a user meets it: registration, display filters, the Info
+column tag and its preference, and bad input.
+
+  plugin_checks.py --build BUILD"""
+import argparse
+import os
+import re
+import sys
+
+import tplib
+
+FIELDS = [
+    "tcpphase.conn", "tcpphase.phase", "tcpphase.step", "tcpphase.label", "tcpphase.retransmission",
+    "tcpphase.role", "tcpphase.role_guessed", "tcpphase.state.client", "tcpphase.state.server",
+    "tcpphase.midstream", "tcpphase.syn_frame", "tcpphase.synack_frame", "tcpphase.ack_frame",
+    "tcpphase.fin_frame", "tcpphase.fin_acked_in", "tcpphase.handshake.syn_to_synack",
+    "tcpphase.handshake.synack_to_ack", "tcpphase.handshake.rtt",
+]
+
+TAG = re.compile(r"\[(?:HS|FIN) [0-9+]+/[34]\]")
+
+# (capture, display filter, frames it must select)
+FILTERS = [
+    ("normal-client-close.pcap", "tcpphase.phase == handshake", [1, 2, 3]),
+    ("normal-client-close.pcap", "tcpphase.phase == teardown", [8, 9, 10, 11]),
+    ("normal-client-close.pcap", "tcpphase.state.client == TIME_WAIT", [10, 11]),
+    ("normal-client-close.pcap", "tcpphase.state.server == CLOSE_WAIT", [8, 9]),
+    ("normal-client-close.pcap", "tcpphase.role == server && tcpphase.step", [2, 9, 10]),
+    ("normal-client-close.pcap", "tcpphase.fin_frame == 8", [9]),
+    ("three-segment-close.pcap", "tcpphase.step == 2 && tcpphase.step == 3", [7]),
+    ("refused.pcap", "tcpphase.phase == reset", [2, 4]),
+    ("refused.pcap", "tcpphase.conn == 2", [3, 4]),
+    ("syn-unanswered.pcap", "tcpphase.retransmission", [2, 3]),
+    ("midstream.pcap", "tcpphase.midstream && tcpphase.role_guessed", list(range(1, 9))),
+    ("port-reuse.pcap", 'tcpphase.label == "Handshake 1/3: SYN"', [1, 12]),
+    ("rst-after-fin.pcap", "tcpphase.phase == closed", []),
+    ("icmp-quoted.pcap", "tcpphase", [1, 2, 3, 4, 7, 8, 9, 10, 11, 12, 13]),
+]
+
+
+class Checks:
+    def __init__(self, sandbox):
+        self.sandbox = sandbox
+        self.failures = []
+
+    def expect(self, ok, what):
+        print(("ok   " if ok else "FAIL ") + what)
+        if not ok:
+            self.failures.append(what)
+
+    def sample(self, name):
+        return os.path.join(tplib.SAMPLES, name)
+
+    def registration(self):
+        plugins = self.sandbox.run(["tshark", "-G", "plugins"]).stdout
+        self.expect(any(line.startswith("tcpphase.so") for line in plugins.splitlines()),
+                    "tshark -G plugins lists tcpphase.so")
+        protocols = self.sandbox.run(["tshark", "-G", "protocols"]).stdout
+        self.expect("TCP Connection Phase\tTCPPHASE\ttcpphase" in protocols,
+                    'protocol "TCP Connection Phase" with filter name tcpphase')
+        rows = [line.split("\t") for line in self.sandbox.run(["tshark", "-G", "fields"]).stdout.splitlines()]
+        fields = {r[2]: r for r in rows if len(r) > 7 and r[0] == "F" and r[2].startswith("tcpphase.")}
+        self.expect(sorted(fields) == sorted(FIELDS), f"tshark -G fields lists exactly {len(FIELDS)} tcpphase fields")
+        undescribed = [name for name, r in fields.items() if not r[7].strip().endswith(".")]
+        self.expect(not undescribed, f"every field has a one-sentence description {undescribed}")
+
+    def filters(self):
+        for capture, dfilter, want in FILTERS:
+            out = self.sandbox.tshark(self.sample(capture), ["-Y", dfilter, "-T", "fields", "-e", "frame.number"])
+            got = [int(x) for x in out.split()]
+            self.expect(got == want, f"{capture}: -Y '{dfilter}' selects {want} (got {got})")
+
+    def info_column(self):
+        capture = self.sample("normal-client-close.pcap")
+        info = self.sandbox.tshark(capture, ["-T", "fields", "-e", "_ws.col.Info"]).splitlines()
+        tags = [TAG.findall(line) for line in info]
+        self.expect(tags[0] == ["[HS 1/3]"] and tags[3] == [] and tags[9] == ["[FIN 3/4]"],
+                    f"Info column carries [HS 1/3] and [FIN 3/4] tags, none on data ({tags})")
+        off = self.sandbox.tshark(capture, ["-o", "tcpphase.info_column:FALSE", "-T", "fields", "-e", "_ws.col.Info"])
+        self.expect(not TAG.findall(off), "tcpphase.info_column:FALSE removes the tags")
+
+    def bad_input(self):
+        # malformed.pcap: a data offset below 5, a SYN cut by the snap length
+        # inside the TCP header, absurd numbers, no flags, SYN+FIN, RST with data.
+        capture = self.sample("malformed.pcap")
+        for two_pass in (False, True):
+            out = self.sandbox.tshark(capture, ["-T", "fields", "-e", "frame.number", "-e", "tcpphase.label"],
+                                      two_pass=two_pass)
+            labels = dict(line.split("\t") for line in out.splitlines())
+            self.expect(labels.get("1") == "" and labels.get("2") == "",
+                        f"malformed.pcap{' -2' if two_pass else ''}: broken and cut TCP headers get no label")
+            self.expect(labels.get("4") == "Invalid flags" and labels.get("5") == "Invalid flags",
+                        f"malformed.pcap{' -2' if two_pass else ''}: no-flag and SYN+FIN segments are 'Invalid flags'")
+        verbose = self.sandbox.run(["tshark", "-r", self.sandbox.stage(capture), "-V"], check=False)
+        self.expect(verbose.returncode == 0 and "Dissector bug" not in verbose.stdout,
+                    "malformed.pcap: tshark -V runs clean (no crash, no dissector bug)")
+
+    def run(self):
+        self.registration()
+        self.filters()
+        self.info_column()
+        self.bad_input()
+        return self.failures
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    opts = ap.parse_args()
+    with tplib.Sandbox(opts.build) as sandbox:
+        failures = Checks(sandbox).run()
+    print(f"{len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""Runs the real tshark and sharkd with the freshly built plugin.
+
+tshark run as root ignores WIRESHARK_PLUGIN_DIR and the personal plugin dir,
+so as root every run drops to uid/gid 65534 in a private world-readable
+sandbox holding a copy of the plugin and of the captures it reads."""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SAMPLES = os.path.join(ROOT, "sample-captures")
+SHARED = os.path.join(os.path.dirname(ROOT), "shared", "captures")
+GOLDEN = os.path.join(ROOT, "tests", "golden")
+NOBODY = 65534
+
+# Extra tshark options a capture needs to be dissected as intended.
+CAPTURE_OPTIONS = {
+    "tunnel.pcap": ["-d", "tcp.port==2152,gtp"],
+}
+
+
+def display_value(names, field, value):
+    """A raw -T fields value as a person reads it: the value name of an
+    enumerated field, True/False for booleans (4.0 prints 0/1, 4.4+ words)."""
+    if value in ("True", "False"):
+        return value
+    if field in BOOLEANS:
+        return {"0": "False", "1": "True"}.get(value, value)
+    return names.get(field, {}).get(value, value)
+
+
+BOOLEANS = {"tcpphase.role_guessed", "tcpphase.midstream", "tcpphase.retransmission"}
+
+
+class Sandbox:
+    """A temporary plugin dir, HOME and capture copies that uid 65534 can read."""
+
+    def __init__(self, build_dir):
+        self.dir = tempfile.mkdtemp(prefix="tcpphase-test-")
+        os.chmod(self.dir, 0o755)
+        plugins = os.path.join(build_dir, "plugins")
+        if not os.path.isdir(plugins):
+            raise SystemExit(f"no plugin build under {plugins}: build first")
+        self.plugins = os.path.join(self.dir, "plugins")
+        shutil.copytree(plugins, self.plugins)
+        self.home = os.path.join(self.dir, "home")
+        os.mkdir(self.home, 0o700)
+        if os.geteuid() == 0:
+            for top, dirs, files in os.walk(self.dir):
+                for name in dirs + files:
+                    os.chmod(os.path.join(top, name), 0o755)
+            os.chown(self.home, NOBODY, NOBODY)
+
+    def close(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def stage(self, path):
+        """Copies a capture into the sandbox and returns the copy's path."""
+        copy = os.path.join(self.dir, os.path.basename(path))
+        if not os.path.exists(copy):
+            shutil.copyfile(path, copy)
+            os.chmod(copy, 0o644)
+        return copy
+
+    def command(self, argv):
+        env = ["env", "-i", "PATH=/usr/bin:/bin", f"HOME={self.home}",
+               f"WIRESHARK_PLUGIN_DIR={self.plugins}", "TZ=UTC", "LC_ALL=C.UTF-8",
+               "WIRESHARK_ABORT_ON_DISSECTOR_BUG=1"]
+        if os.geteuid() == 0:
+            return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"] + env + argv
+        return env + argv
+
+    def run(self, argv, stdin=None, check=True):
+        proc = subprocess.run(self.command(argv), input=stdin, capture_output=True, text=True,
+                              cwd=self.dir, timeout=600)
+        if check and proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}):\n{proc.stderr}")
+        return proc
+
+    def tshark(self, capture, args, two_pass=False):
+        argv = ["tshark", "-n", "-r", self.stage(capture)]
+        if two_pass:
+            argv.append("-2")
+        argv += CAPTURE_OPTIONS.get(os.path.basename(capture), []) + list(args)
+        return self.run(argv).stdout
+
+    def value_names(self):
+        """{field: {number: name}} for tcpphase's enumerated fields (tshark -G values)."""
+        if not hasattr(self, "_names"):
+            self._names = {}
+            for line in self.run(["tshark", "-G", "values"]).stdout.splitlines():
+                cols = line.split("\t")
+                if len(cols) == 4 and cols[0] == "V" and cols[1].startswith("tcpphase."):
+                    self._names.setdefault(cols[1], {})[cols[2]] = cols[3]
+        return self._names
+
+    def sharkd(self, capture, requests):
+        """Sends JSON-RPC requests (dicts without jsonrpc/id) to one sharkd
+        session and returns the results in order."""
+        lines = []
+        for i, req in enumerate(requests, 1):
+            lines.append(json.dumps(dict(req, jsonrpc="2.0", id=i)))
+        out = self.run(["sharkd", "-"], stdin="\n".join(lines) + "\n").stdout
+        replies = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+        by_id = {r["id"]: r for r in replies if "id" in r}
+        results = []
+        for i in range(1, len(requests) + 1):
+            reply = by_id.get(i)
+            if reply is None or "error" in reply:
+                raise RuntimeError(f"sharkd request {requests[i - 1]} failed: {reply}")
+            results.append(reply["result"])
+        return results
