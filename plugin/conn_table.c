@@ -79,7 +79,8 @@ static bool make_key(const tcp_info_t *th, struct tuple_key *key)
 }
 
 struct conn_entry *conn_table_segment(const tcp_info_t *th, const nstime_t *ts, uint32_t frame,
-                                      struct tp_segment *seg)
+                                      const struct tp_config *cfg, struct tp_segment *seg,
+                                      struct conn_entry **reused, uint8_t *reused_from)
 {
     struct tuple_key key;
     const bool from_low = make_key(th, &key);
@@ -99,8 +100,13 @@ struct conn_entry *conn_table_segment(const tcp_info_t *th, const nstime_t *ts, 
     seg->flags = th->th_flags;
     seg->from = entry ? (uint8_t)(from_low != entry->ep0_is_low) : 0;
 
+    *reused = NULL;
     if (entry && !tp_starts_new_incarnation(&entry->tracker, seg))
         return entry;
+    if (entry) {
+        *reused = entry;
+        *reused_from = seg->from;
+    }
 
     if (!stored_key) {
         struct tuple_key *copy = wmem_new(wmem_file_scope(), struct tuple_key);
@@ -114,5 +120,6 @@ struct conn_entry *conn_table_segment(const tcp_info_t *th, const nstime_t *ts, 
     entry->ep0_is_low = from_low;
     seg->from = 0;
     tp_conn_init(&entry->tracker, seg, th->th_sport, th->th_dport);
+    entry->tracker.cfg = cfg;
     return entry;
 }

@@ -22,8 +22,12 @@ void conn_table_init(void);
 void conn_table_reset(void);
 
 /* conn_table_segment finds (or creates) the connection |th| belongs to and
- * fills |seg| with the segment as that connection's tracker sees it. */
+ * fills |seg| with the segment as that connection's tracker sees it. When
+ * |th| opens a new incarnation of a 4-tuple, |*reused| is the previous one
+ * and |*reused_from| the sender's endpoint index in it; else |*reused| is
+ * NULL. New trackers use |cfg|. */
 struct conn_entry *conn_table_segment(const tcp_info_t *th, const nstime_t *ts, uint32_t frame,
-                                      struct tp_segment *seg);
+                                      const struct tp_config *cfg, struct tp_segment *seg,
+                                      struct conn_entry **reused, uint8_t *reused_from);
 
 #endif

@@ -12,13 +12,16 @@
 #include <epan/proto_data.h>
 #include <epan/tap.h>
 
+#include <stddef.h>
+
 #include "conn_table.h"
 #include "packet-tcpphase.h"
 
 /* Frames hold at most this many TCP layers worth labelling (tunnels). */
 #define MAX_TCP_LAYERS 8
 
-/* What one TCP layer of one frame was, kept for the file's lifetime. */
+/* What one TCP layer of one frame was, kept for the file's lifetime. Only
+ * result.hits[0..hit_count-1] is allocated (see record_size). */
 struct frame_record {
     struct conn_entry *conn;
     struct tp_result result;
@@ -48,11 +51,33 @@ static int hf_tcpphase_fin_acked_in = -1;
 static int hf_tcpphase_hs_syn_to_synack = -1;
 static int hf_tcpphase_hs_synack_to_ack = -1;
 static int hf_tcpphase_hs_rtt = -1;
+static int hf_tcpphase_anomaly = -1;
 
 static int ett_tcpphase = -1;
 static int ett_tcpphase_handshake = -1;
+static int ett_tcpphase_anomaly = -1;
+
+static expert_field ei_tcpphase[TP_ANOMALY_COUNT] = {
+#define TP_X_EI(id, grp, sev, when, summary, msg, zeek, suricata) EI_INIT,
+    TP_ANOMALIES(TP_X_EI)
+#undef TP_X_EI
+};
+
+static const int anomaly_severity[TP_ANOMALY_COUNT] = {
+#define TP_X_SEV(id, grp, sev, when, summary, msg, zeek, suricata) PI_##sev,
+    TP_ANOMALIES(TP_X_SEV)
+#undef TP_X_SEV
+};
 
 static tp_bool_pref pref_info_column = TRUE;
+static tp_bool_pref pref_tfo_normal = TRUE;
+static tp_bool_pref pref_show_notes = TRUE;
+static unsigned pref_handshake_timeout_s = 127;
+static unsigned pref_time_wait_s = 60;
+static unsigned pref_slow_handshake_ms = 1000;
+
+/* The preferences as the tracker reads them; updated when they change. */
+static struct tp_config tracker_config;
 
 static const value_string phase_vals[] = {
 #define TP_X_VS(id, name, desc) {TP_PHASE_##id, name},
@@ -71,14 +96,62 @@ static const value_string role_vals[] = {
     {TP_ROLE_SERVER, "server"},
     {0, NULL}};
 
+static size_t record_size(unsigned hit_count)
+{
+    return offsetof(struct frame_record, result) + offsetof(struct tp_result, hits) +
+           hit_count * sizeof(struct tp_anomaly_hit);
+}
+
 static struct frame_record *compute_record(const tcp_info_t *th, packet_info *pinfo)
 {
     struct tp_segment seg;
-    struct frame_record *rec = wmem_new0(wmem_file_scope(), struct frame_record);
+    struct tp_result result;
+    struct conn_entry *conn, *old;
+    uint8_t old_from = 0;
+    struct frame_record *rec;
 
-    rec->conn = conn_table_segment(th, &pinfo->abs_ts, pinfo->num, &seg);
-    tp_process(&rec->conn->tracker, &seg, &rec->result);
+    conn = conn_table_segment(th, &pinfo->abs_ts, pinfo->num, &tracker_config, &seg, &old, &old_from);
+    tp_process(&conn->tracker, &seg, &result);
+    if (old)
+        tp_check_reuse(&old->tracker, old_from, old->number, &seg, &result);
+    /* Most segments have no anomaly: keep only the hits there are. */
+    rec = (struct frame_record *)wmem_alloc(wmem_file_scope(), record_size(result.hit_count));
+    rec->conn = conn;
+    memcpy(&rec->result, &result, offsetof(struct tp_result, hits) +
+                                      result.hit_count * sizeof(struct tp_anomaly_hit));
     return rec;
+}
+
+static void add_anomaly(proto_tree *tree, proto_item *ti, tvbuff_t *tvb, packet_info *pinfo,
+                        unsigned id, const struct tp_anomaly_hit *hit)
+{
+    if (anomaly_severity[id] == PI_NOTE && !pref_show_notes)
+        return;
+    proto_item_set_generated(
+        proto_tree_add_string(tree, hf_tcpphase_anomaly, tvb, 0, 0, tp_anomaly_name(id)));
+    if (hit)
+        expert_add_info_format(pinfo, ti, &ei_tcpphase[id], tp_anomaly_message(id), hit->a, hit->b);
+    else
+        expert_add_info(pinfo, ti, &ei_tcpphase[id]);
+}
+
+/* Expert infos and tcpphase.anomaly fields for the anomalies of |r|: those
+ * with numbers first, then any beyond TP_MAX_HITS with their plain summary. */
+static void add_anomalies(proto_tree *tree, proto_item *ti, tvbuff_t *tvb, packet_info *pinfo,
+                          const struct tp_result *r)
+{
+    uint64_t rest = r->anomalies;
+
+    for (unsigned i = 0; i < r->hit_count; i++) {
+        add_anomaly(tree, ti, tvb, pinfo, r->hits[i].id, &r->hits[i]);
+        rest &= ~((uint64_t)1 << r->hits[i].id);
+    }
+    for (unsigned id = 0; rest != 0 && id < TP_ANOMALY_COUNT; id++) {
+        if (rest & ((uint64_t)1 << id)) {
+            add_anomaly(tree, ti, tvb, pinfo, id, NULL);
+            rest &= ~((uint64_t)1 << id);
+        }
+    }
 }
 
 static void add_frame_link(proto_tree *tree, int hf, tvbuff_t *tvb, packet_info *pinfo,
@@ -126,8 +199,8 @@ static void add_steps(proto_tree *tree, tvbuff_t *tvb, uint8_t steps)
     }
 }
 
-static void show_record(const struct frame_record *rec, tvbuff_t *tvb, packet_info *pinfo,
-                        proto_tree *tree)
+static void show_record(const struct frame_record *rec, bool whole_capture_read, tvbuff_t *tvb,
+                        packet_info *pinfo, proto_tree *tree)
 {
     const struct tp_result *r = &rec->result;
     const struct tp_conn *c = &rec->conn->tracker;
@@ -166,6 +239,14 @@ static void show_record(const struct frame_record *rec, tvbuff_t *tvb, packet_in
     if (r->td_steps & (TP_STEP_BIT(1) | TP_STEP_BIT(3)))
         add_frame_link(st, hf_tcpphase_fin_acked_in, tvb, pinfo, c->ep[sender].fin_acked_in);
 
+    add_anomalies(st, ti, tvb, pinfo, r);
+    if (whole_capture_read) {
+        struct tp_result later;
+        memset(&later, 0, sizeof later);
+        tp_later_anomalies(c, r, &later);
+        add_anomalies(st, ti, tvb, pinfo, &later);
+    }
+
     if (pref_info_column && tp_label_info_tag(r->label)[0] != '\0')
         col_append_fstr(pinfo->cinfo, COL_INFO, " [%s]", tp_label_info_tag(r->label));
 }
@@ -196,6 +277,10 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     for (unsigned i = 0; i < layers; i++) {
         struct frame_record *rec =
             (struct frame_record *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcpphase, i);
+        /* A stored record means the tracker has run past this frame: the
+         * file has been read (GUI, sharkd), and what only later frames tell
+         * can be shown. */
+        const bool replay = rec != NULL;
         if (!rec && !quoted[i]) {
             /* First dissection with tap data: the only time the tracker runs. */
             const tcp_info_t *th = (const tcp_info_t *)fetch_tapped_data(tcp_tap_id, (int)i);
@@ -205,12 +290,20 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
             }
         }
         if (rec)
-            show_record(rec, tvb, pinfo, tree);
+            show_record(rec, replay, tvb, pinfo, tree);
     }
     return tvb_captured_length(tvb);
 }
 
 static void tcpphase_init(void) { conn_table_reset(); }
+
+static void apply_preferences(void)
+{
+    tracker_config.tfo_normal = pref_tfo_normal;
+    tracker_config.handshake_timeout_ns = (int64_t)pref_handshake_timeout_s * 1000000000;
+    tracker_config.time_wait_ns = (int64_t)pref_time_wait_s * 1000000000;
+    tracker_config.slow_handshake_ns = (int64_t)pref_slow_handshake_ms * 1000000;
+}
 
 void proto_register_tcpphase(void)
 {
@@ -269,18 +362,47 @@ void proto_register_tcpphase(void)
         {&hf_tcpphase_hs_rtt,
          {"Handshake time", "tcpphase.handshake.rtt", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
           "Time from the client's SYN to the segment that completed the handshake.", HFILL}},
+        {&hf_tcpphase_anomaly,
+         {"Anomaly", "tcpphase.anomaly", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Id of an anomaly of this segment (its expert info is tcpphase.anomaly.<id>).", HFILL}},
     };
-    static int *ett[] = {&ett_tcpphase, &ett_tcpphase_handshake};
+    static int *ett[] = {&ett_tcpphase, &ett_tcpphase_handshake, &ett_tcpphase_anomaly};
+    static ei_register_info ei[] = {
+#define TP_X_REG(id, grp, sev, when, summary, msg, zeek, suricata) \
+    {&ei_tcpphase[TP_A_##id], {"tcpphase.anomaly." #id, PI_##grp, PI_##sev, summary, EXPFILL}},
+        TP_ANOMALIES(TP_X_REG)
+#undef TP_X_REG
+    };
     module_t *module;
+    expert_module_t *expert;
 
     proto_tcpphase = proto_register_protocol("TCP Connection Phase", "TCPPHASE", "tcpphase");
     proto_register_field_array(proto_tcpphase, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
 
-    module = prefs_register_protocol(proto_tcpphase, NULL);
+    expert = expert_register_protocol(proto_tcpphase);
+    expert_register_field_array(expert, ei, array_length(ei));
+
+    module = prefs_register_protocol(proto_tcpphase, apply_preferences);
     prefs_register_bool_preference(module, "info_column", "Tag the Info column",
                                    "Append a short step tag such as [HS 1/3] or [FIN 2/4] to the Info column.",
                                    &pref_info_column);
+    prefs_register_bool_preference(module, "tfo_normal", "Data on a SYN is normal (TCP Fast Open)",
+                                   "Do not flag SYNs that carry data: TCP Fast Open (RFC 7413) sends it.",
+                                   &pref_tfo_normal);
+    prefs_register_uint_preference(module, "handshake_timeout", "Handshake timeout (s)",
+                                   "A SYN not answered within this many seconds is unanswered (Linux gives up after 127 s).",
+                                   10, &pref_handshake_timeout_s);
+    prefs_register_uint_preference(module, "time_wait", "TIME_WAIT length, 2*MSL (s)",
+                                   "Reusing ports sooner after TIME_WAIT began is premature (Linux: 60 s; RFC 9293's MSL of 2 min gives 240 s).",
+                                   10, &pref_time_wait_s);
+    prefs_register_uint_preference(module, "slow_handshake", "Slow handshake threshold (ms)",
+                                   "A handshake (SYN to the segment completing it) slower than this is flagged (default: the 1 s initial RTO).",
+                                   10, &pref_slow_handshake_ms);
+    prefs_register_bool_preference(module, "show_notes", "Show notes",
+                                   "Show anomalies of severity Note (midstream pickup, retransmissions, half-closed at the end...); off shows only warnings and errors.",
+                                   &pref_show_notes);
+    apply_preferences();
 
     conn_table_init();
     register_init_routine(tcpphase_init);

@@ -16,6 +16,7 @@
     X(TD_FINACK,       "Teardown 2+3/4: FIN-ACK",    "FIN 2+3/4")      \
     X(TD_FIN2,         "Teardown 3/4: FIN",          "FIN 3/4")        \
     X(TD_ACK2,         "Teardown 4/4: ACK",          "FIN 4/4")        \
+    X(STRAY_FIN,       "Stray FIN",                  "STRAY FIN")      \
     X(RST,             "Reset: RST",                 "RST")            \
     X(BAD_FLAGS,       "Invalid flags",              "BAD FLAGS")
 

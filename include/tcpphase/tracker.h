@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "tcpphase/anomalies.h"
 #include "tcpphase/labels.h"
 #include "tcpphase/phases.h"
 #include "tcpphase/states.h"
@@ -49,6 +50,19 @@ struct tp_segment {
     uint8_t from;     /* 0 or 1 */
 };
 
+/* What the user tunes (Wireshark preferences in the plugin). */
+struct tp_config {
+    bool tfo_normal;              /* data on a SYN is TCP Fast Open, not an anomaly */
+    int64_t handshake_timeout_ns; /* a SYN unanswered this long counts as unanswered */
+    int64_t time_wait_ns;         /* 2*MSL: how long TIME_WAIT lasts */
+    int64_t slow_handshake_ns;    /* SYN to step 3 above this is slow */
+};
+
+/* Linux's choices: tcp_syn_retries 6 gives up after 127 s, TCP_TIMEWAIT_LEN
+ * is 60 s, and the initial RTO of 1 s makes a slower handshake one that
+ * needed a retransmission. */
+extern const struct tp_config tp_config_default;
+
 /* What one end has shown of itself. */
 struct tp_endpoint {
     uint32_t isn;            /* initial sequence number, valid if has_isn */
@@ -59,9 +73,14 @@ struct tp_endpoint {
     uint32_t fin_frame;      /* frame of the first FIN transmission */
     uint32_t fin_last_frame; /* frame of the latest FIN transmission */
     uint32_t fin_acked_in;   /* frame that first acknowledged the FIN, 0 if none */
+    uint32_t synack_ack;     /* ack number of its first SYN-ACK */
+    uint32_t syn_data_len;   /* payload on its SYN (TCP Fast Open) */
+    uint32_t challenge_frame; /* frame of a segment it should answer with a challenge ACK */
+    int64_t time_wait_since; /* when it entered TIME_WAIT, valid if state is TIME_WAIT */
     uint8_t state;           /* enum tp_state */
     uint8_t state_before_rst; /* its state before a RST closed it, if closed_by_rst */
     bool has_isn, has_seq, has_ack;
+    bool seen;               /* the capture holds a segment it sent */
     bool syn_sent;           /* sent a SYN or SYN-ACK */
     bool synack_sent;        /* sent a SYN-ACK */
     bool fin_sent;
@@ -79,6 +98,12 @@ struct tp_conn {
     uint32_t synack_frame;    /* first SYN-ACK */
     uint32_t hs_ack_frame;    /* segment after which both ends were ESTABLISHED */
     int64_t syn_time, synack_time, hs_ack_time;
+    int64_t first_syn_time;   /* first SYN of the client */
+    int64_t first_synack_time;
+    int64_t answer_time;      /* first segment from the server after the SYN, valid if answered */
+    uint32_t syn_count;       /* SYNs the client sent */
+    uint32_t rst_frame;       /* frame of the last RST that closed an end */
+    const struct tp_config *cfg;
     uint8_t client;           /* endpoint index of the client */
     int8_t first_closer;      /* endpoint index that sent the first FIN, -1 if none */
     bool role_guessed;        /* client chosen by port numbers, no SYN seen */
@@ -88,10 +113,20 @@ struct tp_conn {
     bool simultaneous_close;  /* both ends sent a FIN before receiving the other's */
     bool reset;               /* an accepted RST ended it */
     bool rst_ignored;         /* an end sent on after a RST had closed it */
+    bool answered;            /* the server sent something after the client's SYN */
 };
+
+/* One anomaly raised on a segment, with the two numbers its message shows. */
+struct tp_anomaly_hit {
+    uint32_t a, b;
+    uint8_t id; /* enum tp_anomaly */
+};
+
+#define TP_MAX_HITS 6
 
 /* What the tracker says about one segment. */
 struct tp_result {
+    uint64_t anomalies;   /* TP_ANOMALY_BIT() of each anomaly raised */
     uint32_t fin_frame;   /* on a segment that first acks a FIN: that FIN's frame */
     uint8_t phase;        /* enum tp_phase */
     uint8_t hs_steps;     /* TP_STEP_BIT(n) for each handshake step n (1..3) */
@@ -102,11 +137,16 @@ struct tp_result {
     uint8_t sender_role;  /* enum tp_role */
     bool retransmission;  /* the segment repeats a step already taken */
     bool has_data;        /* the segment carries payload */
+    uint8_t hit_count;
+    /* The first TP_MAX_HITS anomalies, in the order raised. Last member on
+     * purpose: a copy may keep only hits[0..hit_count-1]. */
+    struct tp_anomaly_hit hits[TP_MAX_HITS];
 };
 
 /* tp_conn_init readies |c| for a connection whose first captured segment is
  * |first|, sent by |first->from| from |from_port| to |to_port| (the ports
- * pick the server when no SYN or SYN-ACK says who it is). */
+ * pick the server when no SYN or SYN-ACK says who it is). It uses
+ * tp_config_default until the caller sets c->cfg. */
 void tp_conn_init(struct tp_conn *c, const struct tp_segment *first, uint16_t from_port,
                   uint16_t to_port);
 
@@ -116,6 +156,18 @@ bool tp_starts_new_incarnation(const struct tp_conn *c, const struct tp_segment 
 
 /* tp_process feeds |s| to |c| and describes it in |out|. */
 void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result *out);
+
+/* tp_check_reuse adds to |out| (the result of |syn|, the first segment of a
+ * new incarnation) what reusing the 4-tuple of |old| means: port reuse, and
+ * whether it came too early. |old_from| is the SYN sender's endpoint index in
+ * |old|; |old_number| is the old connection's number, for the message. */
+void tp_check_reuse(const struct tp_conn *old, uint8_t old_from, uint32_t old_number,
+                    const struct tp_segment *syn, struct tp_result *out);
+
+/* tp_later_anomalies fills |out| with the anomalies of the segment described
+ * by |r| that only the rest of the capture tells (the catalogue's LATER ones),
+ * judged from |c| as it is now: call it once the whole capture has been read. */
+void tp_later_anomalies(const struct tp_conn *c, const struct tp_result *r, struct tp_result *out);
 
 /* tp_conn_finished tells whether neither end still has a connection. */
 bool tp_conn_finished(const struct tp_conn *c);

@@ -8,19 +8,22 @@
  * at once, in capture order; where a segment proves otherwise (a FIN that
  * does not acknowledge a FIN already sent, an ACK from a SYN_SENT end) the
  * tracker infers what crossed or was not captured. */
-#include "tcpphase/tracker.h"
-
 #include <stdio.h>
 #include <string.h>
 
-/* Sequence number comparisons modulo 2^32 (RFC 9293 3.4). */
-static bool seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
-static bool seq_le(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
-static bool seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
-static bool seq_ge(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
+#include "internal.h"
+
+const struct tp_config tp_config_default = {
+    .tfo_normal = true,
+    .handshake_timeout_ns = INT64_C(127) * 1000000000,
+    .time_wait_ns = INT64_C(60) * 1000000000,
+    .slow_handshake_ns = INT64_C(1000) * 1000000,
+};
 
 /* The one place where an end changes state. */
 static void set_state(struct tp_endpoint *ep, enum tp_state s) { ep->state = (uint8_t)s; }
+
+static bool is_closing(unsigned s) { return s >= TP_FIN_WAIT_1 && s <= TP_LAST_ACK; }
 
 static bool is_synchronized(unsigned s) { return s >= TP_ESTABLISHED; }
 
@@ -115,6 +118,7 @@ void tp_conn_init(struct tp_conn *c, const struct tp_segment *first, uint16_t fr
 
     memset(c, 0, sizeof *c);
     c->first_closer = -1;
+    c->cfg = &tp_config_default;
     if (has_bad_flags(f) || ((f & TP_SYN) && !(f & TP_ACK))) {
         /* An active open (or junk nobody would accept): nothing exists yet. */
         c->client = x;
@@ -150,6 +154,10 @@ bool tp_starts_new_incarnation(const struct tp_conn *c, const struct tp_segment 
         return false;
     if (ep->state != TP_CLOSED && ep->state != TP_TIME_WAIT)
         return false;
+    /* The same ISN again is a late copy of its old SYN, unless a RST ended
+     * the connection (then it is a new attempt, as stacks retry that way). */
+    if (ep->has_isn && s->seq == ep->isn && !c->reset)
+        return false;
     if (tp_conn_finished(c))
         return true;
     /* The sender has left the old connection and opens anew with a new ISN,
@@ -157,16 +165,43 @@ bool tp_starts_new_incarnation(const struct tp_conn *c, const struct tp_segment 
     return ep->has_isn && s->seq != ep->isn;
 }
 
-/* Sending a bare SYN: CLOSED -> SYN_SENT (active OPEN, RFC 9293 3.5). */
-static void send_syn(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
+/* Sending a bare SYN: CLOSED -> SYN_SENT (active OPEN, RFC 9293 3.5).
+ * Returns false when the receiver ignores it (a synchronized receiver, or a
+ * late copy of a SYN after the handshake). */
+static bool send_syn(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
                      struct tp_result *out)
 {
     struct tp_endpoint *X = &c->ep[x];
 
+    struct tp_endpoint *Y = &c->ep[1 - x];
+
     out->hs_steps |= TP_STEP_BIT(1);
-    if (X->syn_sent && X->has_isn && s->seq == X->isn)
+    if (x == c->client) {
+        if (c->syn_count++ == 0)
+            c->first_syn_time = s->time_ns;
+    }
+    if (X->syn_sent && X->has_isn && s->seq == X->isn) {
         out->retransmission = true;
+        raise_anomaly(out, TP_A_syn_retransmission, c->syn_count, to_ms(s->time_ns - c->first_syn_time));
+    } else if (X->state == TP_SYN_SENT && X->has_isn) {
+        raise_anomaly(out, TP_A_syn_new_isn, s->seq, X->isn);
+    }
+    if (s->len > 0 && !c->cfg->tfo_normal)
+        raise_anomaly(out, TP_A_syn_with_data, s->len, 0);
+    if (is_synchronized(Y->state)) {
+        /* The receiver answers with a challenge ACK (RFC 5961 4.2); nothing changes. */
+        raise_anomaly(out, is_closing(Y->state) || is_closing(X->state) ? TP_A_syn_while_closing
+                                                                         : TP_A_syn_in_established,
+                      s->seq, 0);
+        Y->challenge_frame = s->frame;
+        return false;
+    }
+    if (out->retransmission && c->established)
+        return false;
+    if (out->retransmission && X->state == TP_ESTABLISHED)
+        set_state(X, TP_SYN_SENT); /* it never took the SYN-ACK: only SYN_SENT resends a SYN */
     X->isn = s->seq;
+    X->syn_data_len = s->len;
     X->has_isn = X->syn_sent = true;
     switch (X->state) {
         case TP_CLOSED:
@@ -177,18 +212,19 @@ static void send_syn(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
             /* It sent its SYN before the peer's arrived: simultaneous open
              * (RFC 9293 figure 8) or a split handshake. It stays in
              * SYN_RECEIVED, having now both sent and received a SYN. */
-            if (!out->retransmission)
+            if (!out->retransmission) {
                 c->simultaneous_open = true;
+                raise_anomaly(out, TP_A_simultaneous_open, 0, 0);
+            }
             break;
         default:
-            /* SYN_SENT: a retransmission. Synchronized: the receiver answers
-             * with a challenge ACK (RFC 5961 4.2) and nothing changes. */
-            break;
+            break; /* SYN_SENT: a retransmission or a new attempt */
     }
     if (x == c->client && c->synack_frame == 0) {
         c->syn_frame = s->frame;
         c->syn_time = s->time_ns;
     }
+    return true;
 }
 
 /* Sending a SYN-ACK: the answer of an end that received a SYN. */
@@ -197,9 +233,29 @@ static void send_synack(struct tp_conn *c, uint8_t x, const struct tp_segment *s
 {
     struct tp_endpoint *X = &c->ep[x];
 
+    struct tp_endpoint *Y = &c->ep[1 - x];
+
     out->hs_steps |= TP_STEP_BIT(2);
-    if (X->synack_sent && X->has_isn && s->seq == X->isn)
+    if (X->synack_sent) {
         out->retransmission = true;
+        if (s->seq == X->isn && s->ack == X->synack_ack)
+            raise_anomaly(out, TP_A_synack_retransmission, to_ms(s->time_ns - c->first_synack_time), 0);
+        else
+            raise_anomaly(out, TP_A_synack_changed, s->seq, X->isn);
+    } else {
+        X->synack_ack = s->ack;
+        c->first_synack_time = s->time_ns;
+    }
+    if (x == c->client && !Y->syn_sent)
+        raise_anomaly(out, TP_A_synack_wrong_direction, 0, 0);
+    if (Y->syn_sent && Y->has_isn && s->ack != Y->isn + 1 && s->ack != Y->isn + 1 + Y->syn_data_len)
+        raise_anomaly(out, TP_A_synack_bad_ack, s->ack - Y->isn, 1);
+    else if (Y->syn_sent && Y->syn_data_len > 0 && s->ack == Y->isn + 1 && Y->has_seq &&
+             seq_gt(Y->snd_nxt, s->ack)) {
+        /* TFO refused: the client sends that data again after the handshake */
+        raise_anomaly(out, TP_A_syn_data_ignored, Y->syn_data_len, 0);
+        Y->snd_nxt = s->ack;
+    }
     X->isn = s->seq;
     X->has_isn = X->syn_sent = X->synack_sent = true;
     X->synack_ack_pending = true;
@@ -211,17 +267,30 @@ static void send_synack(struct tp_conn *c, uint8_t x, const struct tp_segment *s
     }
 }
 
-/* Sending a FIN: ESTABLISHED -> FIN_WAIT_1, CLOSE_WAIT -> LAST_ACK (RFC 9293 3.6). */
-static void send_fin(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
+/* Sending a FIN: ESTABLISHED -> FIN_WAIT_1, CLOSE_WAIT -> LAST_ACK (RFC 9293 3.6).
+ * A FIN from an end still in SYN_SENT, or one that never sent its SYN, is
+ * stray: such an end cannot close ("CLOSE in SYN-SENT deletes the TCB"), and
+ * its peer cannot validate the FIN. Returns false for a stray FIN. */
+static bool send_fin(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
                      struct tp_result *out)
 {
     struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[1 - x];
     const uint32_t fin_seq = s->seq + s->len;
 
+    if (!c->established && !c->midstream)
+        raise_anomaly(out, TP_A_fin_without_handshake, 0, 0);
+    if (!X->fin_sent && (!X->syn_sent || X->state <= TP_SYN_SENT))
+        return false;
     if (X->fin_sent) {
         out->retransmission = true;
+        if (fin_seq == X->fin_seq)
+            raise_anomaly(out, TP_A_fin_retransmission, rel_seq(X, fin_seq), 0);
+        else
+            raise_anomaly(out, TP_A_fin_bad_seq, rel_seq(X, fin_seq), rel_seq(X, X->fin_seq));
         X->fin_seq = fin_seq;
     } else {
+        if (X->has_seq && seq_lt(fin_seq, X->snd_nxt))
+            raise_anomaly(out, TP_A_fin_bad_seq, rel_seq(X, fin_seq), rel_seq(X, X->snd_nxt));
         X->fin_sent = true;
         X->fin_seq = fin_seq;
         X->fin_frame = s->frame;
@@ -243,6 +312,7 @@ static void send_fin(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
                  * that FIN arrived, so both closed at once (RFC 9293 figure 13). */
                 set_state(X, TP_CLOSING);
                 c->simultaneous_close = true;
+                raise_anomaly(out, TP_A_simultaneous_close, 0, 0);
             } else {
                 set_state(X, TP_LAST_ACK);
             }
@@ -250,6 +320,7 @@ static void send_fin(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
         default:
             break;
     }
+    return true;
 }
 
 /* An end in SYN_SENT or SYN_RECEIVED that sends an ordinary segment proves
@@ -258,7 +329,7 @@ static void infer_unseen_handshake(struct tp_conn *c, uint8_t x, const struct tp
 {
     struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[1 - x];
 
-    if (X->state == TP_SYN_SENT && X->syn_sent) {
+    if (X->state == TP_SYN_SENT && X->syn_sent && !(s->flags & TP_FIN)) {
         /* It acknowledges a SYN-ACK that was not captured. */
         if (!Y->has_isn) {
             Y->isn = s->ack - 1;
@@ -291,15 +362,28 @@ static void close_by_rst(struct tp_endpoint *ep, enum tp_state s)
  * number is exactly the next expected, challenges one that is merely in the
  * window, and ignores the rest. An ignored RST changes neither end: it did
  * not come from the peer's stack (a spoofed or stale RST). */
-static void process_rst(struct tp_conn *c, uint8_t x, const struct tp_segment *s)
+static void process_rst(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
+                        struct tp_result *out)
 {
     struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[1 - x];
     bool exact = false, in_window = false;
+    uint32_t rcv_nxt = 0;
 
+    if (s->len > 0)
+        raise_anomaly(out, TP_A_rst_with_data, s->len, 0);
+    if (c->segments == 0) {
+        /* Nothing to reset: both ends are only assumed synchronized. */
+        raise_anomaly(out, TP_A_rst_no_connection, 0, 0);
+        close_by_rst(X, TP_CLOSED);
+        close_by_rst(Y, TP_CLOSED);
+        c->rst_frame = s->frame;
+        c->reset = true;
+        return;
+    }
     if (!X->has_seq && !Y->has_ack) {
         exact = true; /* nothing seen to check it against */
     } else {
-        const uint32_t rcv_nxt = X->has_seq ? X->snd_nxt : Y->last_ack;
+        rcv_nxt = X->has_seq ? X->snd_nxt : Y->last_ack;
         const uint32_t wnd = Y->max_win > 0 ? Y->max_win : 1;
         exact = (X->has_seq && s->seq == X->snd_nxt) || (Y->has_ack && s->seq == Y->last_ack);
         in_window = seq_ge(s->seq, rcv_nxt) && seq_lt(s->seq, rcv_nxt + wnd);
@@ -313,31 +397,49 @@ static void process_rst(struct tp_conn *c, uint8_t x, const struct tp_segment *s
         case TP_SYN_SENT:
             if (!acks_syn(Y, s))
                 return;
+            raise_anomaly(out, TP_A_rejected, to_ms(s->time_ns - c->syn_time), 0);
             close_by_rst(Y, TP_CLOSED); /* connection refused */
             break;
         case TP_SYN_RECEIVED:
-            if (!exact && !in_window)
+            if (!exact && !in_window) {
+                raise_anomaly(out, TP_A_rst_invalid, rel_seq(X, s->seq), rel_seq(X, rcv_nxt));
                 return;
+            }
             /* "return this connection to LISTEN state" if it was opened passively */
             close_by_rst(Y, (&c->ep[c->client] == Y || c->simultaneous_open) ? TP_CLOSED : TP_LISTEN);
             break;
         default:
-            if (!exact && !in_window)
+            if (!exact && !in_window) {
+                raise_anomaly(out, TP_A_rst_invalid, rel_seq(X, s->seq), rel_seq(X, rcv_nxt));
                 return;
-            if (exact)
-                close_by_rst(Y, TP_CLOSED);
+            }
+            if (!exact) {
+                raise_anomaly(out, TP_A_rst_challenge_expected, rel_seq(X, s->seq), rel_seq(X, rcv_nxt));
+                Y->challenge_frame = s->frame;
+                break;
+            }
+            if (Y->state == TP_TIME_WAIT)
+                raise_anomaly(out, TP_A_time_wait_assassination, 0, 0);
+            else if (X->fin_sent || Y->fin_sent)
+                raise_anomaly(out, TP_A_rst_after_fin, 0, 0);
+            else if (c->established)
+                raise_anomaly(out, TP_A_rst_abort, 0, 0);
+            close_by_rst(Y, TP_CLOSED);
             break;
     }
     close_by_rst(X, TP_CLOSED);
+    c->rst_frame = s->frame;
     c->reset = true;
 }
 
 /* An end a RST had closed sends an ordinary segment: that RST did not reach
  * or convince it (spoofed, or dropped by its stack, e.g. for a bad timestamp),
  * so it is back where it was. */
-static void revive_after_ignored_rst(struct tp_conn *c, struct tp_endpoint *X)
+static void revive_after_ignored_rst(struct tp_conn *c, struct tp_endpoint *X,
+                                     struct tp_result *out)
 {
     if (X->state == TP_CLOSED && X->closed_by_rst) {
+        raise_anomaly(out, TP_A_traffic_after_rst, c->rst_frame, 0);
         set_state(X, X->state_before_rst);
         X->closed_by_rst = false;
         c->rst_ignored = true;
@@ -362,19 +464,43 @@ static void receive_syn(struct tp_conn *c, uint8_t y, const struct tp_segment *s
         set_state(Y, TP_ESTABLISHED);
 }
 
+/* RFC 9293 3.10.7.4 "first, check sequence number": does |s| start inside the
+ * window |y| advertised, from what the sender has sent so far? Unknown
+ * numbers pass. Only the handshake's last step is checked this way: later,
+ * capture gaps would make the check noisy. */
+static bool seq_acceptable(const struct tp_conn *c, uint8_t y, const struct tp_segment *s)
+{
+    const struct tp_endpoint *X = &c->ep[1 - y], *Y = &c->ep[y];
+
+    if (!X->has_seq || Y->max_win == 0)
+        return true;
+    return seq_ge(s->seq, X->snd_nxt) && seq_lt(s->seq, X->snd_nxt + Y->max_win);
+}
+
 /* What the receiver does with the ACK field: completes its handshake or
  * moves its close along (RFC 9293 3.10.7.4, "fifth, check the ACK field"). */
-static void receive_ack(struct tp_conn *c, uint8_t y, const struct tp_segment *s,
+static bool receive_ack(struct tp_conn *c, uint8_t y, const struct tp_segment *s,
                         struct tp_result *out)
 {
     struct tp_endpoint *Y = &c->ep[y];
     const bool fin_acked = acks_fin(Y, s);
 
+    if (Y->seen && Y->has_seq && seq_gt(s->ack, Y->snd_nxt) && (c->ep[0].fin_sent || c->ep[1].fin_sent))
+        raise_anomaly(out, TP_A_close_ack_invalid, rel_seq(Y, s->ack), rel_seq(Y, Y->snd_nxt));
     switch (Y->state) {
         case TP_SYN_RECEIVED:
-            if (acks_syn(Y, s))
+            if (acks_syn(Y, s) && seq_acceptable(c, y, s)) {
                 set_state(Y, TP_ESTABLISHED);
-            break;
+                break;
+            }
+            /* "If the segment acknowledgment is not acceptable, form a reset
+             * segment": the receiver drops it, FIN and all. */
+            if (Y->synack_sent && !acks_syn(Y, s))
+                raise_anomaly(out, TP_A_handshake_ack_bad, rel_seq(Y, s->ack), 1);
+            else if (Y->synack_sent)
+                raise_anomaly(out, TP_A_handshake_ack_bad, rel_seq(&c->ep[1 - y], s->seq),
+                              rel_seq(&c->ep[1 - y], c->ep[1 - y].snd_nxt));
+            return !Y->synack_sent;
         case TP_FIN_WAIT_1:
             if (fin_acked)
                 set_state(Y, TP_FIN_WAIT_2);
@@ -404,6 +530,7 @@ static void receive_ack(struct tp_conn *c, uint8_t y, const struct tp_segment *s
             Y->fin_acked_in = s->frame;
         }
     }
+    return true;
 }
 
 /* What the receiver does with a FIN (RFC 9293 3.10.7.4, "eighth, check the FIN bit"). */
@@ -459,6 +586,13 @@ static void mark_handshake_completion(struct tp_conn *c, uint8_t x, const struct
             c->hs_ack_time = s->time_ns;
             out->hs_steps |= TP_STEP_BIT(3);
             c->ep[0].synack_ack_pending = c->ep[1].synack_ack_pending = false;
+            if (s->len > 0 && !(s->flags & TP_SYN))
+                raise_anomaly(out, TP_A_handshake_completed_by_data, s->len, 0);
+            if (c->simultaneous_open && !(s->flags & TP_SYN))
+                raise_anomaly(out, TP_A_split_handshake, 0, 0);
+            if (c->syn_frame != 0 && s->time_ns - c->syn_time > c->cfg->slow_handshake_ns)
+                raise_anomaly(out, TP_A_slow_handshake, to_ms(s->time_ns - c->syn_time),
+                              to_ms(c->cfg->slow_handshake_ns));
         }
         return;
     }
@@ -477,6 +611,8 @@ static uint8_t pick_label(const struct tp_result *r, uint16_t flags, bool bad_fl
         return TP_LABEL_BAD_FLAGS;
     if (flags & TP_RST)
         return TP_LABEL_RST;
+    if ((flags & TP_FIN) && !r->td_steps && !(r->hs_steps & TP_STEP_BIT(3)))
+        return TP_LABEL_STRAY_FIN;
     if (r->td_steps) {
         if (flags & TP_FIN) {
             if ((r->td_steps & TP_STEP_BIT(2)) && (r->td_steps & TP_STEP_BIT(3)))
@@ -510,45 +646,105 @@ static uint8_t pick_phase(const struct tp_conn *c, const struct tp_result *r, ui
     return c->established ? TP_PHASE_ESTABLISHED : TP_PHASE_HANDSHAKE;
 }
 
+/* What the first captured segment of a connection says about the capture. */
+static void note_first_segment(const struct tp_conn *c, const struct tp_segment *s,
+                               struct tp_result *out)
+{
+    if (c->segments != 0 || !c->midstream)
+        return;
+    if (s->flags & TP_SYN)
+        raise_anomaly(out, TP_A_synack_unsolicited, 0, 0);
+    else if (!(s->flags & TP_RST))
+        raise_anomaly(out, TP_A_midstream, 0, 0);
+}
+
+/* An end asked for a challenge ACK (by an in-window RST or a SYN) answers
+ * with its next segment: a pure ACK. */
+static void note_challenge_ack(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
+                               struct tp_result *out)
+{
+    struct tp_endpoint *X = &c->ep[x];
+
+    if (X->challenge_frame == 0)
+        return;
+    if (s->flags == TP_ACK && s->len == 0)
+        raise_anomaly(out, TP_A_challenge_ack, X->challenge_frame, 0);
+    X->challenge_frame = 0;
+}
+
+/* Payload beyond the sender's own FIN. */
+static void note_data_anomalies(const struct tp_conn *c, uint8_t x, const struct tp_segment *s,
+                                struct tp_result *out)
+{
+    const struct tp_endpoint *X = &c->ep[x];
+
+    if (X->fin_sent && s->len > 0 && seq_gt(s->seq + s->len, X->fin_seq))
+        raise_anomaly(out, TP_A_data_after_fin, s->len, rel_seq(X, X->fin_seq));
+}
+
 void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result *out)
 {
     const uint8_t x = s->from & 1, y = (uint8_t)(1 - x);
     const uint16_t f = s->flags;
     const bool bad_flags = has_bad_flags(f);
 
+    const bool was_established = c->established;
+    uint8_t states_before[2];
+
     memset(out, 0, sizeof *out);
     out->has_data = s->len > 0;
     out->sender_role = x == c->client ? TP_ROLE_CLIENT : TP_ROLE_SERVER;
+    states_before[0] = c->ep[0].state;
+    states_before[1] = c->ep[1].state;
+    note_first_segment(c, s, out);
+    note_challenge_ack(c, x, s, out);
+    if (x != c->client && c->syn_count > 0 && !c->answered) {
+        c->answered = true;
+        c->answer_time = s->time_ns;
+    }
 
+    if (bad_flags || (f & (TP_FIN | TP_RST)) == (TP_FIN | TP_RST))
+        raise_anomaly(out, TP_A_illegal_flags, f, 0);
     if (bad_flags) {
         /* Receivers drop such segments: nothing changes. */
     } else if (f & TP_RST) {
-        process_rst(c, x, s);
+        process_rst(c, x, s, out);
     } else {
         if (!(f & TP_SYN))
-            revive_after_ignored_rst(c, &c->ep[x]);
+            revive_after_ignored_rst(c, &c->ep[x], out);
+        note_data_anomalies(c, x, s, out);
+        bool taken = true, stray_fin = false;
         if (f & TP_SYN) {
             if (f & TP_ACK)
                 send_synack(c, x, s, out);
             else
-                send_syn(c, x, s, out);
+                taken = send_syn(c, x, s, out);
         } else if (f & TP_ACK) {
             infer_unseen_handshake(c, x, s);
         }
-        if (f & TP_FIN)
-            send_fin(c, x, s, out);
+        if ((f & TP_FIN) && !send_fin(c, x, s, out))
+            stray_fin = true;
 
-        if (f & TP_SYN) {
+        if (!taken || stray_fin) {
+            /* ignored by its receiver: it changes nothing */
+        } else if (f & TP_SYN) {
             receive_syn(c, y, s);
         } else if (f & TP_ACK) {
             /* "if the ACK bit is off, drop the segment" */
-            receive_ack(c, y, s, out);
-            if (f & TP_FIN)
+            if (receive_ack(c, y, s, out) && (f & TP_FIN))
                 receive_fin(&c->ep[y]);
         }
-        track_sequence(&c->ep[x], s);
+        if (taken)
+            track_sequence(&c->ep[x], s);
         mark_handshake_completion(c, x, s, out);
+        if (!was_established && s->len > 0 && !(f & TP_SYN) && !(out->hs_steps & TP_STEP_BIT(3)))
+            raise_anomaly(out, TP_A_data_before_established, s->len, 0);
     }
+    for (int i = 0; i < 2; i++) {
+        if (c->ep[i].state == TP_TIME_WAIT && states_before[i] != TP_TIME_WAIT)
+            c->ep[i].time_wait_since = s->time_ns;
+    }
+    c->ep[x].seen = true;
     c->segments++;
 
     out->label = pick_label(out, f, bad_flags);

@@ -1,0 +1,81 @@
+/* The anomaly catalogue's names and messages, and the anomalies judged
+ * outside a single segment: port reuse, and what only the end of the
+ * capture tells. */
+#include "internal.h"
+
+const char *tp_anomaly_name(unsigned a)
+{
+    static const char *const names[] = {
+#define TP_X_NAME(id, grp, sev, when, summary, msg, zeek, suricata) #id,
+        TP_ANOMALIES(TP_X_NAME)
+#undef TP_X_NAME
+    };
+    return a < TP_ANOMALY_COUNT ? names[a] : "?";
+}
+
+const char *tp_anomaly_message(unsigned a)
+{
+    static const char *const messages[] = {
+#define TP_X_MSG(id, grp, sev, when, summary, msg, zeek, suricata) msg,
+        TP_ANOMALIES(TP_X_MSG)
+#undef TP_X_MSG
+    };
+    return a < TP_ANOMALY_COUNT ? messages[a] : "?";
+}
+
+void raise_anomaly(struct tp_result *out, enum tp_anomaly id, uint32_t a, uint32_t b)
+{
+    const uint64_t bit = (uint64_t)1 << id;
+
+    if (out->anomalies & bit)
+        return;
+    out->anomalies |= bit;
+    if (out->hit_count < TP_MAX_HITS) {
+        struct tp_anomaly_hit *h = &out->hits[out->hit_count++];
+        h->id = (uint8_t)id;
+        h->a = a;
+        h->b = b;
+    }
+}
+
+void tp_check_reuse(const struct tp_conn *old, uint8_t old_from, uint32_t old_number,
+                    const struct tp_segment *syn, struct tp_result *out)
+{
+    const struct tp_endpoint *sender = &old->ep[old_from & 1];
+    const int64_t time_wait = old->cfg->time_wait_ns;
+
+    raise_anomaly(out, TP_A_port_reuse, old_number, 0);
+    if (!tp_conn_finished(old)) {
+        raise_anomaly(out, TP_A_premature_reuse, 0, to_ms(time_wait));
+        return;
+    }
+    for (int i = 0; i < 2; i++) {
+        const struct tp_endpoint *ep = &old->ep[i];
+        const int64_t lingered = syn->time_ns - ep->time_wait_since;
+        if (ep->state != TP_TIME_WAIT || lingered >= time_wait)
+            continue;
+        raise_anomaly(out, TP_A_premature_reuse, to_ms(lingered), to_ms(time_wait));
+        /* RFC 6191: a SYN may end TIME_WAIT early only above the old sequence space. */
+        if (sender->has_seq && seq_le(syn->seq, sender->snd_nxt))
+            raise_anomaly(out, TP_A_time_wait_reuse_unsafe, syn->seq, sender->snd_nxt);
+    }
+}
+
+void tp_later_anomalies(const struct tp_conn *c, const struct tp_result *r, struct tp_result *out)
+{
+    const uint8_t sender = r->sender_role == TP_ROLE_CLIENT ? c->client : (uint8_t)(1 - c->client);
+    const struct tp_endpoint *X = &c->ep[sender], *Y = &c->ep[1 - sender];
+    const int64_t timeout = c->cfg->handshake_timeout_ns;
+
+    if ((r->hs_steps & TP_STEP_BIT(1)) && sender == c->client &&
+        (!c->answered || c->answer_time - c->first_syn_time > timeout))
+        raise_anomaly(out, TP_A_syn_unanswered, to_ms(timeout) / 1000, to_ms(timeout) / 1000);
+    if ((r->hs_steps & TP_STEP_BIT(2)) && !c->established)
+        raise_anomaly(out, TP_A_synack_unacked, 0, 0);
+    if (c->reset)
+        return;
+    if ((r->td_steps & TP_STEP_BIT(1)) && !Y->fin_sent)
+        raise_anomaly(out, TP_A_half_closed_at_end, 0, 0);
+    if ((r->td_steps & TP_STEP_BIT(3)) && X->fin_acked_in == 0)
+        raise_anomaly(out, TP_A_final_ack_missing, 0, 0);
+}

@@ -1,0 +1,30 @@
+/* Helpers shared by the tracker's source files; not part of the public API. */
+#ifndef TCPPHASE_CORE_INTERNAL_H
+#define TCPPHASE_CORE_INTERNAL_H
+
+#include "tcpphase/tracker.h"
+
+/* Sequence number comparisons modulo 2^32 (RFC 9293 3.4). */
+static inline bool seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
+static inline bool seq_le(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
+static inline bool seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
+static inline bool seq_ge(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
+
+/* A sequence number relative to |ep|'s ISN, as Wireshark shows it by default. */
+static inline uint32_t rel_seq(const struct tp_endpoint *ep, uint32_t v)
+{
+    return ep->has_isn ? v - ep->isn : v;
+}
+
+/* Milliseconds in |ns|, 0 if negative (timestamps going backwards). */
+static inline uint32_t to_ms(int64_t ns)
+{
+    if (ns <= 0)
+        return 0;
+    return ns / 1000000 > UINT32_MAX ? UINT32_MAX : (uint32_t)(ns / 1000000);
+}
+
+/* raise_anomaly records anomaly |id| with message numbers |a| and |b| in |out|. */
+void raise_anomaly(struct tp_result *out, enum tp_anomaly id, uint32_t a, uint32_t b);
+
+#endif
