@@ -307,6 +307,198 @@ def rst_out_of_window(cap):
     c.exchange(); c.close("c")
 
 
+# ------------------------------------------------------- anomaly scenarios
+# One capture per anomaly (client ports 40101-40126); each makes the named
+# anomaly happen and keeps everything else normal.
+
+def stray(c, side, flags, **kw):
+    """Emit one segment that leaves the connection's nxt/rcv state untouched."""
+    saved = dict(c.nxt), dict(c.rcv)
+    pkt = c.send(side, flags, **kw)
+    c.nxt, c.rcv = saved
+    return pkt
+
+
+def anomaly_syn_new_isn(cap):
+    """Unanswered SYN replaced 1 s later by a SYN with another ISN (3000)."""
+    c = Conn(cap.add, 40101)
+    c.syn(); c.nxt["c"] = 3000; c.syn(dt=1.0)
+    c.synack(); c.ack("c"); c.exchange(); c.close("c")
+
+
+def anomaly_synack_unacked(cap):
+    """SYN-ACK retransmitted after 1 s and 2 s more; never acknowledged."""
+    c = Conn(cap.add, 40102)
+    c.syn(); c.synack(); c.synack(seq=5000, dt=1.0); c.synack(seq=5000, dt=2.0)
+
+
+def anomaly_synack_changed(cap):
+    """SYN-ACK resent 1 s later with ISN 6000 instead of 5000."""
+    c = Conn(cap.add, 40103)
+    c.syn(); c.synack(); c.nxt["s"] = 6000; c.synack(dt=1.0)
+    c.ack("c"); c.exchange(); c.close("c")
+
+
+def anomaly_synack_bad_ack(cap):
+    """SYN-ACK acks 2001 instead of 1001; the client RSTs (seq 2001, no ACK)."""
+    c = Conn(cap.add, 40104)
+    c.syn(); c.synack(ack=2001); c.rst("c", flags="R", seq=2001)
+
+
+def anomaly_synack_wrong_direction(cap):
+    """SYN, then the client itself sends a SYN-ACK; the server RSTs."""
+    c = Conn(cap.add, 40105)
+    c.syn(); c.synack("c", seq=1000, ack=5001); c.rst("s", flags="R", seq=5001)
+
+
+def anomaly_synack_unsolicited(cap):
+    """A lone SYN-ACK with no SYN; the client RSTs (seq 1001, no ACK)."""
+    c = Conn(cap.add, 40106)
+    c.synack(ack=1001); c.rst("c", flags="R", seq=1001)
+
+
+def anomaly_handshake_ack_bad(cap):
+    """Third handshake segment acks 9999; the server RSTs (seq 9999)."""
+    c = Conn(cap.add, 40107)
+    c.syn(); c.synack(); c.ack("c", ack=9999); c.rst("s", flags="R", seq=9999)
+
+
+def anomaly_data_before_established(cap):
+    """The server sends 100 B before the client's handshake ACK."""
+    c = Conn(cap.add, 40108)
+    c.syn(); c.synack(); c.data("s", 100); c.ack("c")
+    c.exchange(); c.close("c")
+
+
+def anomaly_syn_data_ignored(cap):
+    """TFO SYN with 50 B; SYN-ACK acks only the SYN; the client resends."""
+    c = Conn(cap.add, 40109)
+    c.syn(payload=50, options=MSS + [(34, bytes(range(1, 9)))])
+    c.nxt["c"] = c.rcv["s"] = 1001      # the server drops the SYN's data
+    c.synack(); c.ack("c"); c.data("c", 50); c.ack("s")
+    c.data("s", 200); c.ack("c"); c.close("c")
+
+
+def anomaly_syn_in_established(cap):
+    """Bare SYN (ISN 7000) on an established connection; challenge ACK."""
+    c = Conn(cap.add, 40110)
+    c.open(); c.exchange()
+    stray(c, "c", "S", seq=7000, options=MSS); c.ack("s")
+    c.close("c")
+
+
+def anomaly_slow_handshake(cap):
+    """SYN-ACK 1.5 s after the SYN (no retransmission)."""
+    c = Conn(cap.add, 40111)
+    c.syn(); c.synack(dt=1.5); c.ack("c"); c.exchange(); c.close("c")
+
+
+def anomaly_fin_without_handshake(cap):
+    """SYN answered by FIN+ACK with no SYN; the client RSTs."""
+    c = Conn(cap.add, 40112)
+    c.syn(); c.fin("s"); c.rst("c", flags="R")
+
+
+def anomaly_fin_retransmission(cap):
+    """Client FIN sent again 300 ms later, then a normal close."""
+    c = Conn(cap.add, 40113)
+    c.open(); c.exchange()
+    c.fin("c"); c.fin("c", seq=c.nxt["c"] - 1, dt=0.3)
+    c.ack("s"); c.fin("s"); c.ack("c")
+
+
+def anomaly_fin_bad_seq(cap):
+    """Client FIN at seq 1001, below the 100 B it already sent (up to 1101)."""
+    c = Conn(cap.add, 40114)
+    c.open(); c.data("c", 100); c.fin("c", seq=1001)
+    c.ack("s"); c.fin("s"); c.ack("c")
+
+
+def anomaly_data_after_fin(cap):
+    """Client sends 50 B of new data after its own FIN."""
+    c = Conn(cap.add, 40115)
+    c.open(); c.exchange(); c.fin("c"); c.ack("s")
+    c.data("c", 50); c.ack("s"); c.fin("s"); c.ack("c")
+
+
+def anomaly_close_ack_invalid(cap):
+    """Server ACK of the client FIN acks 3102 (2000 bytes never sent)."""
+    c = Conn(cap.add, 40116)
+    c.open(); c.exchange(); c.fin("c"); c.ack("s", ack=3102)
+    c.fin("s"); c.ack("c")
+
+
+def anomaly_half_closed_at_end(cap):
+    """Client FIN; the server sends two more segments but never FINs."""
+    c = Conn(cap.add, 40117)
+    c.open(); c.exchange(); c.fin("c"); c.ack("s")
+    for _ in range(2):
+        c.data("s", 100); c.ack("c")
+
+
+def anomaly_final_ack_missing(cap):
+    """Client FIN, server FIN+ACK, capture ends without the last ACK."""
+    c = Conn(cap.add, 40118)
+    c.open(); c.exchange(); c.fin("c"); c.fin("s")
+
+
+def anomaly_syn_while_closing(cap):
+    """Bare SYN (ISN 9000) while the server is in CLOSE_WAIT; challenge ACK."""
+    c = Conn(cap.add, 40119)
+    c.open(); c.exchange(); c.fin("c"); c.ack("s")
+    stray(c, "c", "S", seq=9000, options=MSS); c.ack("s")
+    c.fin("s"); c.ack("c")
+
+
+def anomaly_rst_challenge(cap):
+    """In-window RST 100 past rcv.nxt; challenge ACK; exact RST."""
+    c = Conn(cap.add, 40120)
+    c.open(); c.exchange()
+    c.rst("c", seq=c.nxt["c"] + 100); c.ack("s"); c.rst("c")
+
+
+def anomaly_traffic_after_rst(cap):
+    """Client RST, the server keeps sending 2 segments, the client RSTs again."""
+    c = Conn(cap.add, 40121)
+    c.open(); c.exchange(); c.rst("c")
+    c.data("s", 100); c.data("s", 100); c.rst("c", flags="R")
+
+
+def anomaly_rst_no_connection(cap):
+    """A lone RST for a connection never seen."""
+    c = Conn(cap.add, 40122, cisn=123456)
+    c.rst("c", flags="R")
+
+
+def anomaly_time_wait_assassination(cap):
+    """Normal client close, then a server RST 1 s later (client in TIME_WAIT)."""
+    c = Conn(cap.add, 40123)
+    c.open(); c.exchange(); c.close("c"); c.rst("s", flags="R", dt=1.0)
+
+
+def anomaly_time_wait_reuse_unsafe(cap):
+    """Reuse from TIME_WAIT 1 s later with ISN 1000, below the old 500102."""
+    c = Conn(cap.add, 40124, cisn=500000)
+    c.open(); c.exchange(); c.close("c")
+    c = Conn(cap.add, 40124)
+    c.syn(dt=1.0); c.synack(); c.ack("c"); c.exchange(); c.close("c")
+
+
+def nearmiss_reuse_after_2msl(cap):
+    """Like port_reuse, but the new SYN comes 130 s after the final ACK."""
+    c = Conn(cap.add, 40125)
+    c.open(); c.exchange(); c.close("c")
+    c = Conn(cap.add, 40125, cisn=900000, sisn=700000)
+    c.syn(dt=130.0); c.synack(); c.ack("c"); c.exchange(); c.close("c")
+
+
+def nearmiss_challenge_ack_normal(cap):
+    """Ordinary connection whose server repeats a pure ACK (a dup ACK)."""
+    c = Conn(cap.add, 40126)
+    c.open(); c.data("c", 100); c.ack("s"); c.ack("s")
+    c.data("s", 200); c.ack("c"); c.close("c")
+
+
 SCENARIOS = {
     "normal-client-close": normal_client_close,
     "normal-server-close": normal_server_close,
@@ -331,6 +523,32 @@ SCENARIOS = {
     "seq-wrap": seq_wrap,
     "malformed": malformed,
     "rst-out-of-window": rst_out_of_window,
+    "anomaly-syn-new-isn": anomaly_syn_new_isn,
+    "anomaly-synack-unacked": anomaly_synack_unacked,
+    "anomaly-synack-changed": anomaly_synack_changed,
+    "anomaly-synack-bad-ack": anomaly_synack_bad_ack,
+    "anomaly-synack-wrong-direction": anomaly_synack_wrong_direction,
+    "anomaly-synack-unsolicited": anomaly_synack_unsolicited,
+    "anomaly-handshake-ack-bad": anomaly_handshake_ack_bad,
+    "anomaly-data-before-established": anomaly_data_before_established,
+    "anomaly-syn-data-ignored": anomaly_syn_data_ignored,
+    "anomaly-syn-in-established": anomaly_syn_in_established,
+    "anomaly-slow-handshake": anomaly_slow_handshake,
+    "anomaly-fin-without-handshake": anomaly_fin_without_handshake,
+    "anomaly-fin-retransmission": anomaly_fin_retransmission,
+    "anomaly-fin-bad-seq": anomaly_fin_bad_seq,
+    "anomaly-data-after-fin": anomaly_data_after_fin,
+    "anomaly-close-ack-invalid": anomaly_close_ack_invalid,
+    "anomaly-half-closed-at-end": anomaly_half_closed_at_end,
+    "anomaly-final-ack-missing": anomaly_final_ack_missing,
+    "anomaly-syn-while-closing": anomaly_syn_while_closing,
+    "anomaly-rst-challenge": anomaly_rst_challenge,
+    "anomaly-traffic-after-rst": anomaly_traffic_after_rst,
+    "anomaly-rst-no-connection": anomaly_rst_no_connection,
+    "anomaly-time-wait-assassination": anomaly_time_wait_assassination,
+    "anomaly-time-wait-reuse-unsafe": anomaly_time_wait_reuse_unsafe,
+    "nearmiss-reuse-after-2msl": nearmiss_reuse_after_2msl,
+    "nearmiss-challenge-ack-normal": nearmiss_challenge_ack_normal,
 }
 
 
