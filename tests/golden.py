@@ -34,6 +34,7 @@ COLUMNS = [
     ("syn_to_synack", "tcpphase.handshake.syn_to_synack"),
     ("synack_to_ack", "tcpphase.handshake.synack_to_ack"),
     ("hs_rtt", "tcpphase.handshake.rtt"),
+    ("anomalies", "tcpphase.anomaly"),
 ]
 
 

@@ -8,6 +8,7 @@ import os
 import re
 import sys
 
+import catalogue
 import tplib
 
 FIELDS = [
@@ -15,7 +16,7 @@ FIELDS = [
     "tcpphase.role", "tcpphase.role_guessed", "tcpphase.state.client", "tcpphase.state.server",
     "tcpphase.midstream", "tcpphase.syn_frame", "tcpphase.synack_frame", "tcpphase.ack_frame",
     "tcpphase.fin_frame", "tcpphase.fin_acked_in", "tcpphase.handshake.syn_to_synack",
-    "tcpphase.handshake.synack_to_ack", "tcpphase.handshake.rtt",
+    "tcpphase.handshake.synack_to_ack", "tcpphase.handshake.rtt", "tcpphase.anomaly",
 ]
 
 TAG = re.compile(r"\[(?:HS|FIN) [0-9+]+/[34]\]")
@@ -60,7 +61,11 @@ class Checks:
         self.expect("TCP Connection Phase\tTCPPHASE\ttcpphase" in protocols,
                     'protocol "TCP Connection Phase" with filter name tcpphase')
         rows = [line.split("\t") for line in self.sandbox.run(["tshark", "-G", "fields"]).stdout.splitlines()]
-        fields = {r[2]: r for r in rows if len(r) > 7 and r[0] == "F" and r[2].startswith("tcpphase.")}
+        experts = {r[2] for r in rows if len(r) > 2 and r[2].startswith("tcpphase.anomaly.")}
+        self.expect(experts == {"tcpphase.anomaly." + a["id"] for a in catalogue.load()},
+                    f"every anomaly of the catalogue is registered as an expert info ({len(experts)})")
+        fields = {r[2]: r for r in rows if len(r) > 7 and r[0] == "F" and r[2].startswith("tcpphase.")
+                  and r[2] not in experts}
         self.expect(sorted(fields) == sorted(FIELDS), f"tshark -G fields lists exactly {len(FIELDS)} tcpphase fields")
         undescribed = [name for name, r in fields.items() if not r[7].strip().endswith(".")]
         self.expect(not undescribed, f"every field has a one-sentence description {undescribed}")
