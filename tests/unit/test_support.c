@@ -88,6 +88,28 @@ void expect_label(const char *file, int line, const char *func, const struct tp_
     fail(file, line, func, g_strdup_printf("label: expected \"%s\", got \"%s\"", want, buf));
 }
 
+void expect_anomaly(const char *file, int line, const char *func, const struct tp_result *r,
+                    enum tp_anomaly id, bool check_numbers, uint32_t a, uint32_t b)
+{
+    if (!(r->anomalies & ((uint64_t)1 << id))) {
+        fail(file, line, func, g_strdup_printf("anomaly %s not raised", tp_anomaly_name(id)));
+        return;
+    }
+    for (unsigned i = 0; check_numbers && i < r->hit_count; i++) {
+        if (r->hits[i].id == id && (r->hits[i].a != a || r->hits[i].b != b))
+            fail(file, line, func, g_strdup_printf("anomaly %s: numbers %u, %u; expected %u, %u",
+                                                   tp_anomaly_name(id), r->hits[i].a, r->hits[i].b, a, b));
+    }
+}
+
+void expect_no_anomaly(const char *file, int line, const char *func, const struct tp_result *r)
+{
+    if (r->hit_count == 0 && r->anomalies == 0)
+        return;
+    fail(file, line, func, g_strdup_printf("unexpected anomaly %s",
+                                           tp_anomaly_name(r->hit_count ? r->hits[0].id : 0)));
+}
+
 struct tp_conn conn_syn_sent(void)
 {
     struct tp_conn c = { 0 };

@@ -8,6 +8,7 @@
 #define TCPPHASE_TEST_SUPPORT_H
 
 #include <glib.h>
+#include <string.h>
 
 #include "tcpphase/tracker.h"
 
@@ -50,6 +51,11 @@ enum { C2S = 0, S2C = 1 };
     } while (0)
 #define EXPECT_PHASE(r, want) expect_phase(__FILE__, __LINE__, __func__, (r)->phase, (want))
 #define EXPECT_LABEL(r, text) expect_label(__FILE__, __LINE__, __func__, (r), (text))
+/* EXPECT_ANOMALY(&r, syn_new_isn): raised; EXPECT_ANOMALY_NUMBERS also checks its two numbers. */
+#define EXPECT_ANOMALY(r, id) expect_anomaly(__FILE__, __LINE__, __func__, (r), TP_A_##id, false, 0, 0)
+#define EXPECT_ANOMALY_NUMBERS(r, id, a, b) \
+    expect_anomaly(__FILE__, __LINE__, __func__, (r), TP_A_##id, true, (a), (b))
+#define EXPECT_NO_ANOMALY(r) expect_no_anomaly(__FILE__, __LINE__, __func__, (r))
 
 void feed(struct tp_conn *c, struct tp_result *r, struct tp_segment s);
 void feed_ports(struct tp_conn *c, struct tp_result *r, struct tp_segment s, uint16_t from_port,
@@ -63,6 +69,9 @@ void expect_steps(const char *file, int line, const char *func, const char *what
 void expect_phase(const char *file, int line, const char *func, unsigned got, unsigned want);
 void expect_label(const char *file, int line, const char *func, const struct tp_result *r,
                   const char *want);
+void expect_anomaly(const char *file, int line, const char *func, const struct tp_result *r,
+                    enum tp_anomaly id, bool check_numbers, uint32_t a, uint32_t b);
+void expect_no_anomaly(const char *file, int line, const char *func, const struct tp_result *r);
 
 /* Fixtures, each built from the one before; the comment gives client / server. */
 struct tp_conn conn_syn_sent(void);          /* SYN_SENT / SYN_RECEIVED (after the SYN) */
