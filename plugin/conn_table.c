@@ -118,6 +118,11 @@ struct conn_entry *conn_table_segment(const tcp_info_t *th, const nstime_t *ts, 
     wmem_map_insert(conn_by_tuple, stored_key, entry);
     entry->number = ++conn_count;
     entry->ep0_is_low = from_low;
+    entry->stream = th->th_stream;
+    copy_address_wmem(wmem_file_scope(), &entry->addr[0], &th->ip_src);
+    copy_address_wmem(wmem_file_scope(), &entry->addr[1], &th->ip_dst);
+    entry->port[0] = th->th_sport;
+    entry->port[1] = th->th_dport;
     seg->from = 0;
     tp_conn_init(&entry->tracker, seg, th->th_sport, th->th_dport);
     entry->tracker.cfg = cfg;

@@ -11,7 +11,10 @@
  * capture file, because every frame's record points at it. */
 struct conn_entry {
     struct tp_conn tracker;
+    address addr[2];   /* of the tracker's endpoints 0 and 1 */
     uint32_t number;   /* tcpphase.conn, 1-based, in order of first segment */
+    uint32_t stream;   /* Wireshark's tcp.stream of its first segment */
+    uint16_t port[2];
     bool ep0_is_low;   /* endpoint 0 of the tracker is the key's low end */
 };
 

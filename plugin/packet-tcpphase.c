@@ -16,6 +16,7 @@
 
 #include "conn_table.h"
 #include "packet-tcpphase.h"
+#include "tcpphase-tap.h"
 
 /* Frames hold at most this many TCP layers worth labelling (tunnels). */
 #define MAX_TCP_LAYERS 8
@@ -24,6 +25,8 @@
  * result.hits[0..hit_count-1] is allocated (see record_size). */
 struct frame_record {
     struct conn_entry *conn;
+    uint8_t outcome_before; /* the connection's outcome before and after it */
+    uint8_t outcome_after;
     struct tp_result result;
 };
 
@@ -32,6 +35,7 @@ static int proto_tcp = -1;
 static int proto_icmp = -1;
 static int proto_icmpv6 = -1;
 static int tcp_tap_id = -1;
+static int tcpphase_tap = -1;
 
 static int hf_tcpphase_conn = -1;
 static int hf_tcpphase_phase = -1;
@@ -52,6 +56,9 @@ static int hf_tcpphase_hs_syn_to_synack = -1;
 static int hf_tcpphase_hs_synack_to_ack = -1;
 static int hf_tcpphase_hs_rtt = -1;
 static int hf_tcpphase_anomaly = -1;
+static int hf_tcpphase_outcome = -1;
+static int hf_tcpphase_history = -1;
+static int hf_tcpphase_closed_by = -1;
 
 static int ett_tcpphase = -1;
 static int ett_tcpphase_handshake = -1;
@@ -70,6 +77,7 @@ static const int anomaly_severity[TP_ANOMALY_COUNT] = {
 };
 
 static tp_bool_pref pref_info_column = TRUE;
+static tp_bool_pref pref_info_ladder = FALSE;
 static tp_bool_pref pref_tfo_normal = TRUE;
 static tp_bool_pref pref_show_notes = TRUE;
 static unsigned pref_handshake_timeout_s = 127;
@@ -89,6 +97,18 @@ static const value_string state_vals[] = {
 #define TP_X_VS(id, name) {TP_##id, name},
     TP_STATES(TP_X_VS)
 #undef TP_X_VS
+    {0, NULL}};
+
+static const value_string outcome_vals[] = {
+#define TP_X_VS(code, text) {TP_OUTCOME_##code, #code},
+    TP_OUTCOMES(TP_X_VS)
+#undef TP_X_VS
+    {0, NULL}};
+
+static const value_string closer_vals[] = {
+    {TP_CLOSER_CLIENT, "client"},
+    {TP_CLOSER_SERVER, "server"},
+    {TP_CLOSER_BOTH, "both"},
     {0, NULL}};
 
 static const value_string role_vals[] = {
@@ -111,12 +131,16 @@ static struct frame_record *compute_record(const tcp_info_t *th, packet_info *pi
     struct frame_record *rec;
 
     conn = conn_table_segment(th, &pinfo->abs_ts, pinfo->num, &tracker_config, &seg, &old, &old_from);
+    const uint8_t outcome_before = conn->tracker.segments ? (uint8_t)tp_conn_outcome(&conn->tracker)
+                                                          : TCPPHASE_NO_OUTCOME;
     tp_process(&conn->tracker, &seg, &result);
     if (old)
         tp_check_reuse(&old->tracker, old_from, old->number, &seg, &result);
     /* Most segments have no anomaly: keep only the hits there are. */
     rec = (struct frame_record *)wmem_alloc(wmem_file_scope(), record_size(result.hit_count));
     rec->conn = conn;
+    rec->outcome_before = outcome_before;
+    rec->outcome_after = (uint8_t)tp_conn_outcome(&conn->tracker);
     memcpy(&rec->result, &result, offsetof(struct tp_result, hits) +
                                       result.hit_count * sizeof(struct tp_anomaly_hit));
     return rec;
@@ -199,6 +223,58 @@ static void add_steps(proto_tree *tree, tvbuff_t *tvb, uint8_t steps)
     }
 }
 
+/* What became of the connection: only once the whole file has been read, as
+ * until then it is what it has become so far. */
+static void add_connection_summary(proto_tree *tree, tvbuff_t *tvb, const struct tp_conn *c)
+{
+    const enum tp_outcome outcome = tp_conn_outcome(c);
+
+    proto_item_set_generated(proto_tree_add_uint_format_value(
+        tree, hf_tcpphase_outcome, tvb, 0, 0, outcome, "%s: %s", tp_outcome_code(outcome),
+        tp_outcome_text(outcome)));
+    proto_item_set_generated(proto_tree_add_string(tree, hf_tcpphase_history, tvb, 0, 0, c->history));
+    if (c->closer != TP_CLOSER_NONE)
+        proto_item_set_generated(
+            proto_tree_add_uint(tree, hf_tcpphase_closed_by, tvb, 0, 0, (uint32_t)c->closer));
+}
+
+static void queue_tap_record(packet_info *pinfo, const struct frame_record *rec, uint64_t later)
+{
+    struct tcpphase_tap_record *t = wmem_new(pinfo->pool, struct tcpphase_tap_record);
+
+    t->conn = rec->conn;
+    t->result = &rec->result;
+    t->anomalies = rec->result.anomalies | later;
+    t->outcome_before = rec->outcome_before;
+    t->outcome_after = rec->outcome_after;
+    tap_queue_packet(tcpphase_tap, pinfo, t);
+}
+
+/* "[HS 1/3 SYN: client CLOSED→SYN_SENT, server LISTEN→SYN_RECEIVED] " before
+ * the Info text, so Statistics → Flow Graph draws the textbook ladder. */
+static void prepend_ladder_label(packet_info *pinfo, const struct tp_result *r)
+{
+    const char *tag = tp_label_info_tag(r->label), *text = tp_label_text(r->label);
+    const char *kind = strchr(text, ':');
+    wmem_strbuf_t *buf = wmem_strbuf_new(pinfo->pool, "[");
+
+    if (tag[0] != '\0' && kind)
+        wmem_strbuf_append_printf(buf, "%s%s", tag, kind + 1);
+    else
+        wmem_strbuf_append(buf, text);
+    if (r->state_client != r->state_client_before || r->state_server != r->state_server_before)
+        wmem_strbuf_append_c(buf, ':');
+    if (r->state_client != r->state_client_before)
+        wmem_strbuf_append_printf(buf, " client %s\u2192%s", tp_state_name(r->state_client_before),
+                                  tp_state_name(r->state_client));
+    if (r->state_server != r->state_server_before)
+        wmem_strbuf_append_printf(buf, "%s server %s\u2192%s",
+                                  r->state_client != r->state_client_before ? "," : "",
+                                  tp_state_name(r->state_server_before), tp_state_name(r->state_server));
+    wmem_strbuf_append(buf, "] ");
+    col_prepend_fstr(pinfo->cinfo, COL_INFO, "%s", wmem_strbuf_get_str(buf));
+}
+
 static void show_record(const struct frame_record *rec, bool whole_capture_read, tvbuff_t *tvb,
                         packet_info *pinfo, proto_tree *tree)
 {
@@ -206,6 +282,7 @@ static void show_record(const struct frame_record *rec, bool whole_capture_read,
     const struct tp_conn *c = &rec->conn->tracker;
     const uint8_t sender = r->sender_role == TP_ROLE_CLIENT ? c->client : (uint8_t)(1 - c->client);
     char label[64];
+    struct tp_result later;
     proto_item *ti;
     proto_tree *st;
 
@@ -240,14 +317,17 @@ static void show_record(const struct frame_record *rec, bool whole_capture_read,
         add_frame_link(st, hf_tcpphase_fin_acked_in, tvb, pinfo, c->ep[sender].fin_acked_in);
 
     add_anomalies(st, ti, tvb, pinfo, r);
+    memset(&later, 0, sizeof later);
     if (whole_capture_read) {
-        struct tp_result later;
-        memset(&later, 0, sizeof later);
         tp_later_anomalies(c, r, &later);
         add_anomalies(st, ti, tvb, pinfo, &later);
+        add_connection_summary(st, tvb, c);
     }
+    queue_tap_record(pinfo, rec, later.anomalies);
 
-    if (pref_info_column && tp_label_info_tag(r->label)[0] != '\0')
+    if (pref_info_ladder)
+        prepend_ladder_label(pinfo, r);
+    else if (pref_info_column && tp_label_info_tag(r->label)[0] != '\0')
         col_append_fstr(pinfo->cinfo, COL_INFO, " [%s]", tp_label_info_tag(r->label));
 }
 
@@ -362,6 +442,15 @@ void proto_register_tcpphase(void)
         {&hf_tcpphase_hs_rtt,
          {"Handshake time", "tcpphase.handshake.rtt", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
           "Time from the client's SYN to the segment that completed the handshake.", HFILL}},
+        {&hf_tcpphase_outcome,
+         {"Outcome", "tcpphase.outcome", FT_UINT8, BASE_DEC, VALS(outcome_vals), 0x0,
+          "What became of the connection, as Zeek's conn_state code (once the whole capture has been read).", HFILL}},
+        {&hf_tcpphase_history,
+         {"History", "tcpphase.history", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The connection's Zeek history string (once the whole capture has been read).", HFILL}},
+        {&hf_tcpphase_closed_by,
+         {"Closed first by", "tcpphase.closed_by", FT_UINT8, BASE_DEC, VALS(closer_vals), 0x0,
+          "Which end closed first: sent the first FIN, both at once, or the RST that ended it.", HFILL}},
         {&hf_tcpphase_anomaly,
          {"Anomaly", "tcpphase.anomaly", FT_STRING, BASE_NONE, NULL, 0x0,
           "Id of an anomaly of this segment (its expert info is tcpphase.anomaly.<id>).", HFILL}},
@@ -387,6 +476,9 @@ void proto_register_tcpphase(void)
     prefs_register_bool_preference(module, "info_column", "Tag the Info column",
                                    "Append a short step tag such as [HS 1/3] or [FIN 2/4] to the Info column.",
                                    &pref_info_column);
+    prefs_register_bool_preference(module, "info_ladder", "Ladder labels in the Info column",
+                                   "Put the step and the ends' state changes first in the Info column, e.g. [HS 1/3 SYN: client CLOSED\u2192SYN_SENT], for Statistics \u2192 Flow Graph.",
+                                   &pref_info_ladder);
     prefs_register_bool_preference(module, "tfo_normal", "Data on a SYN is normal (TCP Fast Open)",
                                    "Do not flag SYNs that carry data: TCP Fast Open (RFC 7413) sends it.",
                                    &pref_tfo_normal);
@@ -406,6 +498,7 @@ void proto_register_tcpphase(void)
 
     conn_table_init();
     register_init_routine(tcpphase_init);
+    tcpphase_tap = register_tap("tcpphase");
 }
 
 void proto_reg_handoff_tcpphase(void)

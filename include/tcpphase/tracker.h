@@ -16,6 +16,7 @@
 
 #include "tcpphase/anomalies.h"
 #include "tcpphase/labels.h"
+#include "tcpphase/outcomes.h"
 #include "tcpphase/phases.h"
 #include "tcpphase/states.h"
 
@@ -36,6 +37,9 @@ enum tp_role { TP_ROLE_CLIENT = 0, TP_ROLE_SERVER = 1 };
 
 /* Handshake or teardown step n as a bit of tp_result.hs_steps / td_steps. */
 #define TP_STEP_BIT(n) (1u << ((n) - 1))
+
+/* Longest Zeek history string kept (letters beyond it are dropped). */
+#define TP_HISTORY_MAX 31
 
 /* One segment as the capture shows it. |from| says which end sent it:
  * 0 is the end that sent the connection's first captured segment, 1 the other. */
@@ -63,6 +67,19 @@ struct tp_config {
  * needed a retransmission. */
 extern const struct tp_config tp_config_default;
 
+/* An end as Zeek's conn_state logic sees it (TCP_ENDPOINT_* in Zeek). */
+enum tp_zeek_state {
+    TP_Z_INACTIVE, TP_Z_SYN_SENT, TP_Z_SYN_ACK_SENT, TP_Z_PARTIAL, TP_Z_ESTABLISHED,
+    TP_Z_CLOSED, TP_Z_RESET
+};
+
+/* Zeek history letters an end has already recorded. */
+struct tp_history_marks {
+    uint32_t last_seq[4];   /* s, h, f, r: repeated only with another sequence number */
+    uint8_t seq_letters;    /* bit i: last_seq[i] is valid */
+    uint8_t once;           /* bits of a, d, q, i, g, t, w: recorded once */
+};
+
 /* What one end has shown of itself. */
 struct tp_endpoint {
     uint32_t isn;            /* initial sequence number, valid if has_isn */
@@ -77,6 +94,10 @@ struct tp_endpoint {
     uint32_t syn_data_len;   /* payload on its SYN (TCP Fast Open) */
     uint32_t challenge_frame; /* frame of a segment it should answer with a challenge ACK */
     int64_t time_wait_since; /* when it entered TIME_WAIT, valid if state is TIME_WAIT */
+    uint64_t bytes;          /* payload bytes sent */
+    uint32_t packets;        /* segments sent */
+    struct tp_history_marks marks;
+    uint8_t zeek_state;      /* enum tp_zeek_state */
     uint8_t state;           /* enum tp_state */
     uint8_t state_before_rst; /* its state before a RST closed it, if closed_by_rst */
     bool has_isn, has_seq, has_ack;
@@ -104,6 +125,12 @@ struct tp_conn {
     uint32_t syn_count;       /* SYNs the client sent */
     uint32_t rst_frame;       /* frame of the last RST that closed an end */
     const struct tp_config *cfg;
+    uint32_t first_frame;     /* first segment of the connection */
+    int64_t first_time, last_time;
+    uint8_t first_sender;     /* endpoint index of the first segment's sender */
+    int8_t closer;            /* enum tp_closer of the end that closed first */
+    uint8_t history_len;
+    char history[TP_HISTORY_MAX + 1]; /* Zeek's history string */
     uint8_t client;           /* endpoint index of the client */
     int8_t first_closer;      /* endpoint index that sent the first FIN, -1 if none */
     bool role_guessed;        /* client chosen by port numbers, no SYN seen */
@@ -134,6 +161,8 @@ struct tp_result {
     uint8_t label;        /* enum tp_label */
     uint8_t state_client; /* enum tp_state after the segment */
     uint8_t state_server;
+    uint8_t state_client_before; /* enum tp_state before it */
+    uint8_t state_server_before;
     uint8_t sender_role;  /* enum tp_role */
     bool retransmission;  /* the segment repeats a step already taken */
     bool has_data;        /* the segment carries payload */
@@ -168,6 +197,9 @@ void tp_check_reuse(const struct tp_conn *old, uint8_t old_from, uint32_t old_nu
  * by |r| that only the rest of the capture tells (the catalogue's LATER ones),
  * judged from |c| as it is now: call it once the whole capture has been read. */
 void tp_later_anomalies(const struct tp_conn *c, const struct tp_result *r, struct tp_result *out);
+
+/* tp_conn_outcome returns the Zeek conn_state of |c| as far as it has been seen. */
+enum tp_outcome tp_conn_outcome(const struct tp_conn *c);
 
 /* tp_conn_finished tells whether neither end still has a connection. */
 bool tp_conn_finished(const struct tp_conn *c);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "summary.h"
 
 const struct tp_config tp_config_default = {
     .tfo_normal = true,
@@ -689,6 +690,8 @@ void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
     const bool bad_flags = has_bad_flags(f);
 
     const bool was_established = c->established;
+    const uint32_t snd_nxt_before = c->ep[x].snd_nxt;
+    const bool had_seq = c->ep[x].has_seq;
     uint8_t states_before[2];
 
     memset(out, 0, sizeof *out);
@@ -744,6 +747,8 @@ void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
         if (c->ep[i].state == TP_TIME_WAIT && states_before[i] != TP_TIME_WAIT)
             c->ep[i].time_wait_since = s->time_ns;
     }
+    out->label = pick_label(out, f, bad_flags);
+    tp_summary_update(c, x, s, out, snd_nxt_before, had_seq);
     c->ep[x].seen = true;
     c->segments++;
 
@@ -751,6 +756,8 @@ void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
     out->phase = pick_phase(c, out, f, bad_flags);
     out->state_client = c->ep[c->client].state;
     out->state_server = c->ep[1 - c->client].state;
+    out->state_client_before = states_before[c->client];
+    out->state_server_before = states_before[1 - c->client];
 }
 
 char *tp_label_format(const struct tp_result *r, char *buf, unsigned size)

@@ -1,0 +1,26 @@
+/* What tcpphase publishes on its own "tcpphase" tap, once per TCP layer of
+ * every frame it labels, for the statistics and the connection report. */
+#ifndef TCPPHASE_TAP_H
+#define TCPPHASE_TAP_H
+
+#include <epan/packet.h>
+
+#include "conn_table.h"
+
+/* No outcome yet: the segment opened the connection. */
+#define TCPPHASE_NO_OUTCOME TP_OUTCOME_COUNT
+
+struct tcpphase_tap_record {
+    const struct conn_entry *conn;
+    const struct tp_result *result;
+    uint64_t anomalies;     /* result's, plus those needing the whole capture once it is read */
+    uint8_t outcome_before; /* the connection's outcome before and after this segment */
+    uint8_t outcome_after;
+};
+
+/* Registers the -z tcpphase,tree statistics and the -z tcpphase,conns report;
+ * called through tap_register_plugin(). */
+void register_tcpphase_stats(void);
+void register_tcpphase_conns(void);
+
+#endif
