@@ -21,10 +21,13 @@ import catalogue
 import golden
 import tplib
 
-# Fields whose value can depend on frames after the one shown.
+# Fields whose value can depend on frames after the one shown (the
+# connection's outcome, history and closer are shown only once the whole
+# capture has been read).
 LOOKAHEAD = {
     "tcpphase.syn_frame", "tcpphase.synack_frame", "tcpphase.ack_frame", "tcpphase.fin_acked_in",
     "tcpphase.handshake.syn_to_synack", "tcpphase.handshake.synack_to_ack", "tcpphase.handshake.rtt",
+    "tcpphase.outcome", "tcpphase.history", "tcpphase.closed_by",
 }
 
 

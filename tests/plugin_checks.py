@@ -17,6 +17,7 @@ FIELDS = [
     "tcpphase.midstream", "tcpphase.syn_frame", "tcpphase.synack_frame", "tcpphase.ack_frame",
     "tcpphase.fin_frame", "tcpphase.fin_acked_in", "tcpphase.handshake.syn_to_synack",
     "tcpphase.handshake.synack_to_ack", "tcpphase.handshake.rtt", "tcpphase.anomaly",
+    "tcpphase.outcome", "tcpphase.history", "tcpphase.closed_by",
 ]
 
 TAG = re.compile(r"\[(?:HS|FIN) [0-9+]+/[34]\]")

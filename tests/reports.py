@@ -1,0 +1,118 @@
+#!/usr/bin/python3
+"""The connection-level views: the outcome, history and closer fields, the
+-z tcpphase,tree statistics, the -z tcpphase,conns report, the ladder labels
+for the flow graph, and agreement with Zeek's conn.log.
+
+  reports.py --build BUILD"""
+import argparse
+import csv
+import io
+import os
+import sys
+
+import order
+import tplib
+
+# Zeek's verdicts for the shared captures: conn.log files, and the four
+# captures of the conn_state-RST-behavior btest, one per line in that order.
+RST_BEHAVIOR = ["zeek-tcp-single-rst.pcap", "zeek-tcp-syn-then-rst.pcap",
+                "zeek-tcp-syn-then-ack-then-rst.pcap", "zeek-tcp-syn-then-stuff-then-rst.pcap"]
+
+
+def zeek_verdicts():
+    """{capture: {(orig port, resp port): (conn_state, history)}} for every TCP connection."""
+    verdicts = {}
+    for name in sorted(os.listdir(tplib.SHARED)):
+        if not name.endswith(".zeek-conn.log"):
+            continue
+        rows = {}
+        for line in open(os.path.join(tplib.SHARED, name)):
+            if line.startswith("#"):
+                continue
+            f = line.rstrip("\n").split("\t")
+            if len(f) > 15 and f[6] == "tcp":
+                rows[(int(f[3]), int(f[5]))] = (f[11], f[15])
+        verdicts[name[:-len(".zeek-conn.log")]] = rows
+    lines = [l for l in open(os.path.join(tplib.SHARED, RST_BEHAVIOR[1] + ".zeek-conn_state-RST-behavior.out"))
+             if l.strip() and not l.startswith("#")]
+    for capture, line in zip(RST_BEHAVIOR, lines):
+        history, state = [x.strip() for x in line.split(",")]
+        verdicts[capture] = {None: (state, history)}
+    return verdicts
+
+
+def conns(sandbox, capture):
+    out = sandbox.tshark(capture, ["-q", "-z", "tcpphase,conns,tsv"])
+    return list(csv.DictReader(io.StringIO(out), delimiter="\t"))
+
+
+def port(endpoint):
+    return int(endpoint.rsplit(":", 1)[1])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    opts = ap.parse_args()
+    failures = []
+
+    def expect(ok, what):
+        print(("ok   " if ok else "FAIL ") + what)
+        if not ok:
+            failures.append(what)
+
+    with tplib.Sandbox(opts.build) as sandbox:
+        # Zeek agreement: every TCP connection of every baseline.
+        for capture, rows in zeek_verdicts().items():
+            ours = conns(sandbox, os.path.join(tplib.SHARED, capture))
+            for key, (state, history) in rows.items():
+                match = [r for r in ours if key is None or (port(r["client"]), port(r["server"])) == key]
+                got = [(r["outcome"], r["history"]) for r in match]
+                expect(got == [(state, history)],
+                       f"{capture} {key or ''}: Zeek says {state} {history}, tcpphase {got}")
+
+        refused = os.path.join(tplib.SAMPLES, "refused.pcap")
+        rows = conns(sandbox, refused)
+        expect([(r["conn"], r["outcome"], r["history"], r["closed_by"], r["first_frame"]) for r in rows] ==
+               [("1", "REJ", "Sr", "server", "1"), ("2", "REJ", "Sr", "server", "3")],
+               "refused.pcap: -z tcpphase,conns,tsv has both rejected attempts")
+        normal = conns(sandbox, os.path.join(tplib.SAMPLES, "normal-client-close.pcap"))
+        expect(len(normal) == 1 and normal[0]["outcome"] == "SF" and normal[0]["closed_by"] == "client"
+               and normal[0]["syn_to_synack"] == "0.010000" and normal[0]["synack_to_ack"] == "0.010000"
+               and normal[0]["bytes_c2s"] == "100" and normal[0]["bytes_s2c"] == "200"
+               and normal[0]["client"] == "10.0.0.1:40001" and normal[0]["duration"] == "0.100000",
+               f"normal-client-close.pcap: SF, closed by client, timings and bytes ({normal})")
+        reuse = conns(sandbox, os.path.join(tplib.SAMPLES, "syn-unanswered.pcap"))
+        expect([(r["outcome"], r["syn_retransmissions"]) for r in reuse] == [("S0", "2")],
+               "syn-unanswered.pcap: S0 with 2 SYN retransmissions")
+
+        tree = sandbox.tshark(refused, ["-q", "-z", "tcpphase,tree"])
+        counts = {line[:42].strip(): line[42:].split()[0] for line in tree.splitlines()
+                  if len(line) > 42 and line[42:].split() and line[42:].split()[0].isdigit()}
+        expect(counts.get("REJ: connection attempt rejected") == "2" and counts.get("reset") == "2"
+               and counts.get("Handshake 1/3: SYN") == "2" and counts.get("rejected") == "2"
+               and counts.get("S0: connection attempt seen, no reply") == "0",
+               f"refused.pcap: -z tcpphase,tree counts phases, steps, outcomes, anomalies ({counts})")
+
+        # In the GUI (sharkd after a tap pass) every segment carries the outcome.
+        view = order.sharkd_view(sandbox, refused, [1, 2, 3, 4])
+        for n in (1, 2, 3, 4):
+            fields = dict(view[n])
+            expect(fields.get("tcpphase.outcome") == "REJ" and fields.get("tcpphase.history") == "Sr"
+                   and fields.get("tcpphase.closed_by") == "server",
+                   f"refused.pcap frame {n}: outcome REJ, history Sr, closed by server in the GUI")
+        close = order.sharkd_view(sandbox, os.path.join(tplib.SAMPLES, "simultaneous-close.pcap"), [1])
+        expect(dict(close[1]).get("tcpphase.closed_by") == "both", "simultaneous close: closed by both")
+
+        ladder = sandbox.tshark(os.path.join(tplib.SAMPLES, "normal-client-close.pcap"),
+                                ["-o", "tcpphase.info_ladder:TRUE", "-q", "-z", "flow,any,network"])
+        for text in ["[HS 1/3 SYN: client CLOSED\u2192SYN_SENT, server LISTEN\u2192SYN_RECEIVED]",
+                     "[HS 3/3 ACK: server SYN_RECEIVED\u2192ESTABLISHED]",
+                     "[FIN 4/4 ACK: server LAST_ACK\u2192CLOSED]"]:
+            expect(text in ladder, f"flow graph text shows {text}")
+    print(f"{len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
