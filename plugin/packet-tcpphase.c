@@ -12,11 +12,13 @@
 #include <epan/proto_data.h>
 #include <epan/tap.h>
 
+#include <limits.h>
 #include <stddef.h>
 
 #include "conn_table.h"
 #include "packet-tcpphase.h"
 #include "tcpphase-tap.h"
+#include "tree-input.h"
 
 /* Frames hold at most this many TCP layers worth labelling (tunnels). */
 #define MAX_TCP_LAYERS 8
@@ -36,6 +38,7 @@ static int proto_icmp = -1;
 static int proto_icmpv6 = -1;
 static int tcp_tap_id = -1;
 static int tcpphase_tap = -1;
+static dissector_handle_t tcpphase_handle;
 
 static int hf_tcpphase_conn = -1;
 static int hf_tcpphase_phase = -1;
@@ -78,6 +81,7 @@ static const int anomaly_severity[TP_ANOMALY_COUNT] = {
 
 static tp_bool_pref pref_info_column = TRUE;
 static tp_bool_pref pref_info_ladder = FALSE;
+static tp_bool_pref pref_two_pass = FALSE;
 static tp_bool_pref pref_tfo_normal = TRUE;
 static tp_bool_pref pref_show_notes = TRUE;
 static unsigned pref_handshake_timeout_s = 127;
@@ -232,7 +236,8 @@ static void add_connection_summary(proto_tree *tree, tvbuff_t *tvb, const struct
     proto_item_set_generated(proto_tree_add_uint_format_value(
         tree, hf_tcpphase_outcome, tvb, 0, 0, outcome, "%s: %s", tp_outcome_code(outcome),
         tp_outcome_text(outcome)));
-    proto_item_set_generated(proto_tree_add_string(tree, hf_tcpphase_history, tvb, 0, 0, c->history));
+    if (c->history_len > 0)
+        proto_item_set_generated(proto_tree_add_string(tree, hf_tcpphase_history, tvb, 0, 0, c->history));
     if (c->closer != TP_CLOSER_NONE)
         proto_item_set_generated(
             proto_tree_add_uint(tree, hf_tcpphase_closed_by, tvb, 0, 0, (uint32_t)c->closer));
@@ -349,10 +354,29 @@ static unsigned find_tcp_layers(packet_info *pinfo, bool quoted[MAX_TCP_LAYERS])
     return n;
 }
 
+/* The TCP header of layer |i| when the tap has none: from the primed tree,
+ * if the user asked for it (preference two_pass). |from_tree| caches the
+ * frame's layers; *|read| is UINT_MAX until they are read. */
+static const tcp_info_t *untapped_header(proto_tree *tree, packet_info *pinfo, const bool *quoted,
+                                         unsigned i, tcp_info_t *from_tree, unsigned *read)
+{
+    unsigned k = 0;
+
+    if (!pref_two_pass || !tree)
+        return NULL;
+    if (*read == UINT_MAX)
+        *read = tree_input_read(tree, pinfo, from_tree, MAX_TCP_LAYERS);
+    for (unsigned j = 0; j < i; j++)
+        k += !quoted[j];
+    return k < *read ? &from_tree[k] : NULL;
+}
+
 static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     bool quoted[MAX_TCP_LAYERS];
     const unsigned layers = find_tcp_layers(pinfo, quoted);
+    tcp_info_t from_tree[MAX_TCP_LAYERS];
+    unsigned read_from_tree = UINT_MAX;
 
     for (unsigned i = 0; i < layers; i++) {
         struct frame_record *rec =
@@ -364,6 +388,8 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         if (!rec && !quoted[i]) {
             /* First dissection with tap data: the only time the tracker runs. */
             const tcp_info_t *th = (const tcp_info_t *)fetch_tapped_data(tcp_tap_id, (int)i);
+            if (!th)
+                th = untapped_header(tree, pinfo, quoted, i, from_tree, &read_from_tree);
             if (th && th->th_have_seglen) {
                 rec = compute_record(th, pinfo);
                 p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpphase, i, rec);
@@ -375,10 +401,23 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     return tvb_captured_length(tvb);
 }
 
-static void tcpphase_init(void) { conn_table_reset(); }
+/* Priming fields makes Wireshark build a tree for every packet, for everyone:
+ * only when asked. */
+static void want_tree_fields(void)
+{
+    if (tcpphase_handle)
+        set_postdissector_wanted_hfids(tcpphase_handle, pref_two_pass ? tree_input_wanted_hfids() : NULL);
+}
+
+static void tcpphase_init(void)
+{
+    conn_table_reset();
+    want_tree_fields();
+}
 
 static void apply_preferences(void)
 {
+    want_tree_fields();
     tracker_config.tfo_normal = pref_tfo_normal;
     tracker_config.handshake_timeout_ns = (int64_t)pref_handshake_timeout_s * 1000000000;
     tracker_config.time_wait_ns = (int64_t)pref_time_wait_s * 1000000000;
@@ -479,6 +518,9 @@ void proto_register_tcpphase(void)
     prefs_register_bool_preference(module, "info_ladder", "Ladder labels in the Info column",
                                    "Put the step and the ends' state changes first in the Info column, e.g. [HS 1/3 SYN: client CLOSED\u2192SYN_SENT], for Statistics \u2192 Flow Graph.",
                                    &pref_info_ladder);
+    prefs_register_bool_preference(module, "two_pass", "Full knowledge in tshark -2 and sharkd",
+                                   "Have Wireshark build the protocol tree in tshark -2's first pass and sharkd's load, so that tcpphase runs there and every frame shows what only later frames tell. Costs the tree on every packet.",
+                                   &pref_two_pass);
     prefs_register_bool_preference(module, "tfo_normal", "Data on a SYN is normal (TCP Fast Open)",
                                    "Do not flag SYNs that carry data: TCP Fast Open (RFC 7413) sends it.",
                                    &pref_tfo_normal);
@@ -504,9 +546,9 @@ void proto_register_tcpphase(void)
 void proto_reg_handoff_tcpphase(void)
 {
     GString *error;
-    dissector_handle_t handle = create_dissector_handle(dissect_tcpphase, proto_tcpphase);
-
-    register_postdissector(handle);
+    tcpphase_handle = create_dissector_handle(dissect_tcpphase, proto_tcpphase);
+    register_postdissector(tcpphase_handle);
+    tree_input_register();
     proto_tcp = proto_get_id_by_filter_name("tcp");
     proto_icmp = proto_get_id_by_filter_name("icmp");
     proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");

@@ -43,11 +43,11 @@ def golden_path(capture):
     return os.path.join(tplib.GOLDEN, sub, os.path.basename(capture) + ".tsv")
 
 
-def table(sandbox, capture, two_pass=False):
+def table(sandbox, capture, two_pass=False, extra=()):
     """The capture's per-frame table, value names spelled out (handshake,
     SYN_SENT, ...) and booleans as True/False, so that it reads the same on
     every Wireshark version."""
-    args = ["-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=,"]
+    args = list(extra) + ["-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=,"]
     for _, field in COLUMNS:
         args += ["-e", field]
     names = sandbox.value_names()

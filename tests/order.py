@@ -10,7 +10,9 @@ For each capture:
      fields that look ahead (links to later frames, handshake timings) may
      be missing in tshark, which prints a frame before reading the next;
      every other field must be there, equal; so must every anomaly but the
-     catalogue's LATER ones, which need the whole capture.
+     catalogue's LATER ones, which need the whole capture;
+  4. with the preference two_pass, tshark -2 shows exactly what sharkd shows,
+     and one-pass tshark what it shows without it.
 
   order.py --build BUILD CAPTURE..."""
 import argparse
@@ -30,6 +32,8 @@ LOOKAHEAD = {
     "tcpphase.outcome", "tcpphase.history", "tcpphase.closed_by",
 }
 
+
+TWO_PASS = ["-o", "tcpphase.two_pass:TRUE"]
 
 LATER_ANOMALIES = {a["id"] for a in catalogue.load() if a["when"] == "LATER"}
 
@@ -54,14 +58,14 @@ def sharkd_view(sandbox, capture, frames):
     return {n: sorted(sharkd_fields(r.get("tree", []), names, [])) for n, r in zip(frames, results)}
 
 
-def tshark_view(sandbox, capture, names):
-    args = ["-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=|",
+def tshark_view(sandbox, capture, names, extra=(), two_pass=False):
+    args = list(extra) + ["-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=|",
             "-e", "frame.number"]
     for name in names:
         args += ["-e", name]
     view = {}
     value_names = sandbox.value_names()
-    for line in sandbox.tshark(capture, args).splitlines():
+    for line in sandbox.tshark(capture, args, two_pass=two_pass).splitlines():
         cols = line.split("\t")
         pairs = []
         for name, col in zip(names, cols[1:]):
@@ -95,6 +99,13 @@ def check(sandbox, capture):
                        and not (p[0] == "tcpphase.anomaly" and p[1] in LATER_ANOMALIES)]
             if extra or missing:
                 problems.append(f"frame {n}: tshark has {extra} not in sharkd, lacks {missing}")
+        # With the two_pass preference, tshark -2 knows the whole capture too.
+        full_two_pass = tshark_view(sandbox, capture, names, TWO_PASS, two_pass=True)
+        for n in frames:
+            if full_two_pass.get(n, []) != forward[n]:
+                problems.append(f"frame {n}: tshark -2 with two_pass {full_two_pass.get(n)} != sharkd {forward[n]}")
+        if golden.table(sandbox, capture, extra=TWO_PASS) != one:
+            problems.append("the two_pass preference changes one-pass tshark")
     return problems
 
 
