@@ -125,7 +125,7 @@ static void report_finish(void *tapdata)
     g_free(report);
 }
 
-static void report_init(const char *opt_arg, void *userdata _U_)
+static tp_stat_init_result report_init(const char *opt_arg, void *userdata _U_)
 {
     struct conns_report *report = g_new0(struct conns_report, 1);
     GString *error;
@@ -139,7 +139,9 @@ static void report_init(const char *opt_arg, void *userdata _U_)
         fprintf(stderr, "tshark: cannot register the tcpphase,conns report: %s\n", error->str);
         g_string_free(error, TRUE);
         report_finish(report);
+        TP_STAT_INIT_RETURN(false);
     }
+    TP_STAT_INIT_RETURN(true);
 }
 
 /* The same table in the GUI: one statistics-tree node per connection. */

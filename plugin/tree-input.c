@@ -79,7 +79,7 @@ static bool read_tcp(proto_node *tcp, const address *src, const address *dst, tc
      * captured (TCP stops before queueing its tap data otherwise). */
     if (!tvb || !len || !tvb_bytes_exist(tvb, at, 20))
         return false;
-    const int header_len = (tvb_get_guint8(tvb, at + 12) >> 4) * 4;
+    const int header_len = (tvb_get_uint8(tvb, at + 12) >> 4) * 4;
     if (header_len < 20 || !tvb_bytes_exist(tvb, at, header_len))
         return false;
     memset(th, 0, sizeof *th);

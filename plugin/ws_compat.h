@@ -16,4 +16,18 @@ typedef bool tp_bool_pref;
 typedef gboolean tp_bool_pref;
 #endif
 
+/* tvb_get_uint8 replaced tvb_get_guint8 (deprecated from 4.4). */
+#if !TP_WS_AT_LEAST(4, 4)
+#define tvb_get_uint8 tvb_get_guint8
+#endif
+
+/* A -z statistic's init callback returns whether it started, from 4.6 on. */
+#if TP_WS_AT_LEAST(4, 6)
+typedef bool tp_stat_init_result;
+#define TP_STAT_INIT_RETURN(ok) return (ok)
+#else
+typedef void tp_stat_init_result;
+#define TP_STAT_INIT_RETURN(ok) return
+#endif
+
 #endif
