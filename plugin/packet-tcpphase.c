@@ -245,8 +245,11 @@ static void add_connection_summary(proto_tree *tree, tvbuff_t *tvb, const struct
 
 static void queue_tap_record(packet_info *pinfo, const struct frame_record *rec, uint64_t later)
 {
-    struct tcpphase_tap_record *t = wmem_new(pinfo->pool, struct tcpphase_tap_record);
+    struct tcpphase_tap_record *t;
 
+    if (!have_tap_listener(tcpphase_tap))
+        return;
+    t = wmem_new(pinfo->pool, struct tcpphase_tap_record);
     t->conn = rec->conn;
     t->result = &rec->result;
     t->anomalies = rec->result.anomalies | later;
