@@ -174,6 +174,6 @@ void register_tcpphase_conns(void)
                              "tcpphase,conns", report_init, 0, NULL};
 
     register_stat_tap_ui(&ui, NULL);
-    stats_tree_register_plugin("tcpphase", "tcpphase_conns", "TCP Connection Phase connections", 0,
+    stats_tree_register_plugin("tcpphase", "tcpphase_conns", "TCP Connection Phase segments per connection", 0,
                                conns_tree_packet, conns_tree_init, NULL);
 }

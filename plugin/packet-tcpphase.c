@@ -544,6 +544,7 @@ void proto_register_tcpphase(void)
     conn_table_init();
     register_init_routine(tcpphase_init);
     tcpphase_tap = register_tap("tcpphase");
+    register_tcpphase_conns_table();
 }
 
 void proto_reg_handoff_tcpphase(void)

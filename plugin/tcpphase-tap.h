@@ -23,4 +23,8 @@ struct tcpphase_tap_record {
 void register_tcpphase_stats(void);
 void register_tcpphase_conns(void);
 
+/* Registers the connection table dialog (and -z tcpphase,conntable); called
+ * at protocol registration, where Wireshark collects such tables. */
+void register_tcpphase_conns_table(void);
+
 #endif

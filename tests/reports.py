@@ -86,6 +86,13 @@ def main():
         expect([(r["outcome"], r["syn_retransmissions"]) for r in reuse] == [("S0", "2")],
                "syn-unanswered.pcap: S0 with 2 SYN retransmissions")
 
+        table = sandbox.tshark(refused, ["-q", "-z", "tcpphase,conntable"])
+        rows = [[c.strip() for c in line.split("|")] for line in table.splitlines() if line.count("|") >= 12]
+        expect([r[:7] for r in rows[1:]] ==
+               [["1", "0", "10.0.0.1:40008", "10.0.0.2:80", "REJ", "Sr", "server"],
+                ["2", "1", "10.0.0.1:40008", "10.0.0.2:80", "REJ", "Sr", "server"]],
+               f"refused.pcap: the connection table (GUI dialog, -z tcpphase,conntable) ({rows})")
+
         tree = sandbox.tshark(refused, ["-q", "-z", "tcpphase,tree"])
         counts = {line[:42].strip(): line[42:].split()[0] for line in tree.splitlines()
                   if len(line) > 42 and line[42:].split() and line[42:].split()[0].isdigit()}

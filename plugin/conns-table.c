@@ -1,0 +1,162 @@
+/* Statistics → TCP Connection Phase connection table (and -z
+ * tcpphase,conntable): the connection report as a table in a dialog, one
+ * row per connection, updated as the capture is (re)read. */
+#include "ws_compat.h"
+
+#include <epan/addr_resolv.h>
+#include <epan/stat_tap_ui.h>
+
+#include "tcpphase-tap.h"
+
+enum {
+    COL_CONN, COL_STREAM, COL_CLIENT, COL_SERVER, COL_OUTCOME, COL_HISTORY, COL_CLOSED_BY,
+    COL_SEGMENTS, COL_ANOMALIES, COL_BYTES_C2S, COL_BYTES_S2C, COL_DURATION, COL_COUNT
+};
+
+static stat_tap_table_item table_columns[COL_COUNT] = {
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Conn", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "tcp.stream", "%u"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Client", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Server", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Outcome", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "History", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Closed by", "%s"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Segments", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Anomalies", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes client to server", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes server to client", "%u"},
+    {TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Duration (s)", "%.6f"},
+};
+
+static const char TABLE_NAME[] = "TCP Connection Phase connection table";
+
+/* connection -> row; one table per process, as Wireshark opens one file */
+static GHashTable *row_of_conn;
+
+static void endpoint_text(char *buf, size_t size, const struct conn_entry *e, unsigned ep)
+{
+    char addr[WS_INET6_ADDRSTRLEN + 8];
+
+    address_to_str_buf(&e->addr[ep], addr, sizeof addr);
+    snprintf(buf, size, e->addr[ep].type == AT_IPv6 ? "[%s]:%u" : "%s:%u", addr, e->port[ep]);
+}
+
+static void set_string(stat_tap_table *table, unsigned row, unsigned col, const char *text)
+{
+    stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, col);
+
+    if (item->value.string_value && strcmp(item->value.string_value, text) == 0)
+        return;
+    g_free((char *)item->value.string_value);
+    item->value.string_value = g_strdup(text);
+    stat_tap_set_field_data(table, row, col, item);
+}
+
+static void set_uint(stat_tap_table *table, unsigned row, unsigned col, unsigned value)
+{
+    stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, col);
+
+    item->value.uint_value = value;
+    stat_tap_set_field_data(table, row, col, item);
+}
+
+static unsigned add_row(stat_tap_table *table, const struct conn_entry *e)
+{
+    stat_tap_table_item_type items[COL_COUNT];
+    char cli[80], srv[80];
+    const unsigned row = table->num_elements;
+
+    memset(items, 0, sizeof items);
+    for (unsigned col = 0; col < COL_COUNT; col++)
+        items[col].type = table_columns[col].type;
+    endpoint_text(cli, sizeof cli, e, e->tracker.client);
+    endpoint_text(srv, sizeof srv, e, 1 - e->tracker.client);
+    items[COL_CONN].value.uint_value = e->number;
+    items[COL_STREAM].value.uint_value = e->stream;
+    items[COL_CLIENT].value.string_value = g_strdup(cli);
+    items[COL_SERVER].value.string_value = g_strdup(srv);
+    items[COL_OUTCOME].value.string_value = g_strdup("");
+    items[COL_HISTORY].value.string_value = g_strdup("");
+    items[COL_CLOSED_BY].value.string_value = g_strdup("");
+    stat_tap_init_table_row(table, row, COL_COUNT, items);
+    g_hash_table_insert(row_of_conn, (gpointer)e, GUINT_TO_POINTER(row + 1));
+    return row;
+}
+
+static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
+                                      const void *data, tap_flags_t flags _U_)
+{
+    stat_data_t *stat_data = (stat_data_t *)tapdata;
+    const struct tcpphase_tap_record *t = (const struct tcpphase_tap_record *)data;
+    const struct conn_entry *e = t->conn;
+    const struct tp_conn *c = &e->tracker;
+    stat_tap_table *table = g_array_index(stat_data->stat_tap_data->tables, stat_tap_table *, 0);
+    const unsigned found = GPOINTER_TO_UINT(g_hash_table_lookup(row_of_conn, e));
+    const unsigned row = found ? found - 1 : add_row(table, e);
+    const char *closers[] = {"", "client", "server", "both"};
+    stat_tap_table_item_type *item;
+    unsigned anomalies = 0;
+
+    for (uint64_t a = t->anomalies; a; a &= a - 1)
+        anomalies++;
+    set_string(table, row, COL_OUTCOME, tp_outcome_code(t->outcome_after));
+    set_string(table, row, COL_HISTORY, c->history);
+    set_string(table, row, COL_CLOSED_BY, closers[c->closer & 3]);
+    set_uint(table, row, COL_SEGMENTS, stat_tap_get_field_data(table, row, COL_SEGMENTS)->value.uint_value + 1);
+    set_uint(table, row, COL_ANOMALIES,
+             stat_tap_get_field_data(table, row, COL_ANOMALIES)->value.uint_value + anomalies);
+    set_uint(table, row, COL_BYTES_C2S, (unsigned)MIN(c->ep[c->client].bytes, UINT_MAX));
+    set_uint(table, row, COL_BYTES_S2C, (unsigned)MIN(c->ep[1 - c->client].bytes, UINT_MAX));
+    item = stat_tap_get_field_data(table, row, COL_DURATION);
+    item->value.float_value = (double)(c->last_time - c->first_time) / 1e9;
+    stat_tap_set_field_data(table, row, COL_DURATION, item);
+    return TAP_PACKET_REDRAW;
+}
+
+/* Rows are one per connection: a reset empties the table. */
+static void table_reset(stat_tap_table *table)
+{
+    for (unsigned row = 0; row < table->num_elements; row++) {
+        for (unsigned col = 0; col < table->num_fields; col++) {
+            stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, col);
+            if (item->type == TABLE_ITEM_STRING)
+                g_free((char *)item->value.string_value);
+        }
+        g_free(table->elements[row]);
+    }
+    table->num_elements = 0;
+    g_hash_table_remove_all(row_of_conn);
+}
+
+static void table_free_item(stat_tap_table *table _U_, unsigned row _U_, unsigned column _U_,
+                            stat_tap_table_item_type *item)
+{
+    if (item->type == TABLE_ITEM_STRING)
+        g_free((char *)item->value.string_value);
+}
+
+static void table_init(stat_tap_table_ui *ui)
+{
+    stat_tap_table *table = stat_tap_find_table(ui, TABLE_NAME);
+
+    if (!row_of_conn)
+        row_of_conn = g_hash_table_new(g_direct_hash, g_direct_equal);
+    if (table) {
+        table_reset(table);
+        return;
+    }
+    table = stat_tap_init_table(TABLE_NAME, COL_COUNT, 0, NULL);
+    stat_tap_add_table(ui, table);
+    g_hash_table_remove_all(row_of_conn);
+}
+
+void register_tcpphase_conns_table(void)
+{
+    static tap_param params[] = {{PARAM_FILTER, "filter", "Filter", NULL, TRUE}};
+    static stat_tap_table_ui ui = {
+        REGISTER_STAT_GROUP_GENERIC, TABLE_NAME, "tcpphase", "tcpphase,conntable",
+        table_init, table_packet, table_reset, table_free_item, NULL,
+        COL_COUNT, table_columns, G_N_ELEMENTS(params), params, NULL, 0};
+
+    register_stat_tap_table_ui(&ui);
+}
