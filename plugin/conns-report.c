@@ -1,6 +1,6 @@
 /* -z tcpphase,conns[,tsv]: one line per connection, like Zeek's conn.log,
  * printed when tshark has read the whole capture. The GUI reaches the same
- * table through the "TCP Connection Phase connections" statistics tree. */
+ * table through the connection table dialog (conns-table.c). */
 #include "ws_compat.h"
 
 #include <epan/addr_resolv.h>

@@ -1,0 +1,64 @@
+#!/usr/bin/python3
+"""The real Wireshark GUI loads the plugin: tools/gui-screenshots.sh runs it
+under Xvfb on a sample capture, and OCR (tesseract) must find tcpphase's
+text in each screenshot: the column values and subtree, the expert infos, the
+statistics tree and the connection table.
+
+  gui.py --build BUILD"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+import tplib
+
+EXPECTED = {
+    "gui-packets.png": ["Handshake 1/3: SYN", "Teardown 4/4", "TIME_WAIT", "TCP Connection Phase",
+                        "syn_in_established", "History: ShADadSFf"],
+    "gui-expert.png": ["SYN on a synchronized connection", "Challenge ACK", "TCPPHASE"],
+    "gui-stats.png": ["Segments by phase", "Connections by outcome", "Handshake 2/3: SYN-ACK"],
+    "gui-conntable.png": ["10.0.0.1:40110", "ShADadSFf", "client"],
+}
+
+
+def ocr(png, workdir):
+    """Text of a screenshot: grey, doubled, normalised first (coloured rows defeat OCR)."""
+    big = os.path.join(workdir, "ocr-" + os.path.basename(png))
+    subprocess.run(["/usr/bin/convert", png, "-colorspace", "Gray", "-resize", "200%", "-normalize", big], check=True)
+    out = subprocess.run(["tesseract", big, "-"], capture_output=True, text=True, check=True).stdout
+    return normal(out)
+
+
+def normal(text):
+    """OCR reads "_" as a space, or not at all, now and then: compare without."""
+    return " ".join(text.replace("_", " ").split())
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.parse_args()
+    failures = []
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)
+        run = subprocess.run([os.path.join(tplib.ROOT, "tools", "gui-screenshots.sh"), "", tmp],
+                             capture_output=True, text=True, timeout=600)
+        if run.returncode != 0:
+            print(run.stdout, run.stderr)
+            print("FAIL the GUI screenshot script")
+            return 1
+        for png, texts in EXPECTED.items():
+            text = ocr(os.path.join(tmp, png), tmp)
+            for want in texts:
+                ok = normal(want) in text
+                print(("ok   " if ok else "FAIL ") + f"{png} shows {want!r}")
+                if not ok:
+                    failures.append(want)
+                    print("     OCR read:", text[:400])
+    print(f"{len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

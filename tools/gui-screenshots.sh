@@ -1,0 +1,97 @@
+#!/bin/bash
+# Runs the real Wireshark GUI under Xvfb with the plugin from build/ on a
+# sample capture and saves screenshots in docs/ (packet list with tcpphase
+# columns and the tcpphase tree, Expert Information, the statistics tree and
+# the connection table). Needs wireshark-qt (Debian 12) or wireshark, xvfb,
+# xdotool and imagemagick; run as root or a user (the GUI runs as nobody
+# when root, because Wireshark as root ignores WIRESHARK_PLUGIN_DIR).
+#   tools/gui-screenshots.sh [capture] [outdir]
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+capture=${1:-}
+capture=${capture:-$top/sample-captures/anomaly-syn-in-established.pcap}
+out=${2:-$top/docs}
+display=${DISPLAY_NUMBER:-:97}
+[ -d "$top/build/plugins" ] || "$top/tools/build.sh"
+mkdir -p "$out"
+
+work=$(mktemp -d)
+cleanup() { kill "${gui_pid:-}" "${xvfb_pid:-}" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+chmod 755 "$work"
+cp -r "$top/build/plugins" "$work/plugins"
+cp "$capture" "$work/capture.pcap"
+home="$work/home"
+mkdir -p "$home/.config/wireshark"
+# window geometry and column widths, so the shots are readable
+cat > "$home/.config/wireshark/recent_common" <<'R'
+gui.geometry_main_x: 0
+gui.geometry_main_y: 0
+gui.geometry_main_width: 1600
+gui.geometry_main_height: 900
+gui.geometry_main_maximized: FALSE
+privs.warn_if_elevated: FALSE
+R
+cat > "$home/.config/wireshark/recent" <<'R'
+gui.geometry_main_upper_pane: 330
+gui.geometry_main_lower_pane: 1150
+column.width:
+        %m, 50,
+        %s, 80,
+        %d, 80,
+        "%Cus:tcpphase.label", 250,
+        "%Cus:tcpphase.state.client", 115,
+        "%Cus:tcpphase.state.server", 115,
+        "%Cus:tcpphase.anomaly", 160,
+        %i, 650
+R
+chmod -R a+rX "$work"
+if [ "$(id -u)" -eq 0 ]; then chown -R nobody: "$home"; as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups); else as_user=(); fi
+
+Xvfb "$display" -screen 0 1600x900x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+xvfb_pid=$!
+for _ in $(seq 1 50); do DISPLAY=$display xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
+
+columns='"No.","%m","Source","%s","Destination","%d","Step","%Cus:tcpphase.label","Client","%Cus:tcpphase.state.client","Server","%Cus:tcpphase.state.server","Anomaly","%Cus:tcpphase.anomaly","Info","%i"'
+shot() { # window-name-pattern file
+    local id=""
+    for _ in $(seq 1 100); do
+        id=$(DISPLAY=$display xdotool search --name "$1" 2>/dev/null | tail -1) && [ -n "$id" ] && break
+        sleep 0.2
+    done
+    [ -n "$id" ] || { echo "no window '$1'" >&2; return 1; }
+    sleep 2
+    DISPLAY=$display /usr/bin/import -window "$id" "$out/$2"
+    echo "$out/$2"
+}
+gui() { # extra wireshark options...
+    "${as_user[@]}" env -i PATH=/usr/bin:/bin DISPLAY="$display" HOME="$home" XDG_RUNTIME_DIR="$home" \
+        LANG=C.UTF-8 WIRESHARK_PLUGIN_DIR="$work/plugins" \
+        wireshark -r "$work/capture.pcap" -o "gui.column.format:$columns" "$@" >"$work/gui.log" 2>&1 &
+    gui_pid=$!
+}
+
+click() { DISPLAY=$display xdotool mousemove "$1" "$2" click 1; sleep 0.7; }
+key() { DISPLAY=$display xdotool key "$@"; sleep 0.7; }
+
+# 1. packet list and details: frame 8 selected, the tcpphase subtree expanded
+# (no window manager under Xvfb: mouse clicks and plain key presses only)
+gui -g 8
+shot "capture.pcap" gui-packets.png >/dev/null
+click 100 "${TREE_ROW_Y:-501}"   # the 5th (tcpphase) row of the packet details
+key Right
+shot "capture.pcap" gui-packets.png
+
+# 2. the statistics trees are at the bottom of the Statistics menu
+click 325 10
+key Up Up Return
+shot "TCP Connection Phase" gui-stats.png
+kill "$gui_pid"; wait "$gui_pid" 2>/dev/null || true
+
+# 3. Expert Information, 4. the connection table (both take -z in the GUI)
+gui -z expert
+shot "Expert Information" gui-expert.png
+kill "$gui_pid"; wait "$gui_pid" 2>/dev/null || true
+gui -z tcpphase,conntable
+shot "connection table" gui-conntable.png
+kill "$gui_pid"; wait "$gui_pid" 2>/dev/null || true
