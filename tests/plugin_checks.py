@@ -6,6 +6,7 @@ column tag and its preference, and bad input.
 import argparse
 import os
 import re
+import shutil
 import sys
 
 import catalogue
@@ -104,7 +105,34 @@ class Checks:
         self.expect(verbose.returncode == 0 and "Dissector bug" not in verbose.stdout,
                     "malformed.pcap: tshark -V runs clean (no crash, no dissector bug)")
 
+    def profile(self):
+        """The shipped configuration profile: its columns show tcpphase, and
+        every colouring rule and filter button is a valid display filter."""
+        src = os.path.join(tplib.ROOT, "profile", "tcpphase")
+        dest = os.path.join(self.sandbox.home, ".config", "wireshark", "profiles", "tcpphase")
+        os.makedirs(dest, exist_ok=True)
+        for name in os.listdir(src):
+            shutil.copy(os.path.join(src, name), dest)
+        if os.geteuid() == 0:
+            for top, dirs, files in os.walk(self.sandbox.home):
+                for n in [top] + [os.path.join(top, f) for f in dirs + files]:
+                    os.chown(n, tplib.NOBODY, tplib.NOBODY)
+        capture = self.sample("refused.pcap")
+        out = self.sandbox.tshark(capture, ["-C", "tcpphase"]).splitlines()
+        self.expect(len(out) == 4 and "Handshake 1/3: SYN SYN_SENT SYN_RECEIVED client" in out[0]
+                    and "Reset: RST CLOSED CLOSED server" in out[1],
+                    f"profile tcpphase: columns Step, Client state, Server state, Sender ({out[:2]})")
+        filters = [line.split("@")[2] for line in open(os.path.join(src, "colorfilters"))
+                   if line.startswith("@")]
+        filters += [line.split('","')[2] for line in open(os.path.join(src, "dfilter_buttons"))
+                    if line.startswith('"')]
+        for f in filters:
+            proc = self.sandbox.run(["tshark", "-r", self.sandbox.stage(capture), "-Y", f], check=False)
+            self.expect(proc.returncode == 0, f"profile filter compiles: {f}")
+        self.expect(len(filters) == 9, f"profile has 5 colouring rules and 4 filter buttons ({len(filters)})")
+
     def run(self):
+        self.profile()
         self.registration()
         self.filters()
         self.info_column()

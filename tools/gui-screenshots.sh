@@ -32,18 +32,25 @@ gui.geometry_main_height: 900
 gui.geometry_main_maximized: FALSE
 privs.warn_if_elevated: FALSE
 R
-cat > "$home/.config/wireshark/recent" <<'R'
+# the shipped profile (columns, colours, filter buttons), with column widths
+profile="$home/.config/wireshark/profiles/tcpphase"
+mkdir -p "$profile"
+cp "$top/profile/tcpphase/"* "$profile/"
+cat > "$profile/recent" <<'R'
 gui.geometry_main_upper_pane: 330
 gui.geometry_main_lower_pane: 1150
 column.width:
-        %m, 50,
-        %s, 80,
-        %d, 80,
-        "%Cus:tcpphase.label", 250,
-        "%Cus:tcpphase.state.client", 115,
-        "%Cus:tcpphase.state.server", 115,
-        "%Cus:tcpphase.anomaly", 160,
-        %i, 650
+        %m, 45,
+        %t, 70,
+        %s, 75,
+        %d, 75,
+        %p, 50,
+        "%Cus:tcpphase.label", 230,
+        "%Cus:tcpphase.state.client", 110,
+        "%Cus:tcpphase.state.server", 110,
+        "%Cus:tcpphase.role", 55,
+        %L, 50,
+        %i, 600
 R
 chmod -R a+rX "$work"
 if [ "$(id -u)" -eq 0 ]; then chown -R nobody: "$home"; as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups); else as_user=(); fi
@@ -52,7 +59,6 @@ Xvfb "$display" -screen 0 1600x900x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 xvfb_pid=$!
 for _ in $(seq 1 50); do DISPLAY=$display xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
 
-columns='"No.","%m","Source","%s","Destination","%d","Step","%Cus:tcpphase.label","Client","%Cus:tcpphase.state.client","Server","%Cus:tcpphase.state.server","Anomaly","%Cus:tcpphase.anomaly","Info","%i"'
 shot() { # window-name-pattern file
     local id=""
     for _ in $(seq 1 100); do
@@ -67,7 +73,7 @@ shot() { # window-name-pattern file
 gui() { # extra wireshark options...
     "${as_user[@]}" env -i PATH=/usr/bin:/bin DISPLAY="$display" HOME="$home" XDG_RUNTIME_DIR="$home" \
         LANG=C.UTF-8 WIRESHARK_PLUGIN_DIR="$work/plugins" \
-        wireshark -r "$work/capture.pcap" -o "gui.column.format:$columns" "$@" >"$work/gui.log" 2>&1 &
+        wireshark -C tcpphase -r "$work/capture.pcap" "$@" >"$work/gui.log" 2>&1 &
     gui_pid=$!
 }
 
