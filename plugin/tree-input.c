@@ -75,13 +75,18 @@ static bool read_tcp(proto_node *tcp, const address *src, const address *dst, tc
     tvbuff_t *tvb = fi ? fi->ds_tvb : NULL;
     const int at = fi ? fi->start : 0;
 
-    /* As the tap: nothing unless the whole header, options included, was
-     * captured (TCP stops before queueing its tap data otherwise). */
+    /* As the tap: nothing for a bogus header length; on 4.0 nothing unless
+     * the whole header, options included, was captured (its TCP dissector
+     * stops before queueing tap data), while 4.4 and later tap it anyway. */
     if (!tvb || !len || !tvb_bytes_exist(tvb, at, 20))
         return false;
     const int header_len = (tvb_get_uint8(tvb, at + 12) >> 4) * 4;
-    if (header_len < 20 || !tvb_bytes_exist(tvb, at, header_len))
+    if (header_len < 20)
         return false;
+#if !TP_WS_AT_LEAST(4, 4)
+    if (!tvb_bytes_exist(tvb, at, header_len))
+        return false;
+#endif
     memset(th, 0, sizeof *th);
     th->th_sport = tvb_get_ntohs(tvb, at);
     th->th_dport = tvb_get_ntohs(tvb, at + 2);

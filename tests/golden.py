@@ -39,9 +39,17 @@ COLUMNS = [
 ]
 
 
-def golden_path(capture):
+def golden_path(capture, version=None):
+    """tests/golden/[shared/]<capture>.tsv, or the file of the same name under
+    tests/golden/<major.minor>/ where that Wireshark version dissects the
+    capture differently (given |version|, that file if it exists)."""
     sub = "shared" if os.path.dirname(os.path.abspath(capture)) == tplib.SHARED else ""
-    return os.path.join(tplib.GOLDEN, sub, os.path.basename(capture) + ".tsv")
+    name = os.path.basename(capture) + ".tsv"
+    if version:
+        specific = os.path.join(tplib.GOLDEN, version, sub, name)
+        if os.path.exists(specific):
+            return specific
+    return os.path.join(tplib.GOLDEN, sub, name)
 
 
 def table(sandbox, capture, two_pass=False, extra=()):
@@ -73,7 +81,7 @@ def main():
     with tplib.Sandbox(opts.build) as sandbox:
         for capture in opts.captures:
             got = table(sandbox, capture)
-            path = golden_path(capture)
+            path = golden_path(capture, None if opts.update else sandbox.wireshark_version())
             if opts.update:
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 with open(path, "w") as f:

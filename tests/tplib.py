@@ -92,6 +92,11 @@ class Sandbox:
         argv += CAPTURE_OPTIONS.get(os.path.basename(capture), []) + list(args)
         return self.run(argv).stdout
 
+    def wireshark_version(self):
+        """"4.0", "4.4", ... of the tshark that runs the tests."""
+        first = self.run(["tshark", "--version"]).stdout.split()
+        return ".".join(first[2].split(".")[:2])
+
     def value_names(self):
         """{field: {number: name}} for tcpphase's enumerated fields (tshark -G values)."""
         if not hasattr(self, "_names"):
