@@ -31,8 +31,9 @@ def ocr(png, workdir):
 
 
 def normal(text):
-    """OCR reads "_" as a space, or not at all, now and then: compare without."""
-    return " ".join(text.replace("_", " ").split())
+    """OCR drops or invents spaces and reads "_" as a space now and then:
+    compare without either."""
+    return "".join(text.replace("_", "").split())
 
 
 def main():

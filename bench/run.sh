@@ -1,0 +1,55 @@
+#!/bin/bash
+# Benchmark: tshark with and without tcpphase on a large synthetic capture,
+# alternating runs in the same session, printing time and peak memory ratios
+# (plugin / no plugin). Needs a build (tools/build.sh) and GNU time.
+#   bench/run.sh [connections=110000] [repetitions=3]
+# Targets (issue 6): plain read <= 1.03, fields <= 1.10, -2 <= 1.05,
+# memory <= 1.10.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+conns=${1:-110000}
+reps=${2:-3}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+chmod 755 "$work"
+[ -d "$top/build/plugins" ] || "$top/tools/build.sh"
+/usr/bin/python3 "$top/bench/gen.py" "$work/big.pcap" "$conns"
+/usr/bin/python3 "$top/bench/gen.py" "$work/flood.pcap" 1000000 --syn-flood
+cp -r "$top/build/plugins" "$work/with"
+mkdir -p "$work/without" "$work/home"
+chmod -R a+rX "$work"
+[ "$(id -u)" -eq 0 ] && chown nobody: "$work/home"
+as_user=()
+[ "$(id -u)" -eq 0 ] && as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+echo "capture: $(capinfos -c -M "$work/big.pcap" | awk '/Number of packets/ {print $4}') packets, $conns connections"
+
+# run PLUGIN_DIR ARGS...: prints "seconds max_rss_kb"
+run() {
+    local dir=$1; shift
+    "${as_user[@]}" env -i PATH=/usr/bin:/bin HOME="$work/home" WIRESHARK_PLUGIN_DIR="$work/$dir" \
+        /usr/bin/time -f "%e %M" -o "$work/time" tshark -n "$@" >/dev/null 2>"$work/err" || {
+        cat "$work/err" >&2; exit 1; }
+    cat "$work/time"
+}
+
+# measure NAME "ARGS with plugin" "ARGS without": alternate, keep the medians
+measure() {
+    local name=$1 with=$2 without=$3 a=() b=()
+    for _ in $(seq "$reps"); do
+        a+=("$(eval run with "$with")")
+        b+=("$(eval run without "$without")")
+    done
+    printf '%s\n' "${a[@]}" | sort -n | awk -v n="$reps" 'NR==int((n+1)/2)' > "$work/a"
+    printf '%s\n' "${b[@]}" | sort -n | awk -v n="$reps" 'NR==int((n+1)/2)' > "$work/b"
+    paste "$work/a" "$work/b" | awk -v name="$name" '{
+        printf "%-34s time %6.2fs vs %6.2fs  ratio %.3f   peak RSS %7.0f MB vs %7.0f MB  ratio %.3f\n",
+               name, $1, $3, $1 / $3, $2 / 1024, $4 / 1024, $2 / $4 }'
+}
+
+big="$work/big.pcap"
+measure "(a) tshark -r" "-r $big" "-r $big"
+measure "(b) -T fields" \
+    "-r $big -T fields -e tcpphase.label -e tcpphase.state.client" \
+    "-r $big -T fields -e tcp.flags.str -e tcp.stream"
+measure "(c) tshark -2" "-2 -r $big" "-2 -r $big"
+measure "SYN flood, 1M distinct SYNs" "-r $work/flood.pcap" "-r $work/flood.pcap"
