@@ -27,9 +27,9 @@ echo "capture: $(capinfos -c -M "$work/big.pcap" | awk '/Number of packets/ {pri
 run() {
     local dir=$1; shift
     "${as_user[@]}" env -i PATH=/usr/bin:/bin HOME="$work/home" WIRESHARK_PLUGIN_DIR="$work/$dir" \
-        /usr/bin/time -f "%e %M" -o "$work/time" tshark -n "$@" >/dev/null 2>"$work/err" || {
-        cat "$work/err" >&2; exit 1; }
-    cat "$work/time"
+        /usr/bin/time -f "%e %M" -o "$work/home/time" tshark -n "$@" >/dev/null 2>"$work/home/err" || {
+        cat "$work/home/err" >&2; exit 1; }
+    cat "$work/home/time"
 }
 
 # measure NAME "ARGS with plugin" "ARGS without": alternate, keep the medians
