@@ -3,6 +3,8 @@
  * the previous incarnation of the same addresses and ports. */
 #include "conn_table.h"
 
+#include <epan/addr_resolv.h>
+#include <stdio.h>
 #include <string.h>
 
 #define KEY_ADDR_MAX 16 /* IPv6 */
@@ -127,4 +129,12 @@ struct conn_entry *conn_table_segment(const tcp_info_t *th, const nstime_t *ts, 
     tp_conn_init(&entry->tracker, seg, th->th_sport, th->th_dport);
     entry->tracker.cfg = cfg;
     return entry;
+}
+
+void conn_endpoint_text(const struct conn_entry *e, unsigned ep, char *buf, size_t size)
+{
+    char addr[WS_INET6_ADDRSTRLEN + 8];
+
+    address_to_str_buf(&e->addr[ep], addr, sizeof addr);
+    snprintf(buf, size, e->addr[ep].type == AT_IPv6 ? "[%s]:%u" : "%s:%u", addr, e->port[ep]);
 }

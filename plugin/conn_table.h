@@ -33,4 +33,8 @@ struct conn_entry *conn_table_segment(const tcp_info_t *th, const nstime_t *ts, 
                                       const struct tp_config *cfg, struct tp_segment *seg,
                                       struct conn_entry **reused, uint8_t *reused_from);
 
+/* conn_endpoint_text writes "addr:port" ("[v6]:port") of |e|'s endpoint |ep|
+ * (0 or 1) into |buf| of |size| bytes. */
+void conn_endpoint_text(const struct conn_entry *e, unsigned ep, char *buf, size_t size);
+
 #endif

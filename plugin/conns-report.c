@@ -56,14 +56,6 @@ static tap_packet_status report_packet(void *tapdata, packet_info *pinfo _U_,
     return TAP_PACKET_REDRAW;
 }
 
-static void format_endpoint(char *buf, size_t size, const struct conn_entry *e, unsigned ep)
-{
-    char addr[WS_INET6_ADDRSTRLEN + 8];
-
-    address_to_str_buf(&e->addr[ep], addr, sizeof addr);
-    snprintf(buf, size, e->addr[ep].type == AT_IPv6 ? "[%s]:%u" : "%s:%u", addr, e->port[ep]);
-}
-
 static void format_duration(char *buf, size_t size, int64_t ns, bool known)
 {
     if (known)
@@ -82,8 +74,8 @@ static void print_row(const struct conns_report *report, const struct report_row
     const char *fmt = report->tsv ? "%u\t%u\t%s\t%s\t%u\t%s\t%s\t%s\t%s\t%s\t%s\t%u\t%s\t%u\t%" PRIu64 "\t%" PRIu64 "\n"
                                   : "%-5u %-6u %-28s %-28s %-8u %-17s %-10s %-6s %-12s %-9s %-9s %-4u %-6s %-4u %-10" PRIu64 " %" PRIu64 "\n";
 
-    format_endpoint(cli, sizeof cli, e, client);
-    format_endpoint(srv, sizeof srv, e, 1 - client);
+    conn_endpoint_text(e, client, cli, sizeof cli);
+    conn_endpoint_text(e, 1 - client, srv, sizeof srv);
     format_duration(start, sizeof start, c->first_time, true);
     format_duration(dur, sizeof dur, c->last_time - c->first_time, true);
     format_duration(s2sa, sizeof s2sa, c->synack_time - c->syn_time, c->syn_frame && c->synack_frame);
@@ -160,8 +152,8 @@ static tap_packet_status conns_tree_packet(stats_tree *st, packet_info *pinfo _U
     const struct conn_entry *e = t->conn;
     char cli[80], srv[80], name[200];
 
-    format_endpoint(cli, sizeof cli, e, e->tracker.client);
-    format_endpoint(srv, sizeof srv, e, 1 - e->tracker.client);
+    conn_endpoint_text(e, e->tracker.client, cli, sizeof cli);
+    conn_endpoint_text(e, 1 - e->tracker.client, srv, sizeof srv);
     snprintf(name, sizeof name, "conn %u (tcp.stream %u): %s -> %s", e->number, e->stream, cli, srv);
     tick_stat_node(st, "Connections (segments)", 0, TRUE);
     tick_stat_node(st, name, node_conns, FALSE);

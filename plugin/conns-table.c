@@ -33,14 +33,6 @@ static const char TABLE_NAME[] = "TCP Connection Phase connection table";
 /* connection -> row; one table per process, as Wireshark opens one file */
 static GHashTable *row_of_conn;
 
-static void endpoint_text(char *buf, size_t size, const struct conn_entry *e, unsigned ep)
-{
-    char addr[WS_INET6_ADDRSTRLEN + 8];
-
-    address_to_str_buf(&e->addr[ep], addr, sizeof addr);
-    snprintf(buf, size, e->addr[ep].type == AT_IPv6 ? "[%s]:%u" : "%s:%u", addr, e->port[ep]);
-}
-
 static void set_string(stat_tap_table *table, unsigned row, unsigned col, const char *text)
 {
     stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, col);
@@ -69,8 +61,8 @@ static unsigned add_row(stat_tap_table *table, const struct conn_entry *e)
     memset(items, 0, sizeof items);
     for (unsigned col = 0; col < COL_COUNT; col++)
         items[col].type = table_columns[col].type;
-    endpoint_text(cli, sizeof cli, e, e->tracker.client);
-    endpoint_text(srv, sizeof srv, e, 1 - e->tracker.client);
+    conn_endpoint_text(e, e->tracker.client, cli, sizeof cli);
+    conn_endpoint_text(e, 1 - e->tracker.client, srv, sizeof srv);
     items[COL_CONN].value.uint_value = e->number;
     items[COL_STREAM].value.uint_value = e->stream;
     items[COL_CLIENT].value.string_value = g_strdup(cli);
