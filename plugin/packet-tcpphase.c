@@ -294,7 +294,12 @@ static void show_record(const struct frame_record *rec, bool whole_capture_read,
     proto_item *ti;
     proto_tree *st;
 
-    tp_label_format(r, label, sizeof label);
+    /* Without a tree (plain tshark -r, tap passes) nothing shows the label:
+     * spare the formatting on that per-packet path. */
+    if (tree)
+        tp_label_format(r, label, sizeof label);
+    else
+        label[0] = '\0';
     ti = proto_tree_add_item(tree, proto_tcpphase, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ti);
     proto_item_append_text(ti, ": %s, client %s, server %s", label,
