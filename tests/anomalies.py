@@ -99,12 +99,8 @@ def main():
     rows = catalogue.load()
     severity = {a["id"]: a["severity"] for a in rows}
     later = {a["id"] for a in rows if a["when"] == "LATER"}
-    failures = []
-
-    def expect(ok, what):
-        print(("ok   " if ok else "FAIL ") + what)
-        if not ok:
-            failures.append(what)
+    checks = tplib.Checks()
+    expect = checks.expect
 
     covered = {i for frames in RAISES.values() for ids in frames.values() for i in ids}
     covered |= {i for *_, i in WITH_PREFERENCE}
@@ -141,8 +137,7 @@ def main():
                                 ["-q", "-z", "expert,tcpphase"])
         expect("SYN-ACK acknowledges 1001, expected 1 (client ISN+1)" in expert,
                "messages give the numbers (tshark -z expert)")
-    print(f"{len(failures)} failed")
-    return 1 if failures else 0
+    return checks.exit_status()
 
 
 if __name__ == "__main__":

@@ -19,12 +19,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
     opts = ap.parse_args()
-    failures = []
-
-    def expect(ok, what):
-        print(("ok   " if ok else "FAIL ") + what)
-        if not ok:
-            failures.append(what)
+    checks = tplib.Checks()
+    expect = checks.expect
 
     version = subprocess.run(["tshark", "--version"], capture_output=True, text=True).stdout.split()[2]
     major_minor = ".".join(version.split(".")[:2])
@@ -57,8 +53,7 @@ def main():
                 subprocess.run(["chmod", "-R", "a+rX", sandbox.plugins], check=True)
                 listed = sandbox.run(["tshark", "-G", "plugins"]).stdout
                 expect("tcpphase.so" in listed, "tshark loads the packaged plugin")
-    print(f"{len(failures)} failed")
-    return 1 if failures else 0
+    return checks.exit_status()
 
 
 if __name__ == "__main__":

@@ -42,15 +42,10 @@ FILTERS = [
 ]
 
 
-class Checks:
+class Checks(tplib.Checks):
     def __init__(self, sandbox):
+        super().__init__()
         self.sandbox = sandbox
-        self.failures = []
-
-    def expect(self, ok, what):
-        print(("ok   " if ok else "FAIL ") + what)
-        if not ok:
-            self.failures.append(what)
 
     def sample(self, name):
         return os.path.join(tplib.SAMPLES, name)

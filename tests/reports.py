@@ -54,12 +54,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
     opts = ap.parse_args()
-    failures = []
-
-    def expect(ok, what):
-        print(("ok   " if ok else "FAIL ") + what)
-        if not ok:
-            failures.append(what)
+    checks = tplib.Checks()
+    expect = checks.expect
 
     with tplib.Sandbox(opts.build) as sandbox:
         # Zeek agreement: every TCP connection of every baseline.
@@ -117,8 +113,7 @@ def main():
                      "[HS 3/3 ACK: server SYN_RECEIVED\u2192ESTABLISHED]",
                      "[FIN 4/4 ACK: server LAST_ACK\u2192CLOSED]"]:
             expect(text in ladder, f"flow graph text shows {text}")
-    print(f"{len(failures)} failed")
-    return 1 if failures else 0
+    return checks.exit_status()
 
 
 if __name__ == "__main__":

@@ -21,6 +21,22 @@ CAPTURE_OPTIONS = {
 }
 
 
+class Checks:
+    """Prints "ok   <what>" or "FAIL <what>" per check and keeps the failures."""
+
+    def __init__(self):
+        self.failures = []
+
+    def expect(self, ok, what):
+        print(("ok   " if ok else "FAIL ") + what)
+        if not ok:
+            self.failures.append(what)
+
+    def exit_status(self):
+        print(f"{len(self.failures)} failed")
+        return 1 if self.failures else 0
+
+
 def display_value(names, field, value):
     """A raw -T fields value as a person reads it: the value name of an
     enumerated field, True/False for booleans (4.0 prints 0/1, 4.4+ words)."""
