@@ -67,10 +67,18 @@ static int ett_tcpphase = -1;
 static int ett_tcpphase_handshake = -1;
 static int ett_tcpphase_anomaly = -1;
 
-static expert_field ei_tcpphase[TP_ANOMALY_COUNT] = {
-#define TP_X_EI(id, grp, sev, when, summary, msg, zeek, suricata) EI_INIT,
-    TP_ANOMALIES(TP_X_EI)
+/* One expert field per anomaly, as Wireshark's checkers expect (checkhf.pl
+ * matches "static expert_field ei_x = EI_INIT;" and "{&ei_x, {...}}"), and a
+ * table from the catalogue's id to its field. */
+#define TP_X_EI(id, grp, sev, when, summary, msg, zeek, suricata) \
+    static expert_field ei_tcpphase_##id = EI_INIT;
+TP_ANOMALIES(TP_X_EI)
 #undef TP_X_EI
+
+static expert_field *const ei_by_anomaly[TP_ANOMALY_COUNT] = {
+#define TP_X_EIP(id, grp, sev, when, summary, msg, zeek, suricata) &ei_tcpphase_##id,
+    TP_ANOMALIES(TP_X_EIP)
+#undef TP_X_EIP
 };
 
 static const int anomaly_severity[TP_ANOMALY_COUNT] = {
@@ -158,9 +166,9 @@ static void add_anomaly(proto_tree *tree, proto_item *ti, tvbuff_t *tvb, packet_
     proto_item_set_generated(
         proto_tree_add_string(tree, hf_tcpphase_anomaly, tvb, 0, 0, tp_anomaly_name(id)));
     if (hit)
-        expert_add_info_format(pinfo, ti, &ei_tcpphase[id], tp_anomaly_message(id), hit->a, hit->b);
+        expert_add_info_format(pinfo, ti, ei_by_anomaly[id], tp_anomaly_message(id), hit->a, hit->b);
     else
-        expert_add_info(pinfo, ti, &ei_tcpphase[id]);
+        expert_add_info(pinfo, ti, ei_by_anomaly[id]);
 }
 
 /* Expert infos and tcpphase.anomaly fields for the anomalies of |r|: those
@@ -505,7 +513,7 @@ void proto_register_tcpphase(void)
     static int *ett[] = {&ett_tcpphase, &ett_tcpphase_handshake, &ett_tcpphase_anomaly};
     static ei_register_info ei[] = {
 #define TP_X_REG(id, grp, sev, when, summary, msg, zeek, suricata) \
-    {&ei_tcpphase[TP_A_##id], {"tcpphase.anomaly." #id, PI_##grp, PI_##sev, summary, EXPFILL}},
+    {&ei_tcpphase_##id, {"tcpphase.anomaly." #id, PI_##grp, PI_##sev, summary, EXPFILL}},
         TP_ANOMALIES(TP_X_REG)
 #undef TP_X_REG
     };

@@ -125,6 +125,40 @@ class Checks(tplib.Checks):
             proc = self.sandbox.run(["tshark", "-r", self.sandbox.stage(capture), "-Y", f], check=False)
             self.expect(proc.returncode == 0, f"profile filter compiles: {f}")
         self.expect(len(filters) == 9, f"profile has 5 colouring rules and 4 filter buttons ({len(filters)})")
+        self.profile_colours(os.path.join(src, "colorfilters"))
+
+    def profile_colours(self, path):
+        """Each colouring rule sets its text and its background, so a row looks
+        the same on a light and a dark theme: readable means enough contrast
+        between the two (WCAG 2 AAA: 7:1), distinct means the backgrounds are
+        told apart from each other and from a light and a dark default row."""
+        def luminance(rgb16):
+            lin = [(c / 65535 / 12.92) if c / 65535 <= 0.03928 else ((c / 65535 + 0.055) / 1.055) ** 2.4
+                   for c in rgb16]
+            return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+        def contrast(a, b):
+            hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+            return (hi + 0.05) / (lo + 0.05)
+
+        def distance(a, b):  # in 8-bit RGB units
+            return sum(((x - y) / 257) ** 2 for x, y in zip(a, b)) ** 0.5
+
+        rules = {}
+        for line in open(path):
+            if line.startswith("@"):
+                name, _, colours = line.rstrip("\n").split("@")[1:4]
+                bg, fg = [tuple(int(v) for v in part.split(",")) for part in colours.strip("[]").split("][")]
+                rules[name] = (bg, fg)
+        for name, (bg, fg) in rules.items():
+            ratio = contrast(bg, fg)
+            self.expect(ratio >= 7, f"profile colour '{name}': text/background contrast {ratio:.1f}:1 >= 7:1")
+            for theme, base in (("light", (65535, 65535, 65535)), ("dark", (8224, 8224, 8224))):
+                d = distance(bg, base)
+                self.expect(d >= 40, f"profile colour '{name}': stands out from a {theme} theme's rows ({d:.0f})")
+        names = list(rules)
+        closest = min(distance(rules[a][0], rules[b][0]) for i, a in enumerate(names) for b in names[i + 1:])
+        self.expect(closest >= 40, f"profile colours: the {len(names)} backgrounds are distinct (closest pair {closest:.0f} apart)")
 
     def run(self):
         self.profile()

@@ -27,4 +27,4 @@ mkdir -p "$root/work/main"
 (cd "$top" && tar cf - --exclude=./build --exclude=./.git .) | tar xf - -C "$root/work/main"
 cp -r "$top/../shared" "$root/work/shared"
 chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-    eatmydata bash -c "cd /work/main && tools/test.sh"
+    TCPPHASE_SKIP_WS_CHECKS=1 eatmydata bash -c "cd /work/main && tools/test.sh"
