@@ -22,6 +22,18 @@ struct tuple_key {
 static wmem_map_t *conn_by_tuple;
 static uint32_t conn_count;
 
+/* Growable arrays of entries in the file scope. */
+struct entry_index {
+    struct conn_entry **at;
+    uint32_t capacity;
+};
+/* By tcpphase.conn number, for the per-frame records. */
+static struct entry_index by_number;
+/* By Wireshark's tcp.stream: the fast way to a segment's connection (one
+ * array read instead of hashing the 4-tuple), checked against the tuple. */
+static struct entry_index by_stream;
+#define STREAM_INDEX_MAX (1u << 26) /* beyond: the tuple map alone */
+
 static guint tuple_hash(gconstpointer k)
 {
     const struct tuple_key *key = (const struct tuple_key *)k;
@@ -44,7 +56,59 @@ void conn_table_init(void)
                                            tuple_equal);
 }
 
-void conn_table_reset(void) { conn_count = 0; }
+void conn_table_reset(void)
+{
+    conn_count = 0;
+    by_number.at = NULL;
+    by_number.capacity = 0;
+    by_stream.at = NULL;
+    by_stream.capacity = 0;
+}
+
+static void index_set(struct entry_index *index, uint32_t i, struct conn_entry *e)
+{
+    if (i >= index->capacity) {
+        uint32_t capacity = index->capacity ? index->capacity : 1024;
+        while (capacity <= i)
+            capacity *= 2;
+        index->at = (struct conn_entry **)wmem_realloc(wmem_file_scope(), index->at,
+                                                       capacity * sizeof *index->at);
+        memset(index->at + index->capacity, 0, (capacity - index->capacity) * sizeof *index->at);
+        index->capacity = capacity;
+    }
+    index->at[i] = e;
+}
+
+static struct conn_entry *index_get(const struct entry_index *index, uint32_t i)
+{
+    return i < index->capacity ? index->at[i] : NULL;
+}
+
+struct conn_entry *conn_table_by_number(uint32_t number) { return index_get(&by_number, number); }
+
+/* The latest incarnation of the connection Wireshark's stream of |th| was
+ * last seen in, if it still has |th|'s addresses and ports; *|from| is the
+ * sender's endpoint index in it. */
+static struct conn_entry *find_by_stream(const tcp_info_t *th, uint8_t *from)
+{
+    struct conn_entry *e = index_get(&by_stream, th->th_stream);
+
+    if (!e)
+        return NULL;
+    while (e->newer)
+        e = e->newer;
+    if (e->port[0] == th->th_sport && e->port[1] == th->th_dport &&
+        addresses_equal(&e->addr[0], &th->ip_src) && addresses_equal(&e->addr[1], &th->ip_dst)) {
+        *from = 0;
+        return e;
+    }
+    if (e->port[1] == th->th_sport && e->port[0] == th->th_dport &&
+        addresses_equal(&e->addr[1], &th->ip_src) && addresses_equal(&e->addr[0], &th->ip_dst)) {
+        *from = 1;
+        return e;
+    }
+    return NULL;
+}
 
 static int compare_end(const address *a, uint16_t pa, const address *b, uint16_t pb)
 {
@@ -80,19 +144,9 @@ static bool make_key(const tcp_info_t *th, struct tuple_key *key)
     return src_low;
 }
 
-struct conn_entry *conn_table_segment(const tcp_info_t *th, const nstime_t *ts, uint32_t frame,
-                                      const struct tp_config *cfg, struct tp_segment *seg,
-                                      struct conn_entry **reused, uint8_t *reused_from)
+static void fill_segment(const tcp_info_t *th, const nstime_t *ts, uint32_t frame, uint8_t from,
+                         struct tp_segment *seg)
 {
-    struct tuple_key key;
-    const bool from_low = make_key(th, &key);
-    const void *stored_key = NULL;
-    void *found = NULL;
-    struct conn_entry *entry = NULL;
-
-    if (wmem_map_lookup_extended(conn_by_tuple, &key, &stored_key, &found))
-        entry = (struct conn_entry *)found;
-
     seg->frame = frame;
     seg->time_ns = (int64_t)ts->secs * 1000000000 + ts->nsecs;
     seg->seq = th->th_rawseq;
@@ -100,7 +154,35 @@ struct conn_entry *conn_table_segment(const tcp_info_t *th, const nstime_t *ts, 
     seg->len = th->th_seglen;
     seg->win = th->th_win;
     seg->flags = th->th_flags;
-    seg->from = entry ? (uint8_t)(from_low != entry->ep0_is_low) : 0;
+    seg->from = from;
+}
+
+struct conn_entry *conn_table_segment(const tcp_info_t *th, const nstime_t *ts, uint32_t frame,
+                                      const struct tp_config *cfg, struct tp_segment *seg,
+                                      struct conn_entry **reused, uint8_t *reused_from)
+{
+    uint8_t from = 0;
+    struct conn_entry *entry = find_by_stream(th, &from);
+    const struct tuple_key *stored_key = NULL;
+
+    if (!entry) {
+        struct tuple_key key;
+        const bool from_low = make_key(th, &key);
+        const void *found_key = NULL;
+        void *found = NULL;
+        if (wmem_map_lookup_extended(conn_by_tuple, &key, &found_key, &found)) {
+            entry = (struct conn_entry *)found;
+            from = (uint8_t)(from_low != entry->ep0_is_low);
+            stored_key = (const struct tuple_key *)found_key;
+        } else {
+            struct tuple_key *copy = wmem_new(wmem_file_scope(), struct tuple_key);
+            *copy = key;
+            stored_key = copy;
+        }
+        if (th->th_stream < STREAM_INDEX_MAX && entry)
+            index_set(&by_stream, th->th_stream, entry);
+    }
+    fill_segment(th, ts, frame, entry ? from : 0, seg);
 
     *reused = NULL;
     if (entry && !tp_starts_new_incarnation(&entry->tracker, seg))
@@ -108,27 +190,29 @@ struct conn_entry *conn_table_segment(const tcp_info_t *th, const nstime_t *ts, 
     if (entry) {
         *reused = entry;
         *reused_from = seg->from;
+        stored_key = entry->key;
     }
 
-    if (!stored_key) {
-        struct tuple_key *copy = wmem_new(wmem_file_scope(), struct tuple_key);
-        *copy = key;
-        stored_key = copy;
-    }
     /* On port reuse the old incarnation stays alive for its frames' records. */
-    entry = wmem_new0(wmem_file_scope(), struct conn_entry);
-    wmem_map_insert(conn_by_tuple, stored_key, entry);
-    entry->number = ++conn_count;
-    entry->ep0_is_low = from_low;
-    entry->stream = th->th_stream;
-    copy_address_wmem(wmem_file_scope(), &entry->addr[0], &th->ip_src);
-    copy_address_wmem(wmem_file_scope(), &entry->addr[1], &th->ip_dst);
-    entry->port[0] = th->th_sport;
-    entry->port[1] = th->th_dport;
+    struct conn_entry *fresh = wmem_new0(wmem_file_scope(), struct conn_entry);
+    wmem_map_insert(conn_by_tuple, stored_key, fresh);
+    if (entry)
+        entry->newer = fresh;
+    fresh->key = stored_key;
+    fresh->number = ++conn_count;
+    index_set(&by_number, fresh->number, fresh);
+    if (th->th_stream < STREAM_INDEX_MAX)
+        index_set(&by_stream, th->th_stream, fresh);
+    fresh->ep0_is_low = compare_end(&th->ip_src, th->th_sport, &th->ip_dst, th->th_dport) <= 0;
+    fresh->stream = th->th_stream;
+    copy_address_wmem(wmem_file_scope(), &fresh->addr[0], &th->ip_src);
+    copy_address_wmem(wmem_file_scope(), &fresh->addr[1], &th->ip_dst);
+    fresh->port[0] = th->th_sport;
+    fresh->port[1] = th->th_dport;
     seg->from = 0;
-    tp_conn_init(&entry->tracker, seg, th->th_sport, th->th_dport);
-    entry->tracker.cfg = cfg;
-    return entry;
+    tp_conn_init(&fresh->tracker, seg, th->th_sport, th->th_dport);
+    fresh->tracker.cfg = cfg;
+    return fresh;
 }
 
 void conn_endpoint_text(const struct conn_entry *e, unsigned ep, char *buf, size_t size)

@@ -7,10 +7,14 @@
 
 #include "tcpphase/tracker.h"
 
+struct tuple_key;
+
 /* One connection incarnation: a tracker and its number. Lives as long as the
  * capture file, because every frame's record points at it. */
 struct conn_entry {
     struct tp_conn tracker;
+    const struct tuple_key *key; /* its key in the table */
+    struct conn_entry *newer;    /* the next incarnation of its 4-tuple, if any */
     address addr[2];   /* of the tracker's endpoints 0 and 1 */
     uint32_t number;   /* tcpphase.conn, 1-based, in order of first segment */
     uint32_t stream;   /* Wireshark's tcp.stream of its first segment */
@@ -23,6 +27,10 @@ void conn_table_init(void);
 
 /* conn_table_reset starts connection numbering anew for a new file. */
 void conn_table_reset(void);
+
+/* conn_table_by_number is the connection numbered |number| (tcpphase.conn),
+ * NULL if none. */
+struct conn_entry *conn_table_by_number(uint32_t number);
 
 /* conn_table_segment finds (or creates) the connection |th| belongs to and
  * fills |seg| with the segment as that connection's tracker sees it. When

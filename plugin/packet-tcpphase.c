@@ -9,29 +9,22 @@
 #include <epan/expert.h>
 #include <epan/packet.h>
 #include <epan/prefs.h>
-#include <epan/proto_data.h>
 #include <epan/tap.h>
 
 #include <limits.h>
 #include <stddef.h>
 
 #include "conn_table.h"
+#include "frame_store.h"
 #include "packet-tcpphase.h"
 #include "tcpphase-tap.h"
 #include "tree-input.h"
 
 /* Frames hold at most this many TCP layers worth labelling (tunnels). */
-#define MAX_TCP_LAYERS 8
+#define MAX_TCP_LAYERS FRAME_STORE_MAX_LAYERS
 
 /* What one TCP layer of one frame was, kept for the file's lifetime. Only
  * result.hits[0..hit_count-1] is allocated (see record_size). */
-struct frame_record {
-    struct conn_entry *conn;
-    uint8_t outcome_before; /* the connection's outcome before and after it */
-    uint8_t outcome_after;
-    struct tp_result result;
-};
-
 static int proto_tcpphase = -1;
 static int proto_tcp = -1;
 static int proto_icmp = -1;
@@ -123,39 +116,38 @@ static const value_string closer_vals[] = {
     {TP_CLOSER_BOTH, "both"},
     {0, NULL}};
 
+/* " [HS 1/3]" per label, made once: col_append_fstr on every packet is
+ * measurable in plain tshark. NULL when the label has no tag. */
+static char *info_tags[TP_LABEL_COUNT];
+
+static void make_info_tags(void)
+{
+    for (unsigned l = 0; l < TP_LABEL_COUNT; l++) {
+        const char *tag = tp_label_info_tag(l);
+        info_tags[l] = tag[0] != '\0' ? g_strdup_printf(" [%s]", tag) : NULL;
+    }
+}
+
 static const value_string role_vals[] = {
     {TP_ROLE_CLIENT, "client"},
     {TP_ROLE_SERVER, "server"},
     {0, NULL}};
 
-static size_t record_size(unsigned hit_count)
-{
-    return offsetof(struct frame_record, result) + offsetof(struct tp_result, hits) +
-           hit_count * sizeof(struct tp_anomaly_hit);
-}
-
-static struct frame_record *compute_record(const tcp_info_t *th, packet_info *pinfo)
+/* Runs the tracker on the segment |th| and fills |rec| with its verdict. */
+static void compute_record(const tcp_info_t *th, packet_info *pinfo, struct frame_record *rec)
 {
     struct tp_segment seg;
-    struct tp_result result;
     struct conn_entry *conn, *old;
     uint8_t old_from = 0;
-    struct frame_record *rec;
 
     conn = conn_table_segment(th, &pinfo->abs_ts, pinfo->num, &tracker_config, &seg, &old, &old_from);
-    const uint8_t outcome_before = conn->tracker.segments ? (uint8_t)tp_conn_outcome(&conn->tracker)
-                                                          : TCPPHASE_NO_OUTCOME;
-    tp_process(&conn->tracker, &seg, &result);
-    if (old)
-        tp_check_reuse(&old->tracker, old_from, old->number, &seg, &result);
-    /* Most segments have no anomaly: keep only the hits there are. */
-    rec = (struct frame_record *)wmem_alloc(wmem_file_scope(), record_size(result.hit_count));
     rec->conn = conn;
-    rec->outcome_before = outcome_before;
+    rec->outcome_before = conn->tracker.segments ? (uint8_t)tp_conn_outcome(&conn->tracker)
+                                                 : TCPPHASE_NO_OUTCOME;
+    tp_process(&conn->tracker, &seg, &rec->result);
+    if (old)
+        tp_check_reuse(&old->tracker, old_from, old->number, &seg, &rec->result);
     rec->outcome_after = (uint8_t)tp_conn_outcome(&conn->tracker);
-    memcpy(&rec->result, &result, offsetof(struct tp_result, hits) +
-                                      result.hit_count * sizeof(struct tp_anomaly_hit));
-    return rec;
 }
 
 static void add_anomaly(proto_tree *tree, proto_item *ti, tvbuff_t *tvb, packet_info *pinfo,
@@ -259,7 +251,7 @@ static void queue_tap_record(packet_info *pinfo, const struct frame_record *rec,
         return;
     t = wmem_new(pinfo->pool, struct tcpphase_tap_record);
     t->conn = rec->conn;
-    t->result = &rec->result;
+    t->result = (const struct tp_result *)wmem_memdup(pinfo->pool, &rec->result, sizeof rec->result);
     t->anomalies = rec->result.anomalies | later;
     t->outcome_before = rec->outcome_before;
     t->outcome_after = rec->outcome_after;
@@ -348,8 +340,8 @@ static void show_record(const struct frame_record *rec, bool whole_capture_read,
 
     if (pref_info_ladder)
         prepend_ladder_label(pinfo, r);
-    else if (pref_info_column && tp_label_info_tag(r->label)[0] != '\0')
-        col_append_fstr(pinfo->cinfo, COL_INFO, " [%s]", tp_label_info_tag(r->label));
+    else if (pref_info_column && r->label < TP_LABEL_COUNT && info_tags[r->label])
+        col_append_str(pinfo->cinfo, COL_INFO, info_tags[r->label]);
 }
 
 /* For each TCP layer of the frame, in order: was it quoted inside an ICMP
@@ -395,24 +387,25 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     unsigned read_from_tree = UINT_MAX;
 
     for (unsigned i = 0; i < layers; i++) {
-        struct frame_record *rec =
-            (struct frame_record *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcpphase, i);
+        struct frame_record rec;
         /* A stored record means the tracker has run past this frame: the
          * file has been read (GUI, sharkd), and what only later frames tell
          * can be shown. */
-        const bool replay = rec != NULL;
-        if (!rec && !quoted[i]) {
+        const bool replay = frame_store_get(pinfo->num, i, &rec);
+        bool have = replay;
+        if (!replay && !quoted[i]) {
             /* First dissection with tap data: the only time the tracker runs. */
             const tcp_info_t *th = (const tcp_info_t *)fetch_tapped_data(tcp_tap_id, (int)i);
             if (!th)
                 th = untapped_header(tree, pinfo, quoted, i, from_tree, &read_from_tree);
             if (th && th->th_have_seglen) {
-                rec = compute_record(th, pinfo);
-                p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpphase, i, rec);
+                compute_record(th, pinfo, &rec);
+                frame_store_put(pinfo->num, i, &rec);
+                have = true;
             }
         }
-        if (rec)
-            show_record(rec, replay, tvb, pinfo, tree);
+        if (have)
+            show_record(&rec, replay, tvb, pinfo, tree);
     }
     return tvb_captured_length(tvb);
 }
@@ -428,6 +421,7 @@ static void want_tree_fields(void)
 static void tcpphase_init(void)
 {
     conn_table_reset();
+    frame_store_reset();
     want_tree_fields();
 }
 
@@ -520,6 +514,7 @@ void proto_register_tcpphase(void)
     module_t *module;
     expert_module_t *expert;
 
+    make_info_tags();
     proto_tcpphase = proto_register_protocol("TCP Connection Phase", "TCPPHASE", "tcpphase");
     proto_register_field_array(proto_tcpphase, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));

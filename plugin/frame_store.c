@@ -1,0 +1,141 @@
+/* Per-frame records in a two-level table: a directory of chunks of
+ * CHUNK_FRAMES slots, a chunk allocated when its first TCP frame comes. A
+ * frame number is all it takes to find a record: no per-frame list nodes
+ * (p_add_proto_data costs about 100 bytes a frame, this 16). */
+#include "frame_store.h"
+
+#include <epan/wmem_scopes.h>
+#include <string.h>
+
+#define CHUNK_BITS 12
+#define CHUNK_FRAMES (1u << CHUNK_BITS)
+
+enum { SLOT_USED = 1, SLOT_RETRANSMISSION = 2, SLOT_HAS_DATA = 4, SLOT_EXTRA = 8 };
+
+struct slot {
+    uint32_t conn; /* tcpphase.conn number */
+    uint8_t phase, hs_steps, td_steps, label;
+    uint8_t state_client, state_server, state_client_before, state_server_before;
+    uint8_t sender_role, flags, outcome_before, outcome_after;
+};
+
+/* What few segments have: anomalies, the FIN they acknowledge. */
+struct slot_extra {
+    uint64_t anomalies;
+    uint32_t fin_frame;
+    uint8_t hit_count;
+    struct tp_anomaly_hit hits[];
+};
+
+static struct slot **chunks;    /* directory, by frame >> CHUNK_BITS */
+static uint32_t chunk_capacity; /* entries of the directory */
+static wmem_map_t *extras;      /* slot address -> struct slot_extra */
+static wmem_map_t *upper_layers; /* frame -> struct slot[FRAME_STORE_MAX_LAYERS - 1] */
+
+void frame_store_reset(void)
+{
+    chunks = NULL;
+    chunk_capacity = 0;
+    extras = NULL;
+    upper_layers = NULL;
+}
+
+static struct slot *find_slot(uint32_t frame, unsigned layer, bool create)
+{
+    if (layer > 0) {
+        struct slot *more;
+        if (!upper_layers) {
+            if (!create)
+                return NULL;
+            upper_layers = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+        }
+        more = (struct slot *)wmem_map_lookup(upper_layers, GUINT_TO_POINTER(frame));
+        if (!more && create) {
+            more = wmem_alloc0_array(wmem_file_scope(), struct slot, FRAME_STORE_MAX_LAYERS - 1);
+            wmem_map_insert(upper_layers, GUINT_TO_POINTER(frame), more);
+        }
+        return more ? &more[layer - 1] : NULL;
+    }
+
+    const uint32_t index = frame >> CHUNK_BITS;
+    if (index >= chunk_capacity) {
+        if (!create)
+            return NULL;
+        uint32_t capacity = chunk_capacity ? chunk_capacity : 64;
+        while (capacity <= index)
+            capacity *= 2;
+        chunks = (struct slot **)wmem_realloc(wmem_file_scope(), chunks, capacity * sizeof *chunks);
+        memset(chunks + chunk_capacity, 0, (capacity - chunk_capacity) * sizeof *chunks);
+        chunk_capacity = capacity;
+    }
+    if (!chunks[index]) {
+        if (!create)
+            return NULL;
+        chunks[index] = wmem_alloc0_array(wmem_file_scope(), struct slot, CHUNK_FRAMES);
+    }
+    return &chunks[index][frame & (CHUNK_FRAMES - 1)];
+}
+
+void frame_store_put(uint32_t frame, unsigned layer, const struct frame_record *rec)
+{
+    const struct tp_result *r = &rec->result;
+    struct slot *s = find_slot(frame, layer, true);
+
+    s->conn = rec->conn->number;
+    s->phase = r->phase;
+    s->hs_steps = r->hs_steps;
+    s->td_steps = r->td_steps;
+    s->label = r->label;
+    s->state_client = r->state_client;
+    s->state_server = r->state_server;
+    s->state_client_before = r->state_client_before;
+    s->state_server_before = r->state_server_before;
+    s->sender_role = r->sender_role;
+    s->outcome_before = rec->outcome_before;
+    s->outcome_after = rec->outcome_after;
+    s->flags = SLOT_USED | (r->retransmission ? SLOT_RETRANSMISSION : 0) | (r->has_data ? SLOT_HAS_DATA : 0);
+    if (r->anomalies || r->hit_count || r->fin_frame) {
+        struct slot_extra *x = (struct slot_extra *)wmem_alloc(
+            wmem_file_scope(), sizeof *x + r->hit_count * sizeof x->hits[0]);
+        x->anomalies = r->anomalies;
+        x->fin_frame = r->fin_frame;
+        x->hit_count = r->hit_count;
+        memcpy(x->hits, r->hits, r->hit_count * sizeof x->hits[0]);
+        if (!extras)
+            extras = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+        wmem_map_insert(extras, s, x);
+        s->flags |= SLOT_EXTRA;
+    }
+}
+
+bool frame_store_get(uint32_t frame, unsigned layer, struct frame_record *rec)
+{
+    const struct slot *s = find_slot(frame, layer, false);
+    struct tp_result *r = &rec->result;
+
+    if (!s || !(s->flags & SLOT_USED))
+        return false;
+    memset(r, 0, sizeof *r);
+    rec->conn = conn_table_by_number(s->conn);
+    rec->outcome_before = s->outcome_before;
+    rec->outcome_after = s->outcome_after;
+    r->phase = s->phase;
+    r->hs_steps = s->hs_steps;
+    r->td_steps = s->td_steps;
+    r->label = s->label;
+    r->state_client = s->state_client;
+    r->state_server = s->state_server;
+    r->state_client_before = s->state_client_before;
+    r->state_server_before = s->state_server_before;
+    r->sender_role = s->sender_role;
+    r->retransmission = (s->flags & SLOT_RETRANSMISSION) != 0;
+    r->has_data = (s->flags & SLOT_HAS_DATA) != 0;
+    if (s->flags & SLOT_EXTRA) {
+        const struct slot_extra *x = (const struct slot_extra *)wmem_map_lookup(extras, s);
+        r->anomalies = x->anomalies;
+        r->fin_frame = x->fin_frame;
+        r->hit_count = x->hit_count;
+        memcpy(r->hits, x->hits, x->hit_count * sizeof x->hits[0]);
+    }
+    return true;
+}
