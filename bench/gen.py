@@ -3,12 +3,15 @@
 connections with a realistic mix of outcomes.
 
   gen.py OUT.pcap [connections=100000] [--syn-flood]
+  gen.py OUT.pcap SEGMENTS --one-connection
 
 Mix: 70 % normal (handshake, request, response, client-first close),
 10 % refused (SYN, RST-ACK), 5 % reset while established, 10 % with a
 retransmitted SYN, 5 % half-closed (data after the client's FIN).
 About 10 packets per connection, 1,000 connections open at a time.
---syn-flood writes one unanswered SYN per connection instead."""
+--syn-flood writes one unanswered SYN per connection instead;
+--one-connection one connection of SEGMENTS segments (handshake, data
+both ways with sequence numbers wrapping, client-first close)."""
 import random
 import struct
 import sys
@@ -68,6 +71,26 @@ def conversation(kind, n):
     yield (True, c + 102, s + 202, A, b"")
 
 
+def one_connection(w, segments):
+    c, s = 0xFFF00000, 0x7FF00000  # the client's numbers wrap early on
+    cli, srv = bytes([10, 2, 0, 1]), bytes([10, 1, 0, 1])
+    w.packet(cli, srv, 40000, 9, c, 0, S)
+    w.packet(srv, cli, 9, 40000, s, c + 1, S | A)
+    w.packet(cli, srv, 40000, 9, c + 1, s + 1, A)
+    c, s = c + 1, s + 1
+    payload = b"d" * 100
+    for i in range(max(segments - 7, 0)):
+        if i % 2 == 0:
+            w.packet(cli, srv, 40000, 9, c, s, P | A, payload)
+            c += 100
+        else:
+            w.packet(srv, cli, 9, 40000, s, c, A)
+    w.packet(cli, srv, 40000, 9, c, s, F | A)
+    w.packet(srv, cli, 9, 40000, s, c + 1, A)
+    w.packet(srv, cli, 9, 40000, s, c + 1, F | A)
+    w.packet(cli, srv, 40000, 9, c + 1, s + 1, A)
+
+
 def main():
     out = sys.argv[1]
     conns = int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2].isdigit() else 100_000
@@ -79,6 +102,9 @@ def main():
     def client(n):
         return bytes([10, 2 + (n >> 16) % 200, (n >> 8) & 0xFF, n & 0xFF]), 1024 + n % 60000
 
+    if "--one-connection" in sys.argv:
+        one_connection(w, conns)
+        return
     if flood:
         for n in range(conns):
             addr, port = client(n)

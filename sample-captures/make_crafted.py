@@ -10,7 +10,12 @@ import os
 import socket
 import sys
 
-from scapy.all import ICMP, IP, IPv6, TCP, Ether, PcapWriter
+import subprocess
+import tempfile
+
+from scapy.all import ICMP, IP, UDP, IPv6, TCP, Ether, PcapWriter
+from scapy.layers.dns import DNS, DNSQR
+from scapy.layers.l2 import ARP, CookedLinux
 from scapy.contrib.gtp import GTP_U_Header
 
 T0 = 1700000000        # start time of every capture (seconds)
@@ -25,23 +30,33 @@ def mac(ip):
     return "02:00:" + ":".join("%02x" % b for b in socket.inet_pton(fam, ip)[-4:])
 
 
+LINK_ETHERNET, LINK_RAW, LINK_SLL = 1, 101, 113
+
+
 class Cap:
     """Packets of one capture, with a clock kept in integer microseconds."""
 
-    def __init__(self):
-        self.us = 0
+    def __init__(self, link=LINK_ETHERNET, start_us=0):
+        self.us = start_us
+        self.link = link
         self.frames = []            # (time_us, bytes, wirelen)
 
     def add(self, pkt, dt=OWD, caplen=None):
-        """Append an L3 packet in Ethernet, dt s after the previous one."""
+        """Append an L3 packet (or an Ethernet frame), dt s after the previous one."""
         if self.frames:
             self.us += round(dt * 1e6)
-        raw = bytes(Ether(src=mac(pkt.src), dst=mac(pkt.dst)) / pkt)
+        if isinstance(pkt, Ether) or self.link == LINK_RAW:
+            raw = bytes(pkt)
+        elif self.link == LINK_SLL:
+            raw = bytes(CookedLinux(pkttype=0, lladdrtype=1, lladdrlen=6,
+                                    src=bytes.fromhex(mac(pkt.src).replace(":", "")) + b"\0\0") / pkt)
+        else:
+            raw = bytes(Ether(src=mac(pkt.src), dst=mac(pkt.dst)) / pkt)
         self.frames.append((self.us, raw[:caplen], len(raw)))
         return pkt
 
     def write(self, path):
-        w = PcapWriter(path, linktype=1, endianness="<", sync=False)
+        w = PcapWriter(path, linktype=self.link, endianness="<", sync=False)
         w.write_header(None)        # not implied when writing raw bytes
         for us, raw, wirelen in self.frames:
             w.write_packet(raw, sec=T0 + us // 10**6, usec=us % 10**6,
@@ -288,6 +303,52 @@ def seq_wrap(cap):
     c.ack("c"); c.close("c")
 
 
+def duplicated_frames(cap):
+    """A normal connection captured twice over: every frame is followed by an
+    identical copy 1 us later (a span port that sees both directions twice)."""
+    c = Conn(cap.add, 40030)
+    c.open(); c.exchange(); c.close("c")
+    cap.frames = [f for us, raw, wl in cap.frames
+                  for f in ((us, raw, wl), (us + 1, raw, wl))]
+
+
+def time_backwards(cap):
+    """A normal connection whose capture clock jumps back twice: the SYN-ACK
+    is stamped 5 ms before the SYN, the server's FIN 1 s before the client's."""
+    c = Conn(cap.add, 40031)
+    c.syn(); c.synack(dt=-0.005); c.ack("c")
+    c.exchange()
+    c.fin("c"); c.ack("s"); c.fin("s", dt=-1.0); c.ack("c")
+
+
+def no_tcp(cap):
+    """ARP, DNS over UDP and ping: not one TCP segment."""
+    cap.add(Ether(src=mac("10.0.0.1"), dst="ff:ff:ff:ff:ff:ff")
+            / ARP(op=1, hwsrc=mac("10.0.0.1"), psrc="10.0.0.1", pdst="10.0.0.53"))
+    q = IP(src="10.0.0.1", dst="10.0.0.53", id=1) / UDP(sport=53000, dport=53)
+    cap.add(q / DNS(id=7, rd=1, qd=DNSQR(qname="example.org")))
+    cap.add(IP(src="10.0.0.53", dst="10.0.0.1", id=2) / UDP(sport=53, dport=53000)
+            / DNS(id=7, qr=1, rd=1, ra=1, rcode=3, qd=DNSQR(qname="example.org")))
+    cap.add(IP(src="10.0.0.1", dst="10.0.0.2", id=3) / ICMP(type=8, id=1, seq=1) / (b"p" * 32))
+    cap.add(IP(src="10.0.0.2", dst="10.0.0.1", id=4) / ICMP(type=0, id=1, seq=1) / (b"p" * 32))
+
+
+def multi_interface(path):
+    """pcapng with three interfaces of three link types (Ethernet, raw IP,
+    Linux cooked), one connection on each, interleaved in time; made with
+    Wireshark's mergecap from three pcaps."""
+    parts = [(LINK_ETHERNET, 0, 40040), (LINK_RAW, 3000, 40041), (LINK_SLL, 6000, 40042)]
+    with tempfile.TemporaryDirectory() as tmp:
+        files = []
+        for link, start, port in parts:
+            cap = Cap(link, start)
+            c = Conn(cap.add, port, cip="10.9.%d.1" % (link % 256), sip="10.9.0.2")
+            c.open(); c.exchange(); c.close("c" if port % 2 == 0 else "s")
+            files.append(os.path.join(tmp, "%d.pcap" % link))
+            cap.write(files[-1])
+        subprocess.run(["mergecap", "-F", "pcapng", "-w", path] + files, check=True)
+
+
 def malformed(cap):
     """Independent oddities, each on its own 4-tuple."""
     Conn(cap.add, 40301).send("c", "A", dataofs=3)           # (a) offset < 5
@@ -522,6 +583,9 @@ SCENARIOS = {
     "icmp-quoted": icmp_quoted,
     "seq-wrap": seq_wrap,
     "malformed": malformed,
+    "duplicated-frames": duplicated_frames,
+    "time-backwards": time_backwards,
+    "no-tcp": no_tcp,
     "rst-out-of-window": rst_out_of_window,
     "anomaly-syn-new-isn": anomaly_syn_new_isn,
     "anomaly-synack-unacked": anomaly_synack_unacked,
@@ -561,6 +625,8 @@ def main():
         build(cap)
         cap.write(os.path.join(outdir, name + ".pcap"))
         print("%-24s %3d packets" % (name + ".pcap", len(cap.frames)))
+    multi_interface(os.path.join(outdir, "multi-interface.pcapng"))
+    print("%-24s  33 packets" % "multi-interface.pcapng")
 
 
 if __name__ == "__main__":
