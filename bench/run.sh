@@ -15,6 +15,8 @@ chmod 755 "$work"
 [ -d "$top/build/plugins" ] || "$top/tools/build.sh"
 /usr/bin/python3 "$top/bench/gen.py" "$work/big.pcap" "$conns"
 /usr/bin/python3 "$top/bench/gen.py" "$work/flood.pcap" 1000000 --syn-flood
+/usr/bin/python3 "$top/bench/gen.py" "$work/flood100k.pcap" 100000 --syn-flood
+/usr/bin/python3 "$top/bench/gen.py" "$work/one.pcap" 1000000 --one-connection
 cp -r "$top/build/plugins" "$work/with"
 mkdir -p "$work/without" "$work/home"
 chmod -R a+rX "$work"
@@ -32,24 +34,36 @@ run() {
     cat "$work/home/time"
 }
 
-# measure NAME "ARGS with plugin" "ARGS without": alternate, keep the medians
+# measure KEY NAME "ARGS with plugin" "ARGS without": alternate, keep the
+# medians (in $work/KEY.with and $work/KEY.without: "seconds max_rss_kb")
 measure() {
-    local name=$1 with=$2 without=$3 a=() b=()
+    local key=$1 name=$2 with=$3 without=$4 a=() b=()
     for _ in $(seq "$reps"); do
         a+=("$(eval run with "$with")")
         b+=("$(eval run without "$without")")
     done
-    printf '%s\n' "${a[@]}" | sort -n | awk -v n="$reps" 'NR==int((n+1)/2)' > "$work/a"
-    printf '%s\n' "${b[@]}" | sort -n | awk -v n="$reps" 'NR==int((n+1)/2)' > "$work/b"
-    paste "$work/a" "$work/b" | awk -v name="$name" '{
+    printf '%s\n' "${a[@]}" | sort -n | awk -v n="$reps" 'NR==int((n+1)/2)' > "$work/$key.with"
+    printf '%s\n' "${b[@]}" | sort -n | awk -v n="$reps" 'NR==int((n+1)/2)' > "$work/$key.without"
+    paste "$work/$key.with" "$work/$key.without" | awk -v name="$name" '{
         printf "%-34s time %6.2fs vs %6.2fs  ratio %.3f   peak RSS %7.0f MB vs %7.0f MB  ratio %.3f\n",
                name, $1, $3, $1 / $3, $2 / 1024, $4 / 1024, $2 / $4 }'
 }
 
 big="$work/big.pcap"
-measure "(a) tshark -r" "-r $big" "-r $big"
-measure "(b) -T fields" \
+measure a "(a) tshark -r" "-r $big" "-r $big"
+measure b "(b) -T fields" \
     "-r $big -T fields -e tcpphase.label -e tcpphase.state.client" \
     "-r $big -T fields -e tcp.flags.str -e tcp.stream"
-measure "(c) tshark -2" "-2 -r $big" "-2 -r $big"
-measure "SYN flood, 1M distinct SYNs" "-r $work/flood.pcap" "-r $work/flood.pcap"
+measure c "(c) tshark -2" "-2 -r $big" "-2 -r $big"
+measure flood "SYN flood, 1M distinct SYNs" "-r $work/flood.pcap" "-r $work/flood.pcap"
+measure flood100k "SYN flood, 100k distinct SYNs" "-r $work/flood100k.pcap" "-r $work/flood100k.pcap"
+measure one "1 connection, 1M segments" "-r $work/one.pcap" "-r $work/one.pcap"
+
+# added KEY: kilobytes of peak RSS the plugin adds in run KEY
+added() { paste "$work/$1.with" "$work/$1.without" | awk '{print $2 - $4}'; }
+per_frame=$(awk -v kb="$(added one)" 'BEGIN {printf "%.0f", kb * 1024 / 1000000}')
+per_conn=$(awk -v kb="$(added flood)" -v f="$per_frame" 'BEGIN {printf "%.0f", kb * 1024 / 1000000 - f}')
+echo "memory tcpphase adds: $per_frame bytes per segment (1 connection of 1M segments)," \
+     "$per_conn bytes per connection (1M SYN flood, less the per-segment part)"
+awk -v small="$(added flood100k)" -v big="$(added flood)" 'BEGIN {
+    printf "10x the connections (SYN flood 100k -> 1M): %.2fx the added memory (flat if <= 10)\n", big / small }'

@@ -127,12 +127,40 @@ static void table_free_item(stat_tap_table *table _U_, unsigned row _U_, unsigne
         g_free((char *)item->value.string_value);
 }
 
+static void table_init(stat_tap_table_ui *ui);
+static tap_packet_status table_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt,
+                                      const void *data, tap_flags_t flags);
+
+static tap_param table_params[] = {{PARAM_FILTER, "filter", "Filter", NULL, TRUE}};
+static stat_tap_table_ui table_ui = {
+    REGISTER_STAT_GROUP_GENERIC, TABLE_NAME, "tcpphase", "tcpphase,conntable",
+    table_init, table_packet, table_reset, table_free_item, NULL,
+    COL_COUNT, table_columns, G_N_ELEMENTS(table_params), table_params, NULL, 0};
+
+/* Nothing in Wireshark frees the tables of a tshark -z table statistic,
+ * and they hang off this plugin's table_ui, which is unloaded right after
+ * the epan scope goes: free them with it. */
+static tp_wmem_cb_result free_with_epan_scope(wmem_allocator_t *scope _U_, wmem_cb_event_t event _U_,
+                                              void *data _U_)
+{
+    if (table_ui.tables) {
+        free_stat_tables(&table_ui);
+        g_array_free(table_ui.tables, TRUE);
+        table_ui.tables = NULL;
+    }
+    g_hash_table_destroy(row_of_conn);
+    row_of_conn = NULL;
+    return FALSE;
+}
+
 static void table_init(stat_tap_table_ui *ui)
 {
     stat_tap_table *table = stat_tap_find_table(ui, TABLE_NAME);
 
-    if (!row_of_conn)
+    if (!row_of_conn) {
         row_of_conn = g_hash_table_new(g_direct_hash, g_direct_equal);
+        wmem_register_callback(wmem_epan_scope(), free_with_epan_scope, NULL);
+    }
     if (table) {
         table_reset(table);
         return;
@@ -142,13 +170,4 @@ static void table_init(stat_tap_table_ui *ui)
     g_hash_table_remove_all(row_of_conn);
 }
 
-void register_tcpphase_conns_table(void)
-{
-    static tap_param params[] = {{PARAM_FILTER, "filter", "Filter", NULL, TRUE}};
-    static stat_tap_table_ui ui = {
-        REGISTER_STAT_GROUP_GENERIC, TABLE_NAME, "tcpphase", "tcpphase,conntable",
-        table_init, table_packet, table_reset, table_free_item, NULL,
-        COL_COUNT, table_columns, G_N_ELEMENTS(params), params, NULL, 0};
-
-    register_stat_tap_table_ui(&ui);
-}
+void register_tcpphase_conns_table(void) { register_stat_tap_table_ui(&table_ui); }

@@ -13,6 +13,7 @@
 
 #include <limits.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "conn_table.h"
 #include "frame_store.h"
@@ -117,14 +118,16 @@ static const value_string closer_vals[] = {
     {0, NULL}};
 
 /* " [HS 1/3]" per label, made once: col_append_fstr on every packet is
- * measurable in plain tshark. NULL when the label has no tag. */
-static char *info_tags[TP_LABEL_COUNT];
+ * measurable in plain tshark. Empty when the label has no tag. Static
+ * storage: nothing to free when Wireshark unloads the plugin. */
+static char info_tags[TP_LABEL_COUNT][24];
 
 static void make_info_tags(void)
 {
     for (unsigned l = 0; l < TP_LABEL_COUNT; l++) {
         const char *tag = tp_label_info_tag(l);
-        info_tags[l] = tag[0] != '\0' ? g_strdup_printf(" [%s]", tag) : NULL;
+        if (tag[0] != '\0')
+            snprintf(info_tags[l], sizeof info_tags[l], " [%s]", tag);
     }
 }
 
@@ -340,7 +343,7 @@ static void show_record(const struct frame_record *rec, bool whole_capture_read,
 
     if (pref_info_ladder)
         prepend_ladder_label(pinfo, r);
-    else if (pref_info_column && r->label < TP_LABEL_COUNT && info_tags[r->label])
+    else if (pref_info_column && r->label < TP_LABEL_COUNT && info_tags[r->label][0] != '\0')
         col_append_str(pinfo->cinfo, COL_INFO, info_tags[r->label]);
 }
 

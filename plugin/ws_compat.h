@@ -9,11 +9,14 @@
     (WIRESHARK_VERSION_MAJOR > (major) ||                                                  \
      (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
 
-/* Boolean preferences are gboolean * up to 4.0, bool * from 4.2. */
+/* Boolean preferences are gboolean * up to 4.0, bool * from 4.2; so is
+ * what a wmem callback returns. */
 #if TP_WS_AT_LEAST(4, 2)
 typedef bool tp_bool_pref;
+typedef bool tp_wmem_cb_result;
 #else
 typedef gboolean tp_bool_pref;
+typedef gboolean tp_wmem_cb_result;
 #endif
 
 /* tvb_get_uint8 replaced tvb_get_guint8 (deprecated from 4.4). */

@@ -4,6 +4,8 @@ set -euo pipefail
 
 packages=(tshark libwireshark-dev libwiretap-dev wireshark-dev libglib2.0-dev cmake make gcc
           pkg-config python3
+          # memcheck (tests/memcheck.py)
+          valgrind
           # the GUI test: Wireshark's Qt GUI under Xvfb, driven by xdotool, read back by OCR
           wireshark xvfb xdotool imagemagick tesseract-ocr tesseract-ocr-eng)
 missing=()

@@ -36,7 +36,7 @@ enum tp_flag {
 enum tp_role { TP_ROLE_CLIENT = 0, TP_ROLE_SERVER = 1 };
 
 /* Handshake or teardown step n as a bit of tp_result.hs_steps / td_steps. */
-#define TP_STEP_BIT(n) (1u << ((n) - 1))
+#define TP_STEP_BIT(n) ((uint8_t)(1u << ((n) - 1)))
 
 /* Longest Zeek history string kept (letters beyond it are dropped). */
 #define TP_HISTORY_MAX 31
