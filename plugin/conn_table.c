@@ -86,24 +86,45 @@ static struct conn_entry *index_get(const struct entry_index *index, uint32_t i)
 
 struct conn_entry *conn_table_by_number(uint32_t number) { return index_get(&by_number, number); }
 
+#define KEY_BY_STREAM 0xff /* addr_type of a key made of the stream index */
+
+/* The address of endpoint |ep| (0 or 1) of |e|, pointing into its key;
+ * AT_NONE when the key is a stream index. Not copied per connection: the
+ * key already holds both addresses. */
+static void endpoint_address(const struct conn_entry *e, unsigned ep, address *out)
+{
+    const struct tuple_key *k = e->key;
+
+    if (k->addr_type == KEY_BY_STREAM) {
+        clear_address(out);
+        return;
+    }
+    set_address(out, k->addr_type, k->addr_len, ((ep == 0) == e->ep0_is_low) ? k->addr_low : k->addr_high);
+}
+
 /* The latest incarnation of the connection Wireshark's stream of |th| was
  * last seen in, if it still has |th|'s addresses and ports; *|from| is the
  * sender's endpoint index in it. */
 static struct conn_entry *find_by_stream(const tcp_info_t *th, uint8_t *from)
 {
     struct conn_entry *e = index_get(&by_stream, th->th_stream);
+    address a0, a1;
 
     if (!e)
         return NULL;
     while (e->newer)
         e = e->newer;
-    if (e->port[0] == th->th_sport && e->port[1] == th->th_dport &&
-        addresses_equal(&e->addr[0], &th->ip_src) && addresses_equal(&e->addr[1], &th->ip_dst)) {
+    endpoint_address(e, 0, &a0);
+    endpoint_address(e, 1, &a1);
+    if (a0.type == AT_NONE)
+        return NULL;
+    if (e->port[0] == th->th_sport && e->port[1] == th->th_dport && addresses_equal(&a0, &th->ip_src) &&
+        addresses_equal(&a1, &th->ip_dst)) {
         *from = 0;
         return e;
     }
-    if (e->port[1] == th->th_sport && e->port[0] == th->th_dport &&
-        addresses_equal(&e->addr[1], &th->ip_src) && addresses_equal(&e->addr[0], &th->ip_dst)) {
+    if (e->port[1] == th->th_sport && e->port[0] == th->th_dport && addresses_equal(&a1, &th->ip_src) &&
+        addresses_equal(&a0, &th->ip_dst)) {
         *from = 1;
         return e;
     }
@@ -129,7 +150,7 @@ static bool make_key(const tcp_info_t *th, struct tuple_key *key)
     memset(key, 0, sizeof *key);
     if (src->type != dst->type || src->len > KEY_ADDR_MAX || dst->len > KEY_ADDR_MAX ||
         src->len < 0 || dst->len < 0) {
-        key->addr_type = 0xff;
+        key->addr_type = KEY_BY_STREAM;
         memcpy(key->addr_low, &th->th_stream, sizeof th->th_stream);
     } else {
         key->addr_type = (uint8_t)src->type;
@@ -205,8 +226,6 @@ struct conn_entry *conn_table_segment(const tcp_info_t *th, const nstime_t *ts, 
         index_set(&by_stream, th->th_stream, fresh);
     fresh->ep0_is_low = compare_end(&th->ip_src, th->th_sport, &th->ip_dst, th->th_dport) <= 0;
     fresh->stream = th->th_stream;
-    copy_address_wmem(wmem_file_scope(), &fresh->addr[0], &th->ip_src);
-    copy_address_wmem(wmem_file_scope(), &fresh->addr[1], &th->ip_dst);
     fresh->port[0] = th->th_sport;
     fresh->port[1] = th->th_dport;
     seg->from = 0;
@@ -217,8 +236,14 @@ struct conn_entry *conn_table_segment(const tcp_info_t *th, const nstime_t *ts, 
 
 void conn_endpoint_text(const struct conn_entry *e, unsigned ep, char *buf, size_t size)
 {
-    char addr[WS_INET6_ADDRSTRLEN + 8];
+    char text[WS_INET6_ADDRSTRLEN + 8];
+    address addr;
 
-    address_to_str_buf(&e->addr[ep], addr, sizeof addr);
-    snprintf(buf, size, e->addr[ep].type == AT_IPv6 ? "[%s]:%u" : "%s:%u", addr, e->port[ep]);
+    endpoint_address(e, ep, &addr);
+    if (addr.type == AT_NONE) {
+        snprintf(buf, size, "stream %u:%u", e->stream, e->port[ep]);
+        return;
+    }
+    address_to_str_buf(&addr, text, sizeof text);
+    snprintf(buf, size, addr.type == AT_IPv6 ? "[%s]:%u" : "%s:%u", text, e->port[ep]);
 }

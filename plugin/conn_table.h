@@ -15,7 +15,6 @@ struct conn_entry {
     struct tp_conn tracker;
     const struct tuple_key *key; /* its key in the table */
     struct conn_entry *newer;    /* the next incarnation of its 4-tuple, if any */
-    address addr[2];   /* of the tracker's endpoints 0 and 1 */
     uint32_t number;   /* tcpphase.conn, 1-based, in order of first segment */
     uint32_t stream;   /* Wireshark's tcp.stream of its first segment */
     uint16_t port[2];

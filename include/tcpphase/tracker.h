@@ -100,15 +100,17 @@ struct tp_endpoint {
     uint8_t zeek_state;      /* enum tp_zeek_state */
     uint8_t state;           /* enum tp_state */
     uint8_t state_before_rst; /* its state before a RST closed it, if closed_by_rst */
-    bool has_isn, has_seq, has_ack;
-    bool seen;               /* the capture holds a segment it sent */
-    bool syn_sent;           /* sent a SYN or SYN-ACK */
-    bool synack_sent;        /* sent a SYN-ACK */
-    bool fin_sent;
-    bool fin_ack_pending;    /* a FIN (re)transmission awaits its first ACK */
-    bool fin_was_acked;      /* the FIN has been acknowledged at least once */
-    bool synack_ack_pending; /* a SYN-ACK (re)transmission awaits its first ACK */
-    bool closed_by_rst;      /* a RST moved it to CLOSED */
+    bool has_isn : 1;
+    bool has_seq : 1;
+    bool has_ack : 1;
+    bool seen : 1; /* the capture holds a segment it sent */
+    bool syn_sent : 1; /* sent a SYN or SYN-ACK */
+    bool synack_sent : 1; /* sent a SYN-ACK */
+    bool fin_sent : 1;
+    bool fin_ack_pending : 1; /* a FIN (re)transmission awaits its first ACK */
+    bool fin_was_acked : 1; /* the FIN has been acknowledged at least once */
+    bool synack_ack_pending : 1; /* a SYN-ACK (re)transmission awaits its first ACK */
+    bool closed_by_rst : 1; /* a RST moved it to CLOSED */
 };
 
 /* One connection incarnation (one 4-tuple, from a SYN to its end). */
@@ -133,14 +135,14 @@ struct tp_conn {
     char history[TP_HISTORY_MAX + 1]; /* Zeek's history string */
     uint8_t client;           /* endpoint index of the client */
     int8_t first_closer;      /* endpoint index that sent the first FIN, -1 if none */
-    bool role_guessed;        /* client chosen by port numbers, no SYN seen */
-    bool midstream;           /* the capture did not start with this connection's SYN */
-    bool established;         /* both ends have been ESTABLISHED */
-    bool simultaneous_open;   /* both ends sent a bare SYN */
-    bool simultaneous_close;  /* both ends sent a FIN before receiving the other's */
-    bool reset;               /* an accepted RST ended it */
-    bool rst_ignored;         /* an end sent on after a RST had closed it */
-    bool answered;            /* the server sent something after the client's SYN */
+    bool role_guessed : 1; /* client chosen by port numbers, no SYN seen */
+    bool midstream : 1; /* the capture did not start with this connection's SYN */
+    bool established : 1; /* both ends have been ESTABLISHED */
+    bool simultaneous_open : 1; /* both ends sent a bare SYN */
+    bool simultaneous_close : 1; /* both ends sent a FIN before receiving the other's */
+    bool reset : 1; /* an accepted RST ended it */
+    bool rst_ignored : 1; /* an end sent on after a RST had closed it */
+    bool answered : 1; /* the server sent something after the client's SYN */
 };
 
 /* One anomaly raised on a segment, with the two numbers its message shows. */
