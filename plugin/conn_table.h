@@ -18,6 +18,7 @@ struct conn_entry {
     uint32_t number;   /* tcpphase.conn, 1-based, in order of first segment */
     uint32_t stream;   /* Wireshark's tcp.stream of its first segment */
     uint16_t port[2];
+    uint8_t outcome;   /* enum tp_outcome after its latest segment */
     bool ep0_is_low;   /* endpoint 0 of the tracker is the key's low end */
 };
 

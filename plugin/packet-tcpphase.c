@@ -145,12 +145,12 @@ static void compute_record(const tcp_info_t *th, packet_info *pinfo, struct fram
 
     conn = conn_table_segment(th, &pinfo->abs_ts, pinfo->num, &tracker_config, &seg, &old, &old_from);
     rec->conn = conn;
-    rec->outcome_before = conn->tracker.segments ? (uint8_t)tp_conn_outcome(&conn->tracker)
-                                                 : TCPPHASE_NO_OUTCOME;
+    /* The outcome after its previous segment: no second evaluation. */
+    rec->outcome_before = conn->tracker.segments ? conn->outcome : TCPPHASE_NO_OUTCOME;
     tp_process(&conn->tracker, &seg, &rec->result);
     if (old)
         tp_check_reuse(&old->tracker, old_from, old->number, &seg, &rec->result);
-    rec->outcome_after = (uint8_t)tp_conn_outcome(&conn->tracker);
+    rec->outcome_after = conn->outcome = (uint8_t)tp_conn_outcome(&conn->tracker);
 }
 
 static void add_anomaly(proto_tree *tree, proto_item *ti, tvbuff_t *tvb, packet_info *pinfo,

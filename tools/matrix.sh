@@ -22,6 +22,12 @@ if [ ! -x "$root/usr/bin/apt-get" ]; then
     echo 'Acquire::Check-Valid-Until "false";' > "$root/etc/apt/apt.conf.d/99tcpphase"
 fi
 
+# valgrind (tests/memcheck.py) needs /proc
+if ! mountpoint -q "$root/proc"; then
+    mount -t proc proc "$root/proc"
+    trap 'umount "$root/proc" 2>/dev/null || true' EXIT
+fi
+
 rm -rf "$root/work"
 mkdir -p "$root/work/main"
 (cd "$top" && tar cf - --exclude=./build --exclude=./.git .) | tar xf - -C "$root/work/main"
