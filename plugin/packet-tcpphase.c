@@ -24,8 +24,6 @@
 /* Frames hold at most this many TCP layers worth labelling (tunnels). */
 #define MAX_TCP_LAYERS FRAME_STORE_MAX_LAYERS
 
-/* What one TCP layer of one frame was, kept for the file's lifetime. Only
- * result.hits[0..hit_count-1] is allocated (see record_size). */
 static int proto_tcpphase = -1;
 static int proto_tcp = -1;
 static int proto_icmp = -1;
