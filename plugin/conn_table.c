@@ -32,6 +32,16 @@ static struct entry_index by_number;
 /* By Wireshark's tcp.stream: the fast way to a segment's connection (one
  * array read instead of hashing the 4-tuple), checked against the tuple. */
 static struct entry_index by_stream;
+
+/* The two shapes of a connection's allocation (see struct conn_entry). */
+struct entry_with_syn {
+    struct conn_entry entry;
+    struct tp_segment syn;
+};
+struct entry_with_tracker {
+    struct conn_entry entry;
+    struct tp_conn tracker;
+};
 #define STREAM_INDEX_MAX (1u << 26) /* beyond: the tuple map alone */
 
 static guint tuple_hash(gconstpointer k)
@@ -65,23 +75,23 @@ void conn_table_reset(void)
     by_stream.capacity = 0;
 }
 
-static void index_set(struct entry_index *index, uint32_t i, struct conn_entry *e)
+static void index_set(struct entry_index *table, uint32_t i, struct conn_entry *e)
 {
-    if (i >= index->capacity) {
-        uint32_t capacity = index->capacity ? index->capacity : 1024;
+    if (i >= table->capacity) {
+        uint32_t capacity = table->capacity ? table->capacity : 1024;
         while (capacity <= i)
             capacity *= 2;
-        index->at = (struct conn_entry **)wmem_realloc(wmem_file_scope(), index->at,
-                                                       capacity * sizeof *index->at);
-        memset(index->at + index->capacity, 0, (capacity - index->capacity) * sizeof *index->at);
-        index->capacity = capacity;
+        table->at = (struct conn_entry **)wmem_realloc(wmem_file_scope(), table->at,
+                                                       capacity * sizeof *table->at);
+        memset(table->at + table->capacity, 0, (capacity - table->capacity) * sizeof *table->at);
+        table->capacity = capacity;
     }
-    index->at[i] = e;
+    table->at[i] = e;
 }
 
-static struct conn_entry *index_get(const struct entry_index *index, uint32_t i)
+static struct conn_entry *index_get(const struct entry_index *table, uint32_t i)
 {
-    return i < index->capacity ? index->at[i] : NULL;
+    return i < table->capacity ? table->at[i] : NULL;
 }
 
 struct conn_entry *conn_table_by_number(uint32_t number) { return index_get(&by_number, number); }
@@ -206,7 +216,7 @@ struct conn_entry *conn_table_segment(const tcp_info_t *th, const nstime_t *ts, 
     fill_segment(th, ts, frame, entry ? from : 0, seg);
 
     *reused = NULL;
-    if (entry && !tp_starts_new_incarnation(&entry->tracker, seg))
+    if (entry && !tp_starts_new_incarnation(conn_view(entry), seg))
         return entry;
     if (entry) {
         *reused = entry;
@@ -214,8 +224,21 @@ struct conn_entry *conn_table_segment(const tcp_info_t *th, const nstime_t *ts, 
         stored_key = entry->key;
     }
 
-    /* On port reuse the old incarnation stays alive for its frames' records. */
-    struct conn_entry *fresh = wmem_new0(wmem_file_scope(), struct conn_entry);
+    /* On port reuse the old incarnation stays alive for its frames' records.
+     * One allocation with what it keeps: its tracker, or only its first SYN. */
+    struct conn_entry *fresh;
+    const bool only_syn = (seg->flags & (TP_SYN | TP_ACK | TP_RST | TP_FIN)) == TP_SYN;
+    if (only_syn) {
+        struct entry_with_syn *block = wmem_new0(wmem_file_scope(), struct entry_with_syn);
+        block->syn = *seg;
+        block->syn.from = 0;
+        fresh = &block->entry;
+        fresh->first = &block->syn;
+    } else {
+        struct entry_with_tracker *block = wmem_new0(wmem_file_scope(), struct entry_with_tracker);
+        fresh = &block->entry;
+        fresh->tracker = &block->tracker;
+    }
     wmem_map_insert(conn_by_tuple, stored_key, fresh);
     if (entry)
         entry->newer = fresh;
@@ -229,9 +252,50 @@ struct conn_entry *conn_table_segment(const tcp_info_t *th, const nstime_t *ts, 
     fresh->port[0] = th->th_sport;
     fresh->port[1] = th->th_dport;
     seg->from = 0;
-    tp_conn_init(&fresh->tracker, seg, th->th_sport, th->th_dport);
-    fresh->tracker.cfg = cfg;
+    fresh->cfg = cfg;
+    if (fresh->tracker) {
+        tp_conn_init(fresh->tracker, seg, fresh->port[0], fresh->port[1]);
+        fresh->tracker->cfg = cfg;
+    }
     return fresh;
+}
+
+/* The tracker of a connection with only its first segment, in |c|; that
+ * segment's result in |r|. */
+static void replay_first(const struct conn_entry *e, struct tp_conn *c, struct tp_result *r)
+{
+    tp_conn_init(c, e->first, e->port[0], e->port[1]);
+    c->cfg = e->cfg;
+    tp_process(c, e->first, r);
+}
+
+static struct tp_conn scratch; /* conn_view of a connection without a tracker */
+
+const struct tp_conn *conn_view(const struct conn_entry *e)
+{
+    struct tp_result ignored;
+
+    if (e->tracker)
+        return e->tracker;
+    replay_first(e, &scratch, &ignored);
+    return &scratch;
+}
+
+void conn_process(struct conn_entry *e, const struct tp_segment *s, struct tp_result *out)
+{
+    if (!e->tracker) {
+        if (!e->processed) { /* its first SYN: described, not kept */
+            e->processed = true;
+            replay_first(e, &scratch, out);
+            return;
+        }
+        struct tp_result ignored;
+        e->tracker = wmem_new(wmem_file_scope(), struct tp_conn);
+        replay_first(e, e->tracker, &ignored);
+        e->first = NULL; /* its storage stays with the entry, unused */
+    }
+    e->processed = true;
+    tp_process(e->tracker, s, out);
 }
 
 void conn_endpoint_text(const struct conn_entry *e, unsigned ep, char *buf, size_t size)

@@ -10,15 +10,24 @@
 struct tuple_key;
 
 /* One connection incarnation: a tracker and its number. Lives as long as the
- * capture file, because every frame's record points at it. */
+ * capture file, because every frame's record points at it.
+ *
+ * A connection that has shown nothing but its opening SYN (most of a SYN
+ * flood, every unanswered connect) keeps that segment instead of a tracker:
+ * the tracker is made again from it when someone looks (conn_view) and for
+ * good when a second segment comes (conn_process). That costs one tp_process
+ * per look and saves the tracker's 336 bytes per such connection. */
 struct conn_entry {
-    struct tp_conn tracker;
-    const struct tuple_key *key; /* its key in the table */
-    struct conn_entry *newer;    /* the next incarnation of its 4-tuple, if any */
+    struct tp_conn *tracker;      /* NULL while only the first SYN was seen */
+    const struct tp_segment *first; /* that SYN, while there is no tracker */
+    const struct tp_config *cfg;
+    const struct tuple_key *key;  /* its key in the table */
+    struct conn_entry *newer;     /* the next incarnation of its 4-tuple, if any */
     uint32_t number;   /* tcpphase.conn, 1-based, in order of first segment */
     uint32_t stream;   /* Wireshark's tcp.stream of its first segment */
-    uint16_t port[2];
+    uint16_t port[2];  /* of the tracker's endpoints 0 and 1 */
     uint8_t outcome;   /* enum tp_outcome after its latest segment */
+    bool processed;    /* conn_process has run on it */
     bool ep0_is_low;   /* endpoint 0 of the tracker is the key's low end */
 };
 
@@ -27,6 +36,15 @@ void conn_table_init(void);
 
 /* conn_table_reset starts connection numbering anew for a new file. */
 void conn_table_reset(void);
+
+/* conn_view is the tracker of |e| as its segments so far left it. For a
+ * connection with only its first SYN it is made anew in storage shared by
+ * all such calls: valid until the next conn_view or conn_process. */
+const struct tp_conn *conn_view(const struct conn_entry *e);
+
+/* conn_process feeds |s| (from conn_table_segment) to |e|'s tracker and
+ * describes it in |out|. */
+void conn_process(struct conn_entry *e, const struct tp_segment *s, struct tp_result *out);
 
 /* conn_table_by_number is the connection numbered |number| (tcpphase.conn),
  * NULL if none. */

@@ -67,7 +67,7 @@ static void format_duration(char *buf, size_t size, int64_t ns, bool known)
 static void print_row(const struct conns_report *report, const struct report_row *row)
 {
     const struct conn_entry *e = row->conn;
-    const struct tp_conn *c = &e->tracker;
+    const struct tp_conn *c = conn_view(e);
     const unsigned client = c->client;
     const char *closers[] = {"-", "client", "server", "both"};
     char cli[80], srv[80], start[32], dur[32], s2sa[32], sa2a[32];
@@ -152,8 +152,9 @@ static tap_packet_status conns_tree_packet(stats_tree *st, packet_info *pinfo _U
     const struct conn_entry *e = t->conn;
     char cli[80], srv[80], name[200];
 
-    conn_endpoint_text(e, e->tracker.client, cli, sizeof cli);
-    conn_endpoint_text(e, 1 - e->tracker.client, srv, sizeof srv);
+    const uint8_t client = conn_view(e)->client;
+    conn_endpoint_text(e, client, cli, sizeof cli);
+    conn_endpoint_text(e, 1 - client, srv, sizeof srv);
     snprintf(name, sizeof name, "conn %u (tcp.stream %u): %s -> %s", e->number, e->stream, cli, srv);
     tick_stat_node(st, "Connections (segments)", 0, TRUE);
     tick_stat_node(st, name, node_conns, FALSE);

@@ -57,23 +57,23 @@ static struct slot *find_slot(uint32_t frame, unsigned layer, bool create)
         return more ? &more[layer - 1] : NULL;
     }
 
-    const uint32_t index = frame >> CHUNK_BITS;
-    if (index >= chunk_capacity) {
+    const uint32_t chunk = frame >> CHUNK_BITS;
+    if (chunk >= chunk_capacity) {
         if (!create)
             return NULL;
         uint32_t capacity = chunk_capacity ? chunk_capacity : 64;
-        while (capacity <= index)
+        while (capacity <= chunk)
             capacity *= 2;
         chunks = (struct slot **)wmem_realloc(wmem_file_scope(), chunks, capacity * sizeof *chunks);
         memset(chunks + chunk_capacity, 0, (capacity - chunk_capacity) * sizeof *chunks);
         chunk_capacity = capacity;
     }
-    if (!chunks[index]) {
+    if (!chunks[chunk]) {
         if (!create)
             return NULL;
-        chunks[index] = wmem_alloc0_array(wmem_file_scope(), struct slot, CHUNK_FRAMES);
+        chunks[chunk] = wmem_alloc0_array(wmem_file_scope(), struct slot, CHUNK_FRAMES);
     }
-    return &chunks[index][frame & (CHUNK_FRAMES - 1)];
+    return &chunks[chunk][frame & (CHUNK_FRAMES - 1)];
 }
 
 void frame_store_put(uint32_t frame, unsigned layer, const struct frame_record *rec)

@@ -144,11 +144,11 @@ static void compute_record(const tcp_info_t *th, packet_info *pinfo, struct fram
     conn = conn_table_segment(th, &pinfo->abs_ts, pinfo->num, &tracker_config, &seg, &old, &old_from);
     rec->conn = conn;
     /* The outcome after its previous segment: no second evaluation. */
-    rec->outcome_before = conn->tracker.segments ? conn->outcome : TCPPHASE_NO_OUTCOME;
-    tp_process(&conn->tracker, &seg, &rec->result);
+    rec->outcome_before = conn->processed ? conn->outcome : TCPPHASE_NO_OUTCOME;
+    conn_process(conn, &seg, &rec->result);
+    rec->outcome_after = conn->outcome = (uint8_t)tp_conn_outcome(conn_view(conn));
     if (old)
-        tp_check_reuse(&old->tracker, old_from, old->number, &seg, &rec->result);
-    rec->outcome_after = conn->outcome = (uint8_t)tp_conn_outcome(&conn->tracker);
+        tp_check_reuse(conn_view(old), old_from, old->number, &seg, &rec->result);
 }
 
 static void add_anomaly(proto_tree *tree, proto_item *ti, tvbuff_t *tvb, packet_info *pinfo,
@@ -288,7 +288,7 @@ static void show_record(const struct frame_record *rec, bool whole_capture_read,
                         packet_info *pinfo, proto_tree *tree)
 {
     const struct tp_result *r = &rec->result;
-    const struct tp_conn *c = &rec->conn->tracker;
+    const struct tp_conn *c = conn_view(rec->conn);
     const uint8_t sender = r->sender_role == TP_ROLE_CLIENT ? c->client : (uint8_t)(1 - c->client);
     char label[64];
     struct tp_result later;
