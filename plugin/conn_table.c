@@ -281,13 +281,13 @@ const struct tp_conn *conn_view(const struct conn_entry *e)
     return &scratch;
 }
 
-void conn_process(struct conn_entry *e, const struct tp_segment *s, struct tp_result *out)
+const struct tp_conn *conn_process(struct conn_entry *e, const struct tp_segment *s, struct tp_result *out)
 {
     if (!e->tracker) {
         if (!e->processed) { /* its first SYN: described, not kept */
             e->processed = true;
             replay_first(e, &scratch, out);
-            return;
+            return &scratch;
         }
         struct tp_result ignored;
         e->tracker = wmem_new(wmem_file_scope(), struct tp_conn);
@@ -296,6 +296,7 @@ void conn_process(struct conn_entry *e, const struct tp_segment *s, struct tp_re
     }
     e->processed = true;
     tp_process(e->tracker, s, out);
+    return e->tracker;
 }
 
 void conn_endpoint_text(const struct conn_entry *e, unsigned ep, char *buf, size_t size)

@@ -42,9 +42,9 @@ void conn_table_reset(void);
  * all such calls: valid until the next conn_view or conn_process. */
 const struct tp_conn *conn_view(const struct conn_entry *e);
 
-/* conn_process feeds |s| (from conn_table_segment) to |e|'s tracker and
- * describes it in |out|. */
-void conn_process(struct conn_entry *e, const struct tp_segment *s, struct tp_result *out);
+/* conn_process feeds |s| (from conn_table_segment) to |e|'s tracker,
+ * describes it in |out| and returns the tracker after it (as conn_view). */
+const struct tp_conn *conn_process(struct conn_entry *e, const struct tp_segment *s, struct tp_result *out);
 
 /* conn_table_by_number is the connection numbered |number| (tcpphase.conn),
  * NULL if none. */

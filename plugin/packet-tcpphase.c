@@ -145,8 +145,7 @@ static void compute_record(const tcp_info_t *th, packet_info *pinfo, struct fram
     rec->conn = conn;
     /* The outcome after its previous segment: no second evaluation. */
     rec->outcome_before = conn->processed ? conn->outcome : TCPPHASE_NO_OUTCOME;
-    conn_process(conn, &seg, &rec->result);
-    rec->outcome_after = conn->outcome = (uint8_t)tp_conn_outcome(conn_view(conn));
+    rec->outcome_after = conn->outcome = (uint8_t)tp_conn_outcome(conn_process(conn, &seg, &rec->result));
     if (old)
         tp_check_reuse(conn_view(old), old_from, old->number, &seg, &rec->result);
 }
