@@ -134,20 +134,26 @@ static const value_string role_vals[] = {
     {TP_ROLE_SERVER, "server"},
     {0, NULL}};
 
-/* Runs the tracker on the segment |th| and fills |rec| with its verdict. */
-static void compute_record(const tcp_info_t *th, packet_info *pinfo, struct frame_record *rec)
+/* Runs the tracker on the segment |th| and fills |rec| with its verdict;
+ * returns the connection after the segment. */
+static const struct tp_conn *compute_record(const tcp_info_t *th, packet_info *pinfo, struct frame_record *rec)
 {
     struct tp_segment seg;
     struct conn_entry *conn, *old;
+    const struct tp_conn *after;
     uint8_t old_from = 0;
 
     conn = conn_table_segment(th, &pinfo->abs_ts, pinfo->num, &tracker_config, &seg, &old, &old_from);
     rec->conn = conn;
     /* The outcome after its previous segment: no second evaluation. */
     rec->outcome_before = conn->processed ? conn->outcome : TCPPHASE_NO_OUTCOME;
-    rec->outcome_after = conn->outcome = (uint8_t)tp_conn_outcome(conn_process(conn, &seg, &rec->result));
-    if (old)
+    after = conn_process(conn, &seg, &rec->result);
+    rec->outcome_after = conn->outcome = (uint8_t)tp_conn_outcome(after);
+    if (old) { /* conn_view(old) may reuse the storage |after| points to */
         tp_check_reuse(conn_view(old), old_from, old->number, &seg, &rec->result);
+        after = NULL;
+    }
+    return after;
 }
 
 static void add_anomaly(proto_tree *tree, proto_item *ti, tvbuff_t *tvb, packet_info *pinfo,
@@ -283,23 +289,20 @@ static void prepend_ladder_label(packet_info *pinfo, const struct tp_result *r)
     col_prepend_fstr(pinfo->cinfo, COL_INFO, "%s", wmem_strbuf_get_str(buf));
 }
 
-static void show_record(const struct frame_record *rec, bool whole_capture_read, tvbuff_t *tvb,
-                        packet_info *pinfo, proto_tree *tree)
+/* The protocol item (in *|ti|) and its fields, for a tree (GUI, -V,
+ * -T fields, filters, custom columns); |c| is the segment's connection.
+ * Returns the item's subtree. */
+static proto_tree *add_record_items(const struct frame_record *rec, const struct tp_conn *c,
+                                    tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                                    proto_item **item)
 {
     const struct tp_result *r = &rec->result;
-    const struct tp_conn *c = conn_view(rec->conn);
     const uint8_t sender = r->sender_role == TP_ROLE_CLIENT ? c->client : (uint8_t)(1 - c->client);
     char label[64];
-    struct tp_result later;
     proto_item *ti;
     proto_tree *st;
 
-    /* Without a tree (plain tshark -r, tap passes) nothing shows the label:
-     * spare the formatting on that per-packet path. */
-    if (tree)
-        tp_label_format(r, label, sizeof label);
-    else
-        label[0] = '\0';
+    tp_label_format(r, label, sizeof label);
     ti = proto_tree_add_item(tree, proto_tcpphase, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ti);
     proto_item_append_text(ti, ": %s, client %s, server %s", label,
@@ -328,20 +331,43 @@ static void show_record(const struct frame_record *rec, bool whole_capture_read,
     add_frame_link(st, hf_tcpphase_fin_frame, tvb, pinfo, r->fin_frame);
     if (r->td_steps & (TP_STEP_BIT(1) | TP_STEP_BIT(3)))
         add_frame_link(st, hf_tcpphase_fin_acked_in, tvb, pinfo, c->ep[sender].fin_acked_in);
+    *item = ti;
+    return st;
+}
 
+/* |c| is the connection after the segment when the caller has it at hand,
+ * else NULL (looked up only if needed). */
+static void show_record(const struct frame_record *rec, const struct tp_conn *c, bool whole_capture_read,
+                        tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    const struct tp_result *r = &rec->result;
+    struct tp_result later;
+    proto_item *ti = NULL;
+    proto_tree *st = NULL;
+
+    /* Without a tree (plain tshark -r, tap passes) only the Info column,
+     * expert infos and the tap show anything: no items on that per-packet
+     * path, and no connection lookup unless the file has been read. */
+    if (!c && (tree || whole_capture_read))
+        c = conn_view(rec->conn);
+    if (tree)
+        st = add_record_items(rec, c, tvb, pinfo, tree, &ti);
     add_anomalies(st, ti, tvb, pinfo, r);
     memset(&later, 0, sizeof later);
     if (whole_capture_read) {
         tp_later_anomalies(c, r, &later);
         add_anomalies(st, ti, tvb, pinfo, &later);
-        add_connection_summary(st, tvb, c);
+        if (tree)
+            add_connection_summary(st, tvb, c);
     }
     queue_tap_record(pinfo, rec, later.anomalies);
 
     if (pref_info_ladder)
         prepend_ladder_label(pinfo, r);
     else if (pref_info_column && r->label < TP_LABEL_COUNT && info_tags[r->label][0] != '\0')
-        col_append_str(pinfo->cinfo, COL_INFO, info_tags[r->label]);
+        /* Not col_append_str: its g_strlcat walks the Info text byte by byte
+         * to find the end (measurable on every packet); this one uses strlen. */
+        col_append_lstr(pinfo->cinfo, COL_INFO, info_tags[r->label], COL_ADD_LSTR_TERMINATOR);
 }
 
 /* For each TCP layer of the frame, in order: was it quoted inside an ICMP
@@ -379,34 +405,55 @@ static const tcp_info_t *untapped_header(proto_tree *tree, packet_info *pinfo, c
     return k < *read ? &from_tree[k] : NULL;
 }
 
+/* TCP layer |i| of the frame: replays its stored record or, the first time,
+ * runs the tracker on its header |th| (none: NULL). A header quoted in an
+ * ICMP error has no segment length: it is not a segment of its connection. */
+static void label_layer(unsigned i, const tcp_info_t *th, tvbuff_t *tvb, packet_info *pinfo,
+                        proto_tree *tree)
+{
+    struct frame_record rec;
+    /* A stored record means the tracker has run past this frame: the file
+     * has been read (GUI, sharkd), and what only later frames tell can be
+     * shown. */
+    const bool replay = frame_store_get(pinfo->num, i, &rec);
+    const struct tp_conn *after = NULL;
+
+    if (!replay) {
+        if (!th || !th->th_have_seglen)
+            return;
+        /* The only time the tracker runs on this segment. */
+        after = compute_record(th, pinfo, &rec);
+        frame_store_put(pinfo->num, i, &rec);
+    }
+    show_record(&rec, after, replay, tvb, pinfo, tree);
+}
+
 static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
+    const tcp_info_t *tapped[MAX_TCP_LAYERS];
+    unsigned n = 0;
+
+    /* The tap's entries are the frame's TCP layers in order: with them, no
+     * walk over the frame's layers (measurable on every packet). */
+    while (n < MAX_TCP_LAYERS && (tapped[n] = (const tcp_info_t *)fetch_tapped_data(tcp_tap_id, (int)n)))
+        n++;
+    if (n > 0) {
+        for (unsigned i = 0; i < n; i++)
+            label_layer(i, tapped[i], tvb, pinfo, tree);
+        return tvb_captured_length(tvb);
+    }
+
+    /* No tap data (re-dissection, tshark -2's first pass): the frame's
+     * layers tell which records to replay, and which headers the primed
+     * tree has (preference two_pass). */
     bool quoted[MAX_TCP_LAYERS];
     const unsigned layers = find_tcp_layers(pinfo, quoted);
     tcp_info_t from_tree[MAX_TCP_LAYERS];
     unsigned read_from_tree = UINT_MAX;
 
-    for (unsigned i = 0; i < layers; i++) {
-        struct frame_record rec;
-        /* A stored record means the tracker has run past this frame: the
-         * file has been read (GUI, sharkd), and what only later frames tell
-         * can be shown. */
-        const bool replay = frame_store_get(pinfo->num, i, &rec);
-        bool have = replay;
-        if (!replay && !quoted[i]) {
-            /* First dissection with tap data: the only time the tracker runs. */
-            const tcp_info_t *th = (const tcp_info_t *)fetch_tapped_data(tcp_tap_id, (int)i);
-            if (!th)
-                th = untapped_header(tree, pinfo, quoted, i, from_tree, &read_from_tree);
-            if (th && th->th_have_seglen) {
-                compute_record(th, pinfo, &rec);
-                frame_store_put(pinfo->num, i, &rec);
-                have = true;
-            }
-        }
-        if (have)
-            show_record(&rec, replay, tvb, pinfo, tree);
-    }
+    for (unsigned i = 0; i < layers; i++)
+        label_layer(i, quoted[i] ? NULL : untapped_header(tree, pinfo, quoted, i, from_tree, &read_from_tree),
+                    tvb, pinfo, tree);
     return tvb_captured_length(tvb);
 }
 
