@@ -4,7 +4,7 @@
  *
  * Compact on purpose: a capture of millions of segments keeps a record for
  * each. A record takes 16 bytes in a table indexed by frame number; the rare
- * parts (anomalies, FIN link, further TCP layers of a tunnel) live beside it. */
+ * parts (anomalies, further TCP layers of a tunnel) live beside it. */
 #ifndef TCPPHASE_FRAME_STORE_H
 #define TCPPHASE_FRAME_STORE_H
 
