@@ -7,20 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#define KEY_ADDR_MAX 16 /* IPv6 */
-
-/* Endpoints ordered so that both directions give the same key. */
-struct tuple_key {
-    uint8_t addr_type;
-    uint8_t addr_len;
-    uint16_t port_low, port_high;
-    uint8_t addr_low[KEY_ADDR_MAX], addr_high[KEY_ADDR_MAX];
-};
-
 /* tuple -> latest conn_entry; emptied with the file scope. static: one per
  * process, as Wireshark has one open file per epan session. */
 static wmem_map_t *conn_by_tuple;
 static uint32_t conn_count;
+/* The tracker configuration of every connection (the dissector's, which
+ * preferences change in place). */
+static const struct tp_config *table_cfg;
 
 /* Growable arrays of entries in the file scope. */
 struct entry_index {
@@ -33,11 +26,17 @@ static struct entry_index by_number;
  * array read instead of hashing the 4-tuple), checked against the tuple. */
 static struct entry_index by_stream;
 
-/* The two shapes of a connection's allocation (see struct conn_entry). */
+/* The two shapes of a connection's allocation (see struct conn_entry):
+ * without a tracker, the entry is followed by its first SYN. */
+G_STATIC_ASSERT(sizeof(struct tp_segment) <= 32);
 struct entry_with_syn {
     struct conn_entry entry;
     struct tp_segment syn;
 };
+static const struct tp_segment *first_syn(const struct conn_entry *e)
+{
+    return &((const struct entry_with_syn *)e)->syn;
+}
 struct entry_with_tracker {
     struct conn_entry entry;
     struct tp_conn tracker;
@@ -46,14 +45,18 @@ struct entry_with_tracker {
 
 static guint tuple_hash(gconstpointer k)
 {
-    const struct tuple_key *key = (const struct tuple_key *)k;
-    /* FNV-1a over the key bytes; padding is zeroed by the key builder. */
-    const uint8_t *p = (const uint8_t *)key;
+    /* FNV-1a over the key's 32-bit words (padding is zeroed by the key
+     * builder): a connection's first segment hashes once, the map's growth
+     * hashes every key again. */
+    uint32_t words[sizeof(struct tuple_key) / 4];
     guint h = 2166136261u;
-    for (size_t i = 0; i < sizeof *key; i++)
-        h = (h ^ p[i]) * 16777619u;
+
+    memcpy(words, k, sizeof words);
+    for (size_t i = 0; i < G_N_ELEMENTS(words); i++)
+        h = (h ^ words[i]) * 16777619u;
     return h;
 }
+G_STATIC_ASSERT(sizeof(struct tuple_key) % 4 == 0);
 
 static gboolean tuple_equal(gconstpointer a, gconstpointer b)
 {
@@ -103,7 +106,7 @@ struct conn_entry *conn_table_by_number(uint32_t number) { return index_get(&by_
  * key already holds both addresses. */
 static void endpoint_address(const struct conn_entry *e, unsigned ep, address *out)
 {
-    const struct tuple_key *k = e->key;
+    const struct tuple_key *k = &e->key;
 
     if (k->addr_type == KEY_BY_STREAM) {
         clear_address(out);
@@ -158,7 +161,7 @@ static bool make_key(const tcp_info_t *th, struct tuple_key *key)
     const address *low = src_low ? src : dst, *high = src_low ? dst : src;
 
     memset(key, 0, sizeof *key);
-    if (src->type != dst->type || src->len > KEY_ADDR_MAX || dst->len > KEY_ADDR_MAX ||
+    if (src->type != dst->type || src->len > TUPLE_KEY_ADDR_MAX || dst->len > TUPLE_KEY_ADDR_MAX ||
         src->len < 0 || dst->len < 0) {
         key->addr_type = KEY_BY_STREAM;
         memcpy(key->addr_low, &th->th_stream, sizeof th->th_stream);
@@ -194,22 +197,14 @@ struct conn_entry *conn_table_segment(const tcp_info_t *th, const nstime_t *ts, 
 {
     uint8_t from = 0;
     struct conn_entry *entry = find_by_stream(th, &from);
-    const struct tuple_key *stored_key = NULL;
+    struct tuple_key key;
 
+    table_cfg = cfg;
     if (!entry) {
-        struct tuple_key key;
         const bool from_low = make_key(th, &key);
-        const void *found_key = NULL;
-        void *found = NULL;
-        if (wmem_map_lookup_extended(conn_by_tuple, &key, &found_key, &found)) {
-            entry = (struct conn_entry *)found;
+        entry = (struct conn_entry *)wmem_map_lookup(conn_by_tuple, &key);
+        if (entry)
             from = (uint8_t)(from_low != entry->ep0_is_low);
-            stored_key = (const struct tuple_key *)found_key;
-        } else {
-            struct tuple_key *copy = wmem_new(wmem_file_scope(), struct tuple_key);
-            *copy = key;
-            stored_key = copy;
-        }
         if (th->th_stream < STREAM_INDEX_MAX && entry)
             index_set(&by_stream, th->th_stream, entry);
     }
@@ -221,7 +216,7 @@ struct conn_entry *conn_table_segment(const tcp_info_t *th, const nstime_t *ts, 
     if (entry) {
         *reused = entry;
         *reused_from = seg->from;
-        stored_key = entry->key;
+        key = entry->key;
     }
 
     /* On port reuse the old incarnation stays alive for its frames' records.
@@ -233,16 +228,16 @@ struct conn_entry *conn_table_segment(const tcp_info_t *th, const nstime_t *ts, 
         block->syn = *seg;
         block->syn.from = 0;
         fresh = &block->entry;
-        fresh->first = &block->syn;
     } else {
         struct entry_with_tracker *block = wmem_new0(wmem_file_scope(), struct entry_with_tracker);
         fresh = &block->entry;
         fresh->tracker = &block->tracker;
     }
-    wmem_map_insert(conn_by_tuple, stored_key, fresh);
+    fresh->key = key;
+    /* A reused 4-tuple keeps its first incarnation's key in the map. */
+    wmem_map_insert(conn_by_tuple, &fresh->key, fresh);
     if (entry)
         entry->newer = fresh;
-    fresh->key = stored_key;
     fresh->number = ++conn_count;
     index_set(&by_number, fresh->number, fresh);
     if (th->th_stream < STREAM_INDEX_MAX)
@@ -252,7 +247,6 @@ struct conn_entry *conn_table_segment(const tcp_info_t *th, const nstime_t *ts, 
     fresh->port[0] = th->th_sport;
     fresh->port[1] = th->th_dport;
     seg->from = 0;
-    fresh->cfg = cfg;
     if (fresh->tracker) {
         tp_conn_init(fresh->tracker, seg, fresh->port[0], fresh->port[1]);
         fresh->tracker->cfg = cfg;
@@ -264,9 +258,9 @@ struct conn_entry *conn_table_segment(const tcp_info_t *th, const nstime_t *ts, 
  * segment's result in |r|. */
 static void replay_first(const struct conn_entry *e, struct tp_conn *c, struct tp_result *r)
 {
-    tp_conn_init(c, e->first, e->port[0], e->port[1]);
-    c->cfg = e->cfg;
-    tp_process(c, e->first, r);
+    tp_conn_init(c, first_syn(e), e->port[0], e->port[1]);
+    c->cfg = table_cfg;
+    tp_process(c, first_syn(e), r);
 }
 
 static struct tp_conn scratch; /* conn_view of a connection without a tracker */
@@ -290,9 +284,9 @@ const struct tp_conn *conn_process(struct conn_entry *e, const struct tp_segment
             return &scratch;
         }
         struct tp_result ignored;
-        e->tracker = wmem_new(wmem_file_scope(), struct tp_conn);
-        replay_first(e, e->tracker, &ignored);
-        e->first = NULL; /* its storage stays with the entry, unused */
+        struct tp_conn *tracker = wmem_new(wmem_file_scope(), struct tp_conn);
+        replay_first(e, tracker, &ignored);
+        e->tracker = tracker; /* the SYN's storage stays with the entry, unused */
     }
     e->processed = true;
     tp_process(e->tracker, s, out);

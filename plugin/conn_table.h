@@ -7,7 +7,16 @@
 
 #include "tcpphase/tracker.h"
 
-struct tuple_key;
+#define TUPLE_KEY_ADDR_MAX 16 /* IPv6 */
+
+/* A 4-tuple, endpoints ordered so that both directions give the same key. */
+struct tuple_key {
+    uint8_t addr_type; /* address_type, or KEY_BY_STREAM in conn_table.c */
+    uint8_t addr_len;
+    uint16_t port_low, port_high;
+    uint8_t addr_low[TUPLE_KEY_ADDR_MAX], addr_high[TUPLE_KEY_ADDR_MAX];
+    uint16_t zero; /* always 0: the key hashes as whole 32-bit words */
+};
 
 /* One connection incarnation: a tracker and its number. Lives as long as the
  * capture file, because every frame's record points at it.
@@ -18,11 +27,9 @@ struct tuple_key;
  * good when a second segment comes (conn_process). That costs one tp_process
  * per look and saves the tracker's 336 bytes per such connection. */
 struct conn_entry {
-    struct tp_conn *tracker;      /* NULL while only the first SYN was seen */
-    const struct tp_segment *first; /* that SYN, while there is no tracker */
-    const struct tp_config *cfg;
-    const struct tuple_key *key;  /* its key in the table */
+    struct tp_conn *tracker;      /* NULL while only the first SYN was seen (kept after the entry) */
     struct conn_entry *newer;     /* the next incarnation of its 4-tuple, if any */
+    struct tuple_key key;         /* its key in the table */
     uint32_t number;   /* tcpphase.conn, 1-based, in order of first segment */
     uint32_t stream;   /* Wireshark's tcp.stream of its first segment */
     uint16_t port[2];  /* of the tracker's endpoints 0 and 1 */

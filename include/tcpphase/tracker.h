@@ -43,9 +43,9 @@ enum tp_role { TP_ROLE_CLIENT = 0, TP_ROLE_SERVER = 1 };
 
 /* One segment as the capture shows it. |from| says which end sent it:
  * 0 is the end that sent the connection's first captured segment, 1 the other. */
-struct tp_segment {
-    uint32_t frame;   /* capture frame number, for links between frames */
+struct tp_segment { /* 32 bytes: kept for every connection that only sent a SYN */
     int64_t time_ns;  /* capture time */
+    uint32_t frame;   /* capture frame number, for links between frames */
     uint32_t seq;     /* raw (absolute) sequence number */
     uint32_t ack;     /* raw acknowledgment number */
     uint32_t len;     /* payload bytes */
