@@ -12,12 +12,13 @@ reps=${2:-3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 chmod 755 "$work"
-[ -d "$top/build/plugins" ] || "$top/tools/build.sh"
+[ -d "$top/build/plugins" ] && [ -d "$top/build/bench-floor" ] || "$top/tools/build.sh"
 /usr/bin/python3 "$top/bench/gen.py" "$work/big.pcap" "$conns"
 /usr/bin/python3 "$top/bench/gen.py" "$work/flood.pcap" 1000000 --syn-flood
 /usr/bin/python3 "$top/bench/gen.py" "$work/flood100k.pcap" 100000 --syn-flood
 /usr/bin/python3 "$top/bench/gen.py" "$work/one.pcap" 1000000 --one-connection
 cp -r "$top/build/plugins" "$work/with"
+cp -r "$top/build/bench-floor" "$work/floor"
 mkdir -p "$work/without" "$work/home"
 chmod -R a+rX "$work"
 [ "$(id -u)" -eq 0 ] && chown nobody: "$work/home"
@@ -34,12 +35,13 @@ run() {
     cat "$work/home/time"
 }
 
-# measure KEY NAME "ARGS with plugin" "ARGS without": alternate, keep the
-# medians (in $work/KEY.with and $work/KEY.without: "seconds max_rss_kb")
+# measure KEY NAME "ARGS with plugin" "ARGS without" [PLUGIN_DIR=with]:
+# alternate, keep the medians (in $work/KEY.with and $work/KEY.without:
+# "seconds max_rss_kb")
 measure() {
-    local key=$1 name=$2 with=$3 without=$4 a=() b=()
+    local key=$1 name=$2 with=$3 without=$4 dir=${5:-with} a=() b=()
     for _ in $(seq "$reps"); do
-        a+=("$(eval run with "$with")")
+        a+=("$(eval run "$dir" "$with")")
         b+=("$(eval run without "$without")")
     done
     printf '%s\n' "${a[@]}" | sort -n | awk -v n="$reps" 'NR==int((n+1)/2)' > "$work/$key.with"
@@ -51,6 +53,9 @@ measure() {
 
 big="$work/big.pcap"
 measure a "(a) tshark -r" "-r $big" "-r $big"
+# The floor plugin (bench/floor/floor.c) does only what any post-dissector
+# reading the tcp tap must: what of (a) is Wireshark's per-frame price.
+measure floor "(a) floor: post-dissector + tcp tap" "-r $big" "-r $big" floor
 measure b "(b) -T fields" \
     "-r $big -T fields -e tcpphase.label -e tcpphase.state.client" \
     "-r $big -T fields -e tcp.flags.str -e tcp.stream"
@@ -58,6 +63,12 @@ measure c "(c) tshark -2" "-2 -r $big" "-2 -r $big"
 measure flood "SYN flood, 1M distinct SYNs" "-r $work/flood.pcap" "-r $work/flood.pcap"
 measure flood100k "SYN flood, 100k distinct SYNs" "-r $work/flood100k.pcap" "-r $work/flood100k.pcap"
 measure one "1 connection, 1M segments" "-r $work/one.pcap" "-r $work/one.pcap"
+
+paste "$work/a.with" "$work/a.without" "$work/floor.with" "$work/floor.without" | awk '{
+    added = $1 / $3 - 1
+    if (added > 0)
+        printf "of (a)'"'"'s added time, the floor (calling a post-dissector, tapping tcp) is %.0f %%\n",
+               100 * ($5 / $7 - 1) / added }'
 
 # added KEY: kilobytes of peak RSS the plugin adds in run KEY
 added() { paste "$work/$1.with" "$work/$1.without" | awk '{print $2 - $4}'; }
