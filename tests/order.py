@@ -37,13 +37,7 @@ LOOKAHEAD = {
 
 
 TWO_PASS = ["-o", "tcpphase.two_pass:TRUE"]
-LADDER = ["-o", "tcpphase.info_ladder:TRUE", "-T", "fields", "-e", "frame.number", "-e"]
-
-
-def info_field(sandbox):
-    """The Info column's -T fields name: _ws.col.Info became _ws.col.info in 4.2."""
-    major, minor = (int(x) for x in sandbox.wireshark_version().split("."))
-    return "_ws.col.Info" if (major, minor) < (4, 2) else "_ws.col.info"
+LADDER = ["-o", "tcpphase.info_ladder:TRUE", "-T", "fields", "-e", "frame.number", "-e", "_ws.col.Info"]
 
 LATER_ANOMALIES = {a["id"] for a in catalogue.load() if a["when"] == "LATER"}
 
@@ -116,10 +110,9 @@ def check(sandbox, capture):
                 problems.append(f"frame {n}: tshark -2 with two_pass {full_two_pass.get(n)} != sharkd {forward[n]}")
         if golden.table(sandbox, capture, extra=TWO_PASS) != one:
             problems.append("the two_pass preference changes one-pass tshark")
-    ladder = LADDER + [info_field(sandbox)]
-    ladder_one = [ladder_label(line) for line in sandbox.tshark(capture, ladder).splitlines()]
+    ladder_one = [ladder_label(line) for line in sandbox.tshark(capture, LADDER).splitlines()]
     ladder_two = [ladder_label(line)
-                  for line in sandbox.tshark(capture, TWO_PASS + ladder, two_pass=True).splitlines()]
+                  for line in sandbox.tshark(capture, TWO_PASS + LADDER, two_pass=True).splitlines()]
     if names and not any(label for _, label in ladder_one):
         problems.append("Info ladder: no frame shows one")
     for one_pass, replayed in zip(ladder_one, ladder_two):
