@@ -12,10 +12,7 @@ For each capture:
      every other field must be there, equal; so must every anomaly but the
      catalogue's LATER ones, which need the whole capture;
   4. with the preference two_pass, tshark -2 shows exactly what sharkd shows,
-     and one-pass tshark what it shows without it;
-  5. the Info ladder (each end's state before and after every segment) is
-     the same in one-pass tshark and in -2's second pass with two_pass, which
-     replays it from the records the first pass stored.
+     and one-pass tshark what it shows without it.
 
   order.py --build BUILD CAPTURE..."""
 import argparse
@@ -37,7 +34,6 @@ LOOKAHEAD = {
 
 
 TWO_PASS = ["-o", "tcpphase.two_pass:TRUE"]
-LADDER = ["-o", "tcpphase.info_ladder:TRUE", "-T", "fields", "-e", "frame.number", "-e", "_ws.col.Info"]
 
 LATER_ANOMALIES = {a["id"] for a in catalogue.load() if a["when"] == "LATER"}
 
@@ -110,24 +106,7 @@ def check(sandbox, capture):
                 problems.append(f"frame {n}: tshark -2 with two_pass {full_two_pass.get(n)} != sharkd {forward[n]}")
         if golden.table(sandbox, capture, extra=TWO_PASS) != one:
             problems.append("the two_pass preference changes one-pass tshark")
-    ladder_one = [ladder_label(line) for line in sandbox.tshark(capture, LADDER).splitlines()]
-    ladder_two = [ladder_label(line)
-                  for line in sandbox.tshark(capture, TWO_PASS + LADDER, two_pass=True).splitlines()]
-    if names and not any(label for _, label in ladder_one):
-        problems.append("Info ladder: no frame shows one")
-    for one_pass, replayed in zip(ladder_one, ladder_two):
-        if one_pass != replayed:
-            problems.append(f"Info ladder: one-pass {one_pass} != -2 {replayed}")
-    if len(ladder_one) != len(ladder_two):
-        problems.append("Info ladder: one-pass and -2 show different frame counts")
     return problems
-
-
-def ladder_label(line):
-    """(frame, the ladder label tcpphase put first in Info). Only that
-    label: Wireshark's own Info text may differ between one pass and two."""
-    number, _, info = line.partition("\t")
-    return number, info.split("] ", 1)[0] if info.startswith("[") else ""
 
 
 def main():
