@@ -10,21 +10,10 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 conns=${1:-15000}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-chmod 755 "$work"
-[ -d "$top/build/plugins" ] && [ -d "$top/build/bench-floor" ] || "$top/tools/build.sh"
+. "$top/bench/setup.sh"
 /usr/bin/python3 "$top/bench/gen.py" "$work/cap.pcap" "$conns"
 editcap -r "$work/cap.pcap" "$work/start.pcap" 1
-cp -r "$top/build/plugins" "$work/with"
-cp -r "$top/build/bench-floor" "$work/floor"
-mkdir -p "$work/without" "$work/home"
 chmod -R a+rX "$work"
-as_user=()
-if [ "$(id -u)" -eq 0 ]; then
-    chown nobody: "$work/home"
-    as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
-fi
 
 # count PLUGIN_DIR CAPTURE: prints "instructions last-level-data-misses"
 count() {

@@ -11,21 +11,12 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 conns=${1:-110000}
 reps=${2:-3}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-chmod 755 "$work"
-[ -d "$top/build/plugins" ] && [ -d "$top/build/bench-floor" ] || "$top/tools/build.sh"
+. "$top/bench/setup.sh"
 /usr/bin/python3 "$top/bench/gen.py" "$work/big.pcap" "$conns"
 /usr/bin/python3 "$top/bench/gen.py" "$work/flood.pcap" 1000000 --syn-flood
 /usr/bin/python3 "$top/bench/gen.py" "$work/flood100k.pcap" 100000 --syn-flood
 /usr/bin/python3 "$top/bench/gen.py" "$work/one.pcap" 1000000 --one-connection
-cp -r "$top/build/plugins" "$work/with"
-cp -r "$top/build/bench-floor" "$work/floor"
-mkdir -p "$work/without" "$work/home"
 chmod -R a+rX "$work"
-[ "$(id -u)" -eq 0 ] && chown nobody: "$work/home"
-as_user=()
-[ "$(id -u)" -eq 0 ] && as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
 echo "capture: $(capinfos -c -M "$work/big.pcap" | awk '/Number of packets/ {print $4}') packets, $conns connections"
 
 # run PLUGIN_DIR ARGS...: prints "elapsed_s cpu_s max_rss_kb"
