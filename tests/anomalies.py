@@ -13,8 +13,8 @@ import os
 import sys
 
 import catalogue
-import order
 import tplib
+import views
 
 # capture -> {frame: anomaly ids that frame must carry}
 RAISES = {
@@ -83,47 +83,63 @@ NEAR_MISSES = {
 NORMAL_TRAFFIC = ["loopback-http.pcapng", "loopback-half-close.pcapng", "loopback-server-close.pcapng"]
 
 
-def anomalies_by_frame(view):
-    return {n: {v for name, v in pairs if name == "tcpphase.anomaly"} for n, pairs in view.items()}
+CAPTURES = sorted(set(RAISES) | set(NEAR_MISSES) | set(NORMAL_TRAFFIC))
+
+CATALOGUE = catalogue.load()
+SEVERITY = {a["id"]: a["severity"] for a in CATALOGUE}
+LATER = {a["id"] for a in CATALOGUE if a["when"] == "LATER"}
 
 
-def frames_of(sandbox, capture):
-    n = len(sandbox.tshark(capture, ["-T", "fields", "-e", "frame.number"]).split())
-    return list(range(1, n + 1))
+def check(sandbox, view):
+    """Problems of one of the CAPTURES (views.CaptureViews with sharkd's
+    forward view and one-pass tshark's rows)."""
+    name = os.path.basename(view.capture)
+    problems = []
+
+    def expect(ok, what):
+        if not ok:
+            problems.append(what)
+
+    full = {n: {v for f, v in pairs if f == "tcpphase.anomaly"} for n, pairs in view.forward.items()}
+    rows = view.rows["one"]
+    one_pass = {rows.number(r): set(r.get("tcpphase.anomaly", [])) for r in rows.frames}
+    for frame, ids in RAISES.get(name, {}).items():
+        got = full.get(frame, set())
+        expect(set(ids) <= got, f"{name} frame {frame}: raises {ids} (has {sorted(got)})")
+    for frame, ids in full.items():
+        expect(one_pass.get(frame, set()) == ids - LATER,
+               f"{name} frame {frame}: one-pass tshark shows all but the LATER anomalies")
+    raised = set().union(*full.values()) if full else set()
+    for forbidden in NEAR_MISSES.get(name, []):
+        expect(forbidden not in raised, f"{name}: near miss does not raise {forbidden}")
+    if name in NORMAL_TRAFFIC:
+        loud = sorted(i for i in raised if SEVERITY[i] != "NOTE")
+        expect(not loud, f"{name}: normal traffic raises no warning or error ({loud})")
+    return problems
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
+    ap.add_argument("--per-capture", action="store_true",
+                    help="also check every capture of the tables (tests/frames.py does that in ctest)")
     opts = ap.parse_args()
-    rows = catalogue.load()
-    severity = {a["id"]: a["severity"] for a in rows}
-    later = {a["id"] for a in rows if a["when"] == "LATER"}
     checks = tplib.Checks()
     expect = checks.expect
 
     covered = {i for frames in RAISES.values() for ids in frames.values() for i in ids}
     covered |= {i for *_, i in WITH_PREFERENCE}
-    expect(covered == set(severity), f"every catalogue id has a capture that raises it "
-                                     f"(missing {sorted(set(severity) - covered)})")
+    expect(covered == set(SEVERITY), f"every catalogue id has a capture that raises it "
+                                     f"(missing {sorted(set(SEVERITY) - covered)})")
+    missing = [n for n in CAPTURES if not os.path.exists(os.path.join(tplib.SAMPLES, n))]
+    expect(not missing, f"every capture of the tables is in sample-captures/ (missing {missing})")
 
     with tplib.Sandbox(opts.build) as sandbox:
-        for name in sorted(set(RAISES) | set(NEAR_MISSES) | set(NORMAL_TRAFFIC)):
-            capture = os.path.join(tplib.SAMPLES, name)
-            full = anomalies_by_frame(order.sharkd_view(sandbox, capture, frames_of(sandbox, capture)))
-            one_pass = anomalies_by_frame(order.tshark_view(sandbox, capture, ["tcpphase.anomaly"]))
-            for frame, ids in RAISES.get(name, {}).items():
-                got = full.get(frame, set())
-                expect(set(ids) <= got, f"{name} frame {frame}: raises {ids} (has {sorted(got)})")
-            for frame, ids in full.items():
-                expect(one_pass.get(frame, set()) == ids - later,
-                       f"{name} frame {frame}: one-pass tshark shows all but the LATER anomalies")
-            raised = set().union(*full.values()) if full else set()
-            for forbidden in NEAR_MISSES.get(name, []):
-                expect(forbidden not in raised, f"{name}: near miss does not raise {forbidden}")
-            if name in NORMAL_TRAFFIC:
-                loud = sorted(i for i in raised if severity[i] != "NOTE")
-                expect(not loud, f"{name}: normal traffic raises no warning or error ({loud})")
+        if opts.per_capture:
+            paths = [os.path.join(tplib.SAMPLES, n) for n in CAPTURES]
+            for view in views.read(sandbox, paths, configs=views.CONFIGS[:1], sharkd=True):
+                problems = [view.error] if view.error else check(sandbox, view)
+                expect(not problems, f"{os.path.basename(view.capture)}: {'; '.join(problems)}")
         for name, pref, frame, ident in WITH_PREFERENCE:
             capture = os.path.join(tplib.SAMPLES, name)
             out = sandbox.tshark(capture, ["-o", pref, "-Y", f"frame.number == {frame}",

@@ -14,6 +14,7 @@ import os
 import sys
 
 import tplib
+import views
 
 # (column title, field): the one list of what a golden file holds.
 COLUMNS = [
@@ -52,22 +53,34 @@ def golden_path(capture, version=None):
     return os.path.join(tplib.GOLDEN, sub, name)
 
 
-def table(sandbox, capture, two_pass=False, extra=()):
-    """The capture's per-frame table, value names spelled out (handshake,
-    SYN_SENT, ...) and booleans as True/False, so that it reads the same on
-    every Wireshark version."""
-    args = list(extra) + ["-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=,"]
-    for _, field in COLUMNS:
-        args += ["-e", field]
+def table_of(sandbox, rows):
+    """The golden table of one tshark run (views.Rows): value names spelled out
+    (handshake, SYN_SENT, ...) and booleans as True/False, so that it reads the
+    same on every Wireshark version."""
     names = sandbox.value_names()
     lines = ["\t".join(title for title, _ in COLUMNS)]
-    for line in sandbox.tshark(capture, args, two_pass=two_pass).splitlines():
-        cells = []
-        for (_, field), cell in zip(COLUMNS, line.split("\t")):
-            values = cell.split(",") if cell else []
-            cells.append(",".join(tplib.display_value(names, field, v) for v in values))
-        lines.append("\t".join(cells))
+    for row in rows.frames:
+        lines.append("\t".join(",".join(tplib.display_value(names, field, v) for v in row.get(field, []))
+                               for _, field in COLUMNS))
     return "\n".join(lines) + "\n"
+
+
+def table(sandbox, capture, two_pass=False, extra=()):
+    """The capture's golden table as tshark (-2 if |two_pass|) prints it."""
+    return table_of(sandbox, views.tshark_rows(sandbox, capture, two_pass, extra))
+
+
+def check(sandbox, view):
+    """Problems of one capture's one-pass table against its golden file."""
+    got = table_of(sandbox, view.rows["one"])
+    path = golden_path(view.capture, sandbox.wireshark_version())
+    if not os.path.exists(path):
+        return [f"no golden file {os.path.relpath(path, tplib.ROOT)} (make it with golden.py --update)"]
+    with open(path) as f:
+        want = f.read()
+    if got == want:
+        return []
+    return ["".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True), path, "tshark now"))]
 
 
 def main():
@@ -79,24 +92,20 @@ def main():
 
     failed = 0
     with tplib.Sandbox(opts.build) as sandbox:
-        for capture in opts.captures:
-            got = table(sandbox, capture)
-            path = golden_path(capture, None if opts.update else sandbox.wireshark_version())
-            if opts.update:
+        if opts.update:
+            for capture in opts.captures:
+                path = golden_path(capture)
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 with open(path, "w") as f:
-                    f.write(got)
+                    f.write(table(sandbox, capture))
                 print(f"wrote {os.path.relpath(path, tplib.ROOT)}")
-                continue
-            with open(path) as f:
-                want = f.read()
-            if got != want:
-                failed += 1
-                sys.stdout.writelines(difflib.unified_diff(
-                    want.splitlines(True), got.splitlines(True), path, "tshark now"))
-                print(f"FAIL {os.path.basename(capture)}")
-            else:
-                print(f"ok   {os.path.basename(capture)}")
+            return 0
+        for view in views.read(sandbox, opts.captures, configs=views.CONFIGS[:1], sharkd=False):
+            problems = [view.error] if view.error else check(sandbox, view)
+            failed += bool(problems)
+            for p in problems:
+                sys.stdout.write(p)
+            print(f"{'FAIL' if problems else 'ok  '} {os.path.basename(view.capture)}")
     return 1 if failed else 0
 
 

@@ -22,6 +22,7 @@ import sys
 import catalogue
 import golden
 import tplib
+import views
 
 # Fields whose value can depend on frames after the one shown (the
 # connection's outcome, history and closer are shown only once the whole
@@ -33,64 +34,43 @@ LOOKAHEAD = {
 }
 
 
-TWO_PASS = ["-o", "tcpphase.two_pass:TRUE"]
-
 LATER_ANOMALIES = {a["id"] for a in catalogue.load() if a["when"] == "LATER"}
 
 
-def sharkd_fields(node, names, out):
-    """Collects 'tcpphase.x == v' filter strings of a sharkd tree as (x, v)."""
-    for item in node:
-        f = item.get("f", "")
-        if f.startswith("tcpphase.") and " == " in f:
-            name, value = f.split(" == ", 1)
-            out.append((name, tplib.display_value(names, name, value.strip('"'))))
-        sharkd_fields(item.get("n", []), names, out)
-    return out
-
-
 def sharkd_view(sandbox, capture, frames):
-    requests = [{"method": "load", "params": {"file": sandbox.stage(capture)}},
-                {"method": "tap", "params": {"tap0": "expert"}}]
-    requests += [{"method": "frame", "params": {"frame": n, "proto": True}} for n in frames]
-    results = sandbox.sharkd(capture, requests)[2:]
-    names = sandbox.value_names()
-    return {n: sorted(sharkd_fields(r.get("tree", []), names, [])) for n, r in zip(frames, results)}
+    """{frame: sorted (field, value) pairs} of |frames| as sharkd shows them
+    after an expert tap pass, asked for in the order given."""
+    v = views.CaptureViews(capture)
+    v.frame_numbers = lambda: frames
+    views.sharkd_batch(sandbox, [v], backward=False)
+    if v.error:
+        raise RuntimeError(v.error)
+    return v.forward
 
 
-def tshark_view(sandbox, capture, names, extra=(), two_pass=False):
-    args = list(extra) + ["-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=|",
-            "-e", "frame.number"]
-    for name in names:
-        args += ["-e", name]
-    view = {}
-    value_names = sandbox.value_names()
-    for line in sandbox.tshark(capture, args, two_pass=two_pass).splitlines():
-        cols = line.split("\t")
-        pairs = []
-        for name, col in zip(names, cols[1:]):
-            pairs += [(name, tplib.display_value(value_names, name, v)) for v in col.split("|") if v != ""]
-        view[int(cols[0])] = sorted(pairs)
-    return view
-
-
-def check(sandbox, capture):
+def check(sandbox, view):
+    """Problems of one capture (views.CaptureViews with every configuration
+    and both sharkd orders)."""
     problems = []
-    one = golden.table(sandbox, capture)
-    two = golden.table(sandbox, capture, two_pass=True)
-    if one != two:
+    one = golden.table_of(sandbox, view.rows["one"])
+    if golden.table_of(sandbox, view.rows["two"]) != one:
         problems.append("tshark one-pass and -2 differ")
 
-    frames = list(range(1, len(one.splitlines())))
-    forward = sharkd_view(sandbox, capture, frames)
-    backward = sharkd_view(sandbox, capture, frames[::-1])
+    frames = view.frame_numbers()
+    forward, backward = view.forward, view.backward
     for n in frames:
         if forward[n] != backward[n]:
             problems.append(f"frame {n}: sharkd forward {forward[n]} != backward {backward[n]}")
 
     names = sorted({name for pairs in forward.values() for name, _ in pairs})
     if names:
-        tshark = tshark_view(sandbox, capture, names)
+        value_names = sandbox.value_names()
+
+        def tshark_view(key):
+            rows = view.rows[key]
+            return {rows.number(r): rows.pairs(r, names, value_names) for r in rows.frames}
+
+        tshark = tshark_view("one")
         for n in frames:
             full = forward[n]
             seen = tshark.get(n, [])
@@ -100,11 +80,11 @@ def check(sandbox, capture):
             if extra or missing:
                 problems.append(f"frame {n}: tshark has {extra} not in sharkd, lacks {missing}")
         # With the two_pass preference, tshark -2 knows the whole capture too.
-        full_two_pass = tshark_view(sandbox, capture, names, TWO_PASS, two_pass=True)
+        full_two_pass = tshark_view("two_tp")
         for n in frames:
             if full_two_pass.get(n, []) != forward[n]:
                 problems.append(f"frame {n}: tshark -2 with two_pass {full_two_pass.get(n)} != sharkd {forward[n]}")
-        if golden.table(sandbox, capture, extra=TWO_PASS) != one:
+        if golden.table_of(sandbox, view.rows["one_tp"]) != one:
             problems.append("the two_pass preference changes one-pass tshark")
     return problems
 
@@ -116,9 +96,9 @@ def main():
     opts = ap.parse_args()
     failed = 0
     with tplib.Sandbox(opts.build) as sandbox:
-        for capture in opts.captures:
-            problems = check(sandbox, capture)
-            name = os.path.basename(capture)
+        for view in views.read(sandbox, opts.captures):
+            problems = [view.error] if view.error else check(sandbox, view)
+            name = os.path.basename(view.capture)
             if problems:
                 failed += 1
                 print(f"FAIL {name}")

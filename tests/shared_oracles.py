@@ -21,6 +21,7 @@ import sys
 
 import golden
 import tplib
+import views
 
 # ---------------------------------------------------------------------------
 # tcpphase's output, per frame and per connection
@@ -34,8 +35,7 @@ SYNCHRONIZED = {"ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSE_WAIT", "CLOSIN
 FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
 
 # What tcpphase does not say but the checks need: who sent each frame.
-PACKET_FIELDS = ["frame.number", "ip.src", "ipv6.src", "tcp.srcport", "tcp.dstport", "tcp.flags",
-                 "tcp.len", "tcp.seq_raw"]
+PACKET_FIELDS = views.PACKET_FIELDS
 
 
 def split_steps(steps, label):
@@ -139,14 +139,10 @@ class Capture:
         return [c for c in self.conns if port in c.ports()]
 
 
-def load(sandbox, name):
-    path = os.path.join(tplib.SHARED, name)
-    table = golden.table(sandbox, path)
-    fields = []
-    for field in PACKET_FIELDS:
-        fields += ["-e", field]
-    out = sandbox.tshark(path, ["-T", "fields", "-E", "occurrence=l"] + fields)
-    packets = [line.split("\t") for line in out.splitlines()]
+def capture_of(sandbox, name, rows):
+    """The Capture of one-pass tshark's output (views.Rows)."""
+    table = golden.table_of(sandbox, rows)
+    packets = [[(row.get(f) or [""])[-1] for f in PACKET_FIELDS] for row in rows.frames]
     return Capture(name, table, packets)
 
 
@@ -900,9 +896,10 @@ DIFFERENCES = {
 
 # ---------------------------------------------------------------------------
 
-def run(sandbox, name):
-    """Returns the failures of one capture's checks."""
-    ck = Check(load(sandbox, name))
+def check(sandbox, view):
+    """The failures of one capture's checks (views.CaptureViews)."""
+    name = os.path.basename(view.capture)
+    ck = Check(capture_of(sandbox, name, view.rows["one"]))
     try:
         ORACLES[name](ck)
     except Missing as e:
@@ -914,7 +911,16 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", required=True, help="CMake build directory")
     ap.add_argument("captures", nargs="*", help="capture names (default: all with an oracle)")
+    ap.add_argument("--coverage", action="store_true",
+                    help="only check that every shared capture has an oracle and every oracle its capture "
+                         "(tests/frames.py runs the oracles in ctest)")
     opts = ap.parse_args()
+    if opts.coverage:
+        shared = {n for n in os.listdir(tplib.SHARED) if n.endswith((".pcap", ".pcapng"))}
+        checks = tplib.Checks()
+        checks.expect(not shared - set(ORACLES), f"every shared capture has an oracle ({sorted(shared - set(ORACLES))} lack one)")
+        checks.expect(not set(ORACLES) - shared, f"every oracle's capture is in shared/ ({sorted(set(ORACLES) - shared)} missing)")
+        return checks.exit_status()
 
     names = opts.captures or sorted(ORACLES)
     unknown = [n for n in names if n not in ORACLES]
@@ -922,8 +928,9 @@ def main():
         ap.error(f"no oracle for {', '.join(unknown)}")
     failed = 0
     with tplib.Sandbox(opts.build) as sandbox:
-        for name in names:
-            failures = run(sandbox, name)
+        paths = [os.path.join(tplib.SHARED, n) for n in names]
+        for name, view in zip(names, views.read(sandbox, paths, configs=views.CONFIGS[:1], sharkd=False)):
+            failures = [view.error] if view.error else check(sandbox, view)
             if failures:
                 failed += 1
                 print(f"FAIL {name}: {'; '.join(failures)}")

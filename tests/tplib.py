@@ -3,6 +3,8 @@
 tshark run as root ignores WIRESHARK_PLUGIN_DIR and the personal plugin dir,
 so as root every run drops to uid/gid 65534 in a private world-readable
 sandbox holding a copy of the plugin and of the captures it reads."""
+import glob
+import hashlib
 import json
 import os
 import shutil
@@ -54,6 +56,7 @@ class Sandbox:
     """A temporary plugin dir, HOME and capture copies that uid 65534 can read."""
 
     def __init__(self, build_dir):
+        self.build_dir = os.path.abspath(build_dir)
         self.dir = tempfile.mkdtemp(prefix="tcpphase-test-")
         os.chmod(self.dir, 0o755)
         plugins = os.path.join(build_dir, "plugins")
@@ -110,14 +113,38 @@ class Sandbox:
 
     def wireshark_version(self):
         """"4.0", "4.4", ... of the tshark that runs the tests."""
-        first = self.run(["tshark", "--version"]).stdout.split()
-        return ".".join(first[2].split(".")[:2])
+        if not hasattr(self, "_version"):
+            first = self.glossary("version", ["tshark", "--version"], lambda line: line.startswith("TShark")).split()
+            self._version = ".".join(first[2].split(".")[:2])
+        return self._version
+
+    def glossary(self, report, argv=None, keep=lambda line: "tcpphase" in line):
+        """The lines of tshark -G |report| (fields, values, ...) that mention
+        tcpphase, kept in the build dir for the plugin and tshark they came
+        from: -G values alone costs 2 s, and every test process needs it."""
+        stamp = []
+        for path in sorted(glob.glob(os.path.join(self.plugins, "**", "*.so"), recursive=True)) + \
+                [shutil.which("tshark", path="/usr/bin:/bin") or "tshark"]:
+            st = os.stat(path)
+            stamp.append(f"{os.path.basename(path)}:{st.st_size}:{st.st_mtime_ns}")
+        key = hashlib.sha1(" ".join(stamp).encode()).hexdigest()[:16]
+        cache = os.path.join(self.build_dir, "test-cache", f"G-{report}-{key}.txt")
+        if os.path.exists(cache):
+            with open(cache) as f:
+                return f.read()
+        text = "".join(line for line in self.run(argv or ["tshark", "-G", report]).stdout.splitlines(True)
+                       if keep(line))
+        os.makedirs(os.path.dirname(cache), exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=os.path.dirname(cache), delete=False) as f:
+            f.write(text)
+        os.replace(f.name, cache)  # atomic: tests running in parallel may write it too
+        return text
 
     def value_names(self):
         """{field: {number: name}} for tcpphase's enumerated fields (tshark -G values)."""
         if not hasattr(self, "_names"):
             self._names = {}
-            for line in self.run(["tshark", "-G", "values"]).stdout.splitlines():
+            for line in self.glossary("values").splitlines():
                 cols = line.split("\t")
                 if len(cols) == 4 and cols[0] == "V" and cols[1].startswith("tcpphase."):
                     self._names.setdefault(cols[1], {})[cols[2]] = cols[3]

@@ -1,0 +1,156 @@
+"""What tcpphase says about every frame of a capture, read each way a user
+can read it, with as few tshark and sharkd starts as possible.
+
+A tshark start costs about 0.3 s of CPU, far more than reading one small
+capture, so each capture is read once per tshark configuration with every
+field any test needs (tcpphase's own and the packet fields the oracles
+read), and one sharkd session serves a whole batch of captures (sharkd's
+"load" starts a new epan session, so connection numbers restart as they do
+in a new process). The golden, order, oracle and anomaly checks all work on
+these views.
+
+The four tshark configurations: one-pass and -2, each without and with the
+preference two_pass. sharkd reads every frame first to last, then (after a
+fresh load) last to first, each after an expert tap pass, as the GUI shows
+frames once the file has been read."""
+import json
+
+import tplib
+
+# Packet fields the oracles read, from the innermost headers (last occurrence).
+PACKET_FIELDS = ["frame.number", "ip.src", "ipv6.src", "tcp.srcport", "tcp.dstport", "tcp.flags",
+                 "tcp.len", "tcp.seq_raw"]
+
+TWO_PASS = ["-o", "tcpphase.two_pass:TRUE"]
+
+# (key, tshark -2, extra options)
+CONFIGS = [
+    ("one", False, []),
+    ("two", True, []),
+    ("one_tp", False, TWO_PASS),
+    ("two_tp", True, TWO_PASS),
+]
+
+AGGREGATOR = "\x1f"  # never inside a value
+
+
+def tcpphase_fields(sandbox):
+    """tcpphase's fields that carry a value (not the FT_NONE expert twins), in
+    registration order (tshark -G fields)."""
+    if not hasattr(sandbox, "_tcpphase_fields"):
+        fields = []
+        for line in sandbox.glossary("fields").splitlines():
+            cols = line.split("\t")
+            if len(cols) > 3 and cols[0] == "F" and cols[2].startswith("tcpphase.") and cols[3] != "FT_NONE":
+                fields.append(cols[2])
+        sandbox._tcpphase_fields = fields
+    return sandbox._tcpphase_fields
+
+
+class Rows:
+    """One tshark run's output: for every printed frame, {field: [values]}."""
+
+    def __init__(self, fields, text):
+        self.fields = fields
+        self.frames = []
+        for line in text.splitlines():
+            cells = line.split("\t")
+            self.frames.append({f: (c.split(AGGREGATOR) if c else []) for f, c in zip(fields, cells)})
+
+    def number(self, row):
+        return int(row["frame.number"][0])
+
+    def pairs(self, row, names, value_names):
+        """Sorted (field, value as a person reads it) pairs of |names| in |row|."""
+        out = []
+        for name in names:
+            out += [(name, tplib.display_value(value_names, name, v)) for v in row.get(name, []) if v != ""]
+        return sorted(out)
+
+
+def tshark_rows(sandbox, capture, two_pass, extra):
+    fields = ["frame.number"] + [f for f in tcpphase_fields(sandbox)] + PACKET_FIELDS[1:]
+    args = list(extra) + ["-T", "fields", "-E", "separator=/t", "-E", "occurrence=a",
+                          "-E", "aggregator=" + AGGREGATOR]
+    for field in fields:
+        args += ["-e", field]
+    return Rows(fields, sandbox.tshark(capture, args, two_pass=two_pass))
+
+
+def sharkd_fields(node, names, out):
+    """Collects 'tcpphase.x == v' filter strings of a sharkd tree as (x, v)."""
+    for item in node:
+        f = item.get("f", "")
+        if f.startswith("tcpphase.") and " == " in f:
+            name, value = f.split(" == ", 1)
+            out.append((name, tplib.display_value(names, name, value.strip('"'))))
+        sharkd_fields(item.get("n", []), names, out)
+    return out
+
+
+class CaptureViews:
+    """Everything read of one capture: .rows[config] (Rows), .forward and
+    .backward ({frame: sorted (field, value) pairs} from sharkd), .error (why
+    a view is missing, or None)."""
+
+    def __init__(self, capture):
+        self.capture = capture
+        self.rows = {}
+        self.forward = self.backward = None
+        self.error = None
+
+    def frame_numbers(self):
+        return [self.rows["one"].number(r) for r in self.rows["one"].frames]
+
+
+def sharkd_batch(sandbox, views, backward=True):
+    """Fills .forward (and .backward) of every CaptureViews in one sharkd session."""
+    requests, spans = [], []
+    for v in views:
+        if v.error:
+            continue
+        frames = v.frame_numbers()
+        for order in (frames, frames[::-1]) if backward else (frames,):
+            start = len(requests)
+            requests += [{"method": "load", "params": {"file": sandbox.stage(v.capture)}},
+                         {"method": "tap", "params": {"tap0": "expert"}}]
+            requests += [{"method": "frame", "params": {"frame": n, "proto": True}} for n in order]
+            spans.append((v, order, start, len(requests)))
+    if not requests:
+        return
+    lines = [json.dumps(dict(r, jsonrpc="2.0", id=i)) for i, r in enumerate(requests, 1)]
+    proc = sandbox.run(["sharkd", "-"], stdin="\n".join(lines) + "\n", check=False)
+    replies = {}
+    for line in proc.stdout.splitlines():
+        if line.startswith("{"):
+            reply = json.loads(line)
+            replies[reply.get("id")] = reply
+    names = sandbox.value_names()
+    for v, order, start, end in spans:
+        got = [replies.get(i + 1) for i in range(start, end)]
+        bad = [(requests[i], r) for i, r in zip(range(start, end), got) if r is None or "error" in r]
+        if bad:
+            v.error = f"sharkd: {bad[0][0]} failed: {bad[0][1]} (sharkd exit {proc.returncode})"
+            continue
+        view = {n: sorted(sharkd_fields(r["result"].get("tree", []), names, []))
+                for n, r in zip(order, got[2:])}
+        if v.forward is None:
+            v.forward = view
+        else:
+            v.backward = view
+
+
+def read(sandbox, captures, configs=CONFIGS, sharkd=True):
+    """CaptureViews of every capture, in the order given."""
+    views = []
+    for capture in captures:
+        v = CaptureViews(capture)
+        try:
+            for key, two_pass, extra in configs:
+                v.rows[key] = tshark_rows(sandbox, capture, two_pass, extra)
+        except RuntimeError as e:
+            v.error = str(e)
+        views.append(v)
+    if sharkd:
+        sharkd_batch(sandbox, views)
+    return views
