@@ -66,6 +66,7 @@ cleanup() {
     rm -rf --one-file-system "$root"
 }
 trap cleanup EXIT
+chmod 755 "$root"   # mktemp makes it 0700: apt's _apt and the tests' uid 65534 must get in
 tar xf "$tarball" -C "$root"
 # sid's Release file on the mirror can be older than its Valid-Until
 echo 'Acquire::Check-Valid-Until "false";' > "$root/etc/apt/apt.conf.d/99tcpphase"
