@@ -49,6 +49,7 @@ if [ ! -s "$tarball" ]; then
     command -v debootstrap >/dev/null || { apt-get update -q && apt-get install -y -q debootstrap; } >/dev/null
     mkdir -p "$cache"
     made=$(mktemp -d "$cache/make-$suite.XXXXXX")
+    chmod 755 "$made"
     echo "debootstrap --variant=minbase $suite (cached as $tarball)"
     if ! debootstrap --variant=minbase --include=eatmydata "$suite" "$made" "$mirror" >"$cache/$suite.log" 2>&1; then
         tail -20 "$cache/$suite.log" >&2
@@ -66,8 +67,10 @@ cleanup() {
     rm -rf --one-file-system "$root"
 }
 trap cleanup EXIT
-chmod 755 "$root"   # mktemp makes it 0700: apt's _apt and the tests' uid 65534 must get in
 tar xf "$tarball" -C "$root"
+# mktemp makes 0700 directories, and tar gives "." the mode it was packed
+# with: apt's _apt and the tests' uid 65534 must be able to enter /
+chmod 755 "$root"
 # sid's Release file on the mirror can be older than its Valid-Until
 echo 'Acquire::Check-Valid-Until "false";' > "$root/etc/apt/apt.conf.d/99tcpphase"
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
