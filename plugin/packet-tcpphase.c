@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "conn_table.h"
+#include "fields.h"
 #include "frame_store.h"
 #include "packet-tcpphase.h"
 #include "tcpphase-tap.h"
@@ -32,28 +33,10 @@ static int tcp_tap_id = -1;
 static int tcpphase_tap = -1;
 static dissector_handle_t tcpphase_handle;
 
-static int hf_tcpphase_conn = -1;
-static int hf_tcpphase_phase = -1;
-static int hf_tcpphase_step = -1;
-static int hf_tcpphase_label = -1;
-static int hf_tcpphase_role = -1;
-static int hf_tcpphase_role_guessed = -1;
-static int hf_tcpphase_state_client = -1;
-static int hf_tcpphase_state_server = -1;
-static int hf_tcpphase_midstream = -1;
-static int hf_tcpphase_retransmission = -1;
-static int hf_tcpphase_syn_frame = -1;
-static int hf_tcpphase_synack_frame = -1;
-static int hf_tcpphase_ack_frame = -1;
-static int hf_tcpphase_fin_frame = -1;
-static int hf_tcpphase_fin_acked_in = -1;
-static int hf_tcpphase_hs_syn_to_synack = -1;
-static int hf_tcpphase_hs_synack_to_ack = -1;
-static int hf_tcpphase_hs_rtt = -1;
-static int hf_tcpphase_anomaly = -1;
-static int hf_tcpphase_outcome = -1;
-static int hf_tcpphase_history = -1;
-static int hf_tcpphase_closed_by = -1;
+/* One hf variable per row of the field table (fields.h). */
+#define TP_X_HF(id, filter, name, type, display, strings, when, blurb) static int hf_tcpphase_##id = -1;
+TP_FIELDS(TP_X_HF)
+#undef TP_X_HF
 
 static int ett_tcpphase = -1;
 static int ett_tcpphase_handshake = -1;
@@ -484,72 +467,10 @@ static void apply_preferences(void)
 void proto_register_tcpphase(void)
 {
     static hf_register_info hf[] = {
-        {&hf_tcpphase_conn,
-         {"Connection", "tcpphase.conn", FT_UINT32, BASE_DEC, NULL, 0x0,
-          "Connection number; a new SYN on the addresses and ports of a finished connection starts a new one.", HFILL}},
-        {&hf_tcpphase_phase,
-         {"Phase", "tcpphase.phase", FT_UINT8, BASE_DEC, VALS(phase_vals), 0x0,
-          "Phase of the connection this segment belongs to.", HFILL}},
-        {&hf_tcpphase_step,
-         {"Step", "tcpphase.step", FT_UINT8, BASE_DEC, NULL, 0x0,
-          "Handshake step 1-3 or teardown step 1-4 this segment is; present twice on a combined step.", HFILL}},
-        {&hf_tcpphase_label,
-         {"Label", "tcpphase.label", FT_STRING, BASE_NONE, NULL, 0x0,
-          "Short description of the segment's place in the connection, for columns.", HFILL}},
-        {&hf_tcpphase_retransmission,
-         {"Step repeated", "tcpphase.retransmission", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
-          "The segment repeats a handshake or teardown step already taken.", HFILL}},
-        {&hf_tcpphase_role,
-         {"Sender role", "tcpphase.role", FT_UINT8, BASE_DEC, VALS(role_vals), 0x0,
-          "Role of the end that sent this segment; the client sent the first SYN.", HFILL}},
-        {&hf_tcpphase_role_guessed,
-         {"Role guessed", "tcpphase.role_guessed", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
-          "No SYN or SYN-ACK was seen: the server is taken to be the end with the lower port.", HFILL}},
-        {&hf_tcpphase_state_client,
-         {"Client state", "tcpphase.state.client", FT_UINT8, BASE_DEC, VALS(state_vals), 0x0,
-          "RFC 9293 state of the client once this segment has been sent and received.", HFILL}},
-        {&hf_tcpphase_state_server,
-         {"Server state", "tcpphase.state.server", FT_UINT8, BASE_DEC, VALS(state_vals), 0x0,
-          "RFC 9293 state of the server once this segment has been sent and received.", HFILL}},
-        {&hf_tcpphase_midstream,
-         {"Midstream", "tcpphase.midstream", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
-          "The capture does not hold the connection's SYN: it was picked up midstream.", HFILL}},
-        {&hf_tcpphase_syn_frame,
-         {"SYN in frame", "tcpphase.syn_frame", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
-          "The client's SYN that the first SYN-ACK answers.", HFILL}},
-        {&hf_tcpphase_synack_frame,
-         {"SYN-ACK in frame", "tcpphase.synack_frame", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
-          "The first SYN-ACK of the handshake.", HFILL}},
-        {&hf_tcpphase_ack_frame,
-         {"Handshake completed in frame", "tcpphase.ack_frame", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_ACK), 0x0,
-          "The segment after which both ends were ESTABLISHED.", HFILL}},
-        {&hf_tcpphase_fin_frame,
-         {"Acknowledges FIN in frame", "tcpphase.fin_frame", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
-          "The FIN this segment is the first to acknowledge.", HFILL}},
-        {&hf_tcpphase_fin_acked_in,
-         {"FIN acknowledged in frame", "tcpphase.fin_acked_in", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_ACK), 0x0,
-          "The segment that first acknowledged the sender's FIN.", HFILL}},
-        {&hf_tcpphase_hs_syn_to_synack,
-         {"SYN to SYN-ACK", "tcpphase.handshake.syn_to_synack", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
-          "Time from the client's SYN to the first SYN-ACK.", HFILL}},
-        {&hf_tcpphase_hs_synack_to_ack,
-         {"SYN-ACK to ACK", "tcpphase.handshake.synack_to_ack", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
-          "Time from the first SYN-ACK to the segment that completed the handshake.", HFILL}},
-        {&hf_tcpphase_hs_rtt,
-         {"Handshake time", "tcpphase.handshake.rtt", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
-          "Time from the client's SYN to the segment that completed the handshake.", HFILL}},
-        {&hf_tcpphase_outcome,
-         {"Outcome", "tcpphase.outcome", FT_UINT8, BASE_DEC, VALS(outcome_vals), 0x0,
-          "What became of the connection, as Zeek's conn_state code (once the whole capture has been read).", HFILL}},
-        {&hf_tcpphase_history,
-         {"History", "tcpphase.history", FT_STRING, BASE_NONE, NULL, 0x0,
-          "The connection's Zeek history string (once the whole capture has been read).", HFILL}},
-        {&hf_tcpphase_closed_by,
-         {"Closed first by", "tcpphase.closed_by", FT_UINT8, BASE_DEC, VALS(closer_vals), 0x0,
-          "Which end closed first: sent the first FIN, both at once, or the RST that ended it.", HFILL}},
-        {&hf_tcpphase_anomaly,
-         {"Anomaly", "tcpphase.anomaly", FT_STRING, BASE_NONE, NULL, 0x0,
-          "Id of an anomaly of this segment (its expert info is tcpphase.anomaly.<id>).", HFILL}},
+#define TP_X_HFREG(id, filter, name, type, display, strings, when, blurb) \
+    {&hf_tcpphase_##id, {name, filter, type, display, strings, 0x0, blurb, HFILL}},
+        TP_FIELDS(TP_X_HFREG)
+#undef TP_X_HFREG
     };
     static int *ett[] = {&ett_tcpphase, &ett_tcpphase_handshake, &ett_tcpphase_anomaly};
     static ei_register_info ei[] = {

@@ -20,18 +20,14 @@ import os
 import sys
 
 import catalogue
+import fields
 import golden
 import tplib
 import views
 
-# Fields whose value can depend on frames after the one shown (the
-# connection's outcome, history and closer are shown only once the whole
-# capture has been read).
-LOOKAHEAD = {
-    "tcpphase.syn_frame", "tcpphase.synack_frame", "tcpphase.ack_frame", "tcpphase.fin_acked_in",
-    "tcpphase.handshake.syn_to_synack", "tcpphase.handshake.synack_to_ack", "tcpphase.handshake.rtt",
-    "tcpphase.outcome", "tcpphase.history", "tcpphase.closed_by",
-}
+# Fields whose value can depend on frames after the one shown: LATER in the
+# field table (plugin/fields.h).
+LOOKAHEAD = fields.lookahead()
 
 
 LATER_ANOMALIES = {a["id"] for a in catalogue.load() if a["when"] == "LATER"}

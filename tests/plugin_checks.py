@@ -10,16 +10,10 @@ import shutil
 import sys
 
 import catalogue
+import fields
 import tplib
 
-FIELDS = [
-    "tcpphase.conn", "tcpphase.phase", "tcpphase.step", "tcpphase.label", "tcpphase.retransmission",
-    "tcpphase.role", "tcpphase.role_guessed", "tcpphase.state.client", "tcpphase.state.server",
-    "tcpphase.midstream", "tcpphase.syn_frame", "tcpphase.synack_frame", "tcpphase.ack_frame",
-    "tcpphase.fin_frame", "tcpphase.fin_acked_in", "tcpphase.handshake.syn_to_synack",
-    "tcpphase.handshake.synack_to_ack", "tcpphase.handshake.rtt", "tcpphase.anomaly",
-    "tcpphase.outcome", "tcpphase.history", "tcpphase.closed_by",
-]
+FIELDS = fields.filters()  # the field table, plugin/fields.h
 
 TAG = re.compile(r"\[(?:HS|FIN) [0-9+]+/[34]\]")
 

@@ -44,12 +44,21 @@ def display_value(names, field, value):
     enumerated field, True/False for booleans (4.0 prints 0/1, 4.4+ words)."""
     if value in ("True", "False"):
         return value
-    if field in BOOLEANS:
+    if field in booleans():
         return {"0": "False", "1": "True"}.get(value, value)
     return names.get(field, {}).get(value, value)
 
 
-BOOLEANS = {"tcpphase.role_guessed", "tcpphase.midstream", "tcpphase.retransmission"}
+def booleans():
+    """tcpphase's boolean fields, from the field table (plugin/fields.h)."""
+    global _BOOLEANS
+    if _BOOLEANS is None:
+        import fields  # fields imports tplib
+        _BOOLEANS = fields.booleans()
+    return _BOOLEANS
+
+
+_BOOLEANS = None
 
 
 class Sandbox:

@@ -81,4 +81,8 @@ n=$(grep -c '{&ei_tcpphase_[a-z_]*, {"tcpphase\.anomaly\.[a-z_]*", PI_' "$work/e
 want=$(grep -c '^ *X(' include/tcpphase/anomalies.h)
 [ "$n" -eq "$want" ] && echo "ok: $n expert fields seen by the checkers" \
     || fail "checkers saw $n expert fields, the catalogue has $want"
+n=$(grep -c '{&hf_tcpphase_[a-z_]*, {"[^"]*", "tcpphase\.[a-z_.]*", FT_' "$work/expanded/packet-tcpphase.c")
+want=$(grep -c '^ *X(' plugin/fields.h)
+[ "$n" -eq "$want" ] && echo "ok: $n fields seen by the checkers" \
+    || fail "checkers saw $n fields, the field table has $want"
 exit $status

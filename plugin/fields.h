@@ -1,0 +1,61 @@
+/* fields.h: the one table of tcpphase's fields. Registration (hf[] and the
+ * hf_tcpphase_<id> variables in packet-tcpphase.c), the README's field
+ * reference and the Python tests' field lists (tests/fields.py parses this
+ * file) all come from it; tests/fields.py --check fails when they drift.
+ *
+ * X(id, filter name, name, type, display, strings, when, description)
+ *   when: NOW   = known when the segment is dissected, in one-pass tshark too;
+ *         LATER = needs the whole capture (links to later frames, timings,
+ *                 what became of the connection): shown in the GUI, sharkd
+ *                 and tshark -2 with the two_pass preference, and in one-pass
+ *                 tshark only where the frames it depends on came before. */
+#ifndef TCPPHASE_FIELDS_H
+#define TCPPHASE_FIELDS_H
+
+#define TP_FIELDS(X) \
+    X(conn, "tcpphase.conn", "Connection", FT_UINT32, BASE_DEC, NULL, NOW, \
+      "Connection number; a new SYN on the addresses and ports of a finished connection starts a new one.") \
+    X(phase, "tcpphase.phase", "Phase", FT_UINT8, BASE_DEC, VALS(phase_vals), NOW, \
+      "Phase of the connection this segment belongs to.") \
+    X(step, "tcpphase.step", "Step", FT_UINT8, BASE_DEC, NULL, NOW, \
+      "Handshake step 1-3 or teardown step 1-4 this segment is; present twice on a combined step.") \
+    X(label, "tcpphase.label", "Label", FT_STRING, BASE_NONE, NULL, NOW, \
+      "Short description of the segment's place in the connection, for columns.") \
+    X(retransmission, "tcpphase.retransmission", "Step repeated", FT_BOOLEAN, BASE_NONE, NULL, NOW, \
+      "The segment repeats a handshake or teardown step already taken.") \
+    X(role, "tcpphase.role", "Sender role", FT_UINT8, BASE_DEC, VALS(role_vals), NOW, \
+      "Role of the end that sent this segment; the client sent the first SYN.") \
+    X(role_guessed, "tcpphase.role_guessed", "Role guessed", FT_BOOLEAN, BASE_NONE, NULL, NOW, \
+      "No SYN or SYN-ACK was seen: the server is taken to be the end with the lower port.") \
+    X(state_client, "tcpphase.state.client", "Client state", FT_UINT8, BASE_DEC, VALS(state_vals), NOW, \
+      "RFC 9293 state of the client once this segment has been sent and received.") \
+    X(state_server, "tcpphase.state.server", "Server state", FT_UINT8, BASE_DEC, VALS(state_vals), NOW, \
+      "RFC 9293 state of the server once this segment has been sent and received.") \
+    X(midstream, "tcpphase.midstream", "Midstream", FT_BOOLEAN, BASE_NONE, NULL, NOW, \
+      "The capture does not hold the connection's SYN: it was picked up midstream.") \
+    X(syn_frame, "tcpphase.syn_frame", "SYN in frame", FT_FRAMENUM, BASE_NONE, \
+      FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), LATER, "The client's SYN that the first SYN-ACK answers.") \
+    X(synack_frame, "tcpphase.synack_frame", "SYN-ACK in frame", FT_FRAMENUM, BASE_NONE, \
+      FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), LATER, "The first SYN-ACK of the handshake.") \
+    X(ack_frame, "tcpphase.ack_frame", "Handshake completed in frame", FT_FRAMENUM, BASE_NONE, \
+      FRAMENUM_TYPE(FT_FRAMENUM_ACK), LATER, "The segment after which both ends were ESTABLISHED.") \
+    X(fin_frame, "tcpphase.fin_frame", "Acknowledges FIN in frame", FT_FRAMENUM, BASE_NONE, \
+      FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), NOW, "The FIN this segment is the first to acknowledge.") \
+    X(fin_acked_in, "tcpphase.fin_acked_in", "FIN acknowledged in frame", FT_FRAMENUM, BASE_NONE, \
+      FRAMENUM_TYPE(FT_FRAMENUM_ACK), LATER, "The segment that first acknowledged the sender's FIN.") \
+    X(hs_syn_to_synack, "tcpphase.handshake.syn_to_synack", "SYN to SYN-ACK", FT_RELATIVE_TIME, BASE_NONE, \
+      NULL, LATER, "Time from the client's SYN to the first SYN-ACK.") \
+    X(hs_synack_to_ack, "tcpphase.handshake.synack_to_ack", "SYN-ACK to ACK", FT_RELATIVE_TIME, BASE_NONE, \
+      NULL, LATER, "Time from the first SYN-ACK to the segment that completed the handshake.") \
+    X(hs_rtt, "tcpphase.handshake.rtt", "Handshake time", FT_RELATIVE_TIME, BASE_NONE, NULL, LATER, \
+      "Time from the client's SYN to the segment that completed the handshake.") \
+    X(outcome, "tcpphase.outcome", "Outcome", FT_UINT8, BASE_DEC, VALS(outcome_vals), LATER, \
+      "What became of the connection, as Zeek's conn_state code (once the whole capture has been read).") \
+    X(history, "tcpphase.history", "History", FT_STRING, BASE_NONE, NULL, LATER, \
+      "The connection's Zeek history string (once the whole capture has been read).") \
+    X(closed_by, "tcpphase.closed_by", "Closed first by", FT_UINT8, BASE_DEC, VALS(closer_vals), LATER, \
+      "Which end closed first: sent the first FIN, both at once, or the RST that ended it.") \
+    X(anomaly, "tcpphase.anomaly", "Anomaly", FT_STRING, BASE_NONE, NULL, NOW, \
+      "Id of an anomaly of this segment (its expert info is tcpphase.anomaly.<id>).")
+
+#endif
