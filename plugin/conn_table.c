@@ -182,7 +182,7 @@ static void fill_segment(const tcp_info_t *th, const nstime_t *ts, uint32_t fram
                          struct tp_segment *seg)
 {
     seg->frame = frame;
-    seg->time_ns = (int64_t)ts->secs * 1000000000 + ts->nsecs;
+    seg->time_ns = (int64_t)ts->secs * TP_NS_PER_SEC + ts->nsecs;
     seg->seq = th->th_rawseq;
     seg->ack = th->th_rawack;
     seg->len = th->th_seglen;

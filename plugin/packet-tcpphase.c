@@ -40,7 +40,6 @@ TP_FIELDS(TP_X_HF)
 
 static int ett_tcpphase = -1;
 static int ett_tcpphase_handshake = -1;
-static int ett_tcpphase_anomaly = -1;
 
 /* One expert field per anomaly, as Wireshark's checkers expect (checkhf.pl
  * matches "static expert_field ei_x = EI_INIT;" and "{&ei_x, {...}}"), and a
@@ -187,8 +186,8 @@ static void add_duration(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t from_
     if (from_frame == 0 || to_frame == 0)
         return;
     ns = to_ns - from_ns;
-    delta.secs = (time_t)(ns / 1000000000);
-    delta.nsecs = (int)(ns % 1000000000);
+    delta.secs = (time_t)(ns / TP_NS_PER_SEC);
+    delta.nsecs = (int)(ns % TP_NS_PER_SEC);
     proto_item_set_generated(proto_tree_add_time(tree, hf, tvb, 0, 0, &delta));
 }
 
@@ -459,9 +458,9 @@ static void apply_preferences(void)
 {
     want_tree_fields();
     tracker_config.tfo_normal = pref_tfo_normal;
-    tracker_config.handshake_timeout_ns = (int64_t)pref_handshake_timeout_s * 1000000000;
-    tracker_config.time_wait_ns = (int64_t)pref_time_wait_s * 1000000000;
-    tracker_config.slow_handshake_ns = (int64_t)pref_slow_handshake_ms * 1000000;
+    tracker_config.handshake_timeout_ns = (int64_t)pref_handshake_timeout_s * TP_NS_PER_SEC;
+    tracker_config.time_wait_ns = (int64_t)pref_time_wait_s * TP_NS_PER_SEC;
+    tracker_config.slow_handshake_ns = (int64_t)pref_slow_handshake_ms * TP_NS_PER_MS;
 }
 
 void proto_register_tcpphase(void)
@@ -472,7 +471,7 @@ void proto_register_tcpphase(void)
         TP_FIELDS(TP_X_HFREG)
 #undef TP_X_HFREG
     };
-    static int *ett[] = {&ett_tcpphase, &ett_tcpphase_handshake, &ett_tcpphase_anomaly};
+    static int *ett[] = {&ett_tcpphase, &ett_tcpphase_handshake};
     static ei_register_info ei[] = {
 #define TP_X_REG(id, grp, sev, when, summary, msg, zeek, suricata) \
     {&ei_tcpphase_##id, {"tcpphase.anomaly." #id, PI_##grp, PI_##sev, summary, EXPFILL}},

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 
-OWN_DIRS = ['include', 'plugin', 'plugin/core']
+OWN_DIRS = ['include', 'plugin', 'core']
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]', re.M)
 STRING = r'"(?:[^"\\\n]|\\.)*"'
 ADJACENT = re.compile(rf'({STRING})\s*({STRING})')

@@ -38,6 +38,10 @@ enum tp_role { TP_ROLE_CLIENT = 0, TP_ROLE_SERVER = 1 };
 /* Handshake or teardown step n as a bit of tp_result.hs_steps / td_steps. */
 #define TP_STEP_BIT(n) ((uint8_t)(1u << ((n) - 1)))
 
+/* Timestamps are int64_t nanoseconds. */
+#define TP_NS_PER_SEC INT64_C(1000000000)
+#define TP_NS_PER_MS INT64_C(1000000)
+
 /* Longest Zeek history string kept (letters beyond it are dropped). */
 #define TP_HISTORY_MAX 31
 

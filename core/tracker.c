@@ -16,9 +16,9 @@
 
 const struct tp_config tp_config_default = {
     .tfo_normal = true,
-    .handshake_timeout_ns = INT64_C(127) * 1000000000,
-    .time_wait_ns = INT64_C(60) * 1000000000,
-    .slow_handshake_ns = INT64_C(1000) * 1000000,
+    .handshake_timeout_ns = 127 * TP_NS_PER_SEC,
+    .time_wait_ns = 60 * TP_NS_PER_SEC,
+    .slow_handshake_ns = 1000 * TP_NS_PER_MS,
 };
 
 /* The one place where an end changes state. */
@@ -747,7 +747,6 @@ void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
         if (c->ep[i].state == TP_TIME_WAIT && states_before[i] != TP_TIME_WAIT)
             c->ep[i].time_wait_since = s->time_ns;
     }
-    out->label = pick_label(out, f, bad_flags);
     tp_summary_update(c, x, s, out, snd_nxt_before, had_seq);
     c->ep[x].seen = true;
     c->segments++;

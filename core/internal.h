@@ -21,7 +21,7 @@ static inline uint32_t to_ms(int64_t ns)
 {
     if (ns <= 0)
         return 0;
-    return ns / 1000000 > UINT32_MAX ? UINT32_MAX : (uint32_t)(ns / 1000000);
+    return ns / TP_NS_PER_MS > UINT32_MAX ? UINT32_MAX : (uint32_t)(ns / TP_NS_PER_MS);
 }
 
 /* raise_anomaly records anomaly |id| with message numbers |a| and |b| in |out|. */
