@@ -26,6 +26,14 @@ static void set_state(struct tp_endpoint *ep, enum tp_state s) { ep->state = (ui
 
 static bool is_closing(unsigned s) { return s >= TP_FIN_WAIT_1 && s <= TP_LAST_ACK; }
 
+/* The orderings of states.h the comparisons in this file rely on. */
+_Static_assert(TP_CLOSED == 0 && TP_LISTEN == 1 && TP_SYN_SENT == 2,
+               "state <= TP_SYN_SENT means: no SYN taken yet (CLOSED, LISTEN, SYN_SENT)");
+_Static_assert(TP_FIN_WAIT_2 == TP_FIN_WAIT_1 + 1 && TP_CLOSE_WAIT == TP_FIN_WAIT_1 + 2 &&
+                   TP_CLOSING == TP_FIN_WAIT_1 + 3 && TP_LAST_ACK == TP_FIN_WAIT_1 + 4,
+               "is_closing(): FIN_WAIT_1..LAST_ACK are exactly the closing states");
+_Static_assert(TP_STATE_COUNT <= 16, "frame records keep a state in 4 bits");
+
 static bool is_synchronized(unsigned s) { return s >= TP_ESTABLISHED; }
 
 static bool is_gone(unsigned s) { return s == TP_CLOSED || s == TP_LISTEN || s == TP_TIME_WAIT; }

@@ -156,6 +156,7 @@ enum tp_anomaly {
 #undef TP_X_ENUM
     TP_ANOMALY_COUNT
 };
+_Static_assert(TP_ANOMALY_COUNT <= 64, "a segment's anomalies are a 64-bit mask (tp_result.anomalies)");
 
 #define TP_ANOMALY_BIT(id) ((uint64_t)1 << TP_A_##id)
 
