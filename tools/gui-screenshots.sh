@@ -57,7 +57,11 @@ if [ "$(id -u)" -eq 0 ]; then chown -R nobody: "$home"; as_user=(setpriv --reuid
 
 Xvfb "$display" -screen 0 1600x900x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 xvfb_pid=$!
-for _ in $(seq 1 50); do DISPLAY=$display xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
+# A fresh system's first Xvfb start is slow (keymaps, font caches) and a GUI
+# started before the display answers aborts: wait for it, up to 60 s.
+for _ in $(seq 1 600); do DISPLAY=$display xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
+DISPLAY=$display xdotool getdisplaygeometry >/dev/null 2>&1 || {
+    echo "Xvfb $display did not come up in 60 s:" >&2; cat "$work/xvfb.log" >&2; exit 1; }
 
 shot() { # window-name-pattern file
     local id=""
@@ -65,7 +69,11 @@ shot() { # window-name-pattern file
         id=$(DISPLAY=$display xdotool search --name "$1" 2>/dev/null | tail -1) && [ -n "$id" ] && break
         sleep 0.2
     done
-    [ -n "$id" ] || { echo "no window '$1'" >&2; return 1; }
+    if [ -z "$id" ]; then
+        echo "no window '$1'; Wireshark said:" >&2
+        tail -20 "$work/gui.log" >&2
+        return 1
+    fi
     sleep 2
     DISPLAY=$display /usr/bin/import -window "$id" "$out/$2"
     echo "$out/$2"
