@@ -1,147 +1,59 @@
-/* Connections by 4-tuple. Wireshark's tcp.stream is not used as the key: it
- * splits and joins incarnations by its own rules, and port reuse checks need
- * the previous incarnation of the same addresses and ports. */
+/* Connections by 4-tuple, kept by the core (table.h). Wireshark's tcp.stream
+ * is not the key: it splits and joins incarnations by its own rules, and
+ * port reuse checks need the previous incarnation of the same addresses and
+ * ports. It is a hint: one array read finds a segment's connection without
+ * hashing its 4-tuple. */
 #include "conn_table.h"
 
 #include <epan/addr_resolv.h>
 #include <stdio.h>
 #include <string.h>
 
-/* tuple -> latest conn_entry; emptied with the file scope. static: one per
- * process, as Wireshark has one open file per epan session. */
-static wmem_map_t *conn_by_tuple;
-static uint32_t conn_count;
-/* The tracker configuration of every connection (the dissector's, which
- * preferences change in place). */
-static const struct tp_config *table_cfg;
+/* The open file's connections, in its file scope (Wireshark has one open
+ * file per epan session); NULL until its first segment. */
+static struct tp_table *table;
 
-/* Growable arrays of entries in the file scope. */
-struct entry_index {
-    struct conn_entry **at;
-    uint32_t capacity;
-};
-/* By tcpphase.conn number, for the per-frame records. */
-static struct entry_index by_number;
-/* By Wireshark's tcp.stream: the fast way to a segment's connection (one
- * array read instead of hashing the 4-tuple), checked against the tuple. */
-static struct entry_index by_stream;
-
-/* The two shapes of a connection's allocation (see struct conn_entry):
- * without a tracker, the entry is followed by its first SYN. */
-G_STATIC_ASSERT(sizeof(struct tp_segment) <= 32);
-struct entry_with_syn {
-    struct conn_entry entry;
-    struct tp_segment syn;
-};
-static const struct tp_segment *first_syn(const struct conn_entry *e)
-{
-    return &((const struct entry_with_syn *)e)->syn;
-}
-struct entry_with_tracker {
-    struct conn_entry entry;
-    struct tp_conn tracker;
-};
-#define STREAM_INDEX_MAX (1u << 26) /* beyond: the tuple map alone */
-
-static guint tuple_hash(gconstpointer k)
-{
-    /* FNV-1a over the key's 32-bit words (padding is zeroed by the key
-     * builder): a connection's first segment hashes once, the map's growth
-     * hashes every key again. */
-    uint32_t words[sizeof(struct tuple_key) / 4];
-    guint h = 2166136261u;
-
-    memcpy(words, k, sizeof words);
-    for (size_t i = 0; i < G_N_ELEMENTS(words); i++)
-        h = (h ^ words[i]) * 16777619u;
-    return h;
-}
-G_STATIC_ASSERT(sizeof(struct tuple_key) % 4 == 0);
-
-static gboolean tuple_equal(gconstpointer a, gconstpointer b)
-{
-    return memcmp(a, b, sizeof(struct tuple_key)) == 0;
-}
-
-void conn_table_init(void)
-{
-    conn_by_tuple = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), tuple_hash,
-                                           tuple_equal);
-}
-
-void conn_table_reset(void)
-{
-    conn_count = 0;
-    by_number.at = NULL;
-    by_number.capacity = 0;
-    by_stream.at = NULL;
-    by_stream.capacity = 0;
-}
-
-static void index_set(struct entry_index *table, uint32_t i, struct conn_entry *e)
-{
-    if (i >= table->capacity) {
-        uint32_t capacity = table->capacity ? table->capacity : 1024;
-        while (capacity <= i)
-            capacity *= 2;
-        table->at = (struct conn_entry **)wmem_realloc(wmem_file_scope(), table->at,
-                                                       capacity * sizeof *table->at);
-        memset(table->at + table->capacity, 0, (capacity - table->capacity) * sizeof *table->at);
-        table->capacity = capacity;
-    }
-    table->at[i] = e;
-}
-
-static struct conn_entry *index_get(const struct entry_index *table, uint32_t i)
-{
-    return i < table->capacity ? table->at[i] : NULL;
-}
-
-struct conn_entry *conn_table_by_number(uint32_t number) { return index_get(&by_number, number); }
+/* Wireshark's tcp.stream -> the connection its last segment belonged to. */
+static struct tp_entry **by_stream;
+static uint32_t by_stream_capacity;
+#define STREAM_INDEX_MAX (1u << 26) /* beyond: the table's hash alone */
 
 #define KEY_BY_STREAM 0xff /* addr_type of a key made of the stream index */
 
-/* The address of endpoint |ep| (0 or 1) of |e|, pointing into its key;
- * AT_NONE when the key is a stream index. Not copied per connection: the
- * key already holds both addresses. */
-static void endpoint_address(const struct conn_entry *e, unsigned ep, address *out)
-{
-    const struct tuple_key *k = &e->key;
+static void *file_alloc(void *ctx _U_, size_t size) { return wmem_alloc(wmem_file_scope(), size); }
+static void file_release(void *ctx _U_, void *block) { wmem_free(wmem_file_scope(), block); }
+static const struct tp_allocator file_scope = {file_alloc, file_release, NULL};
 
-    if (k->addr_type == KEY_BY_STREAM) {
-        clear_address(out);
-        return;
-    }
-    set_address(out, k->addr_type, k->addr_len, ((ep == 0) == e->ep0_is_low) ? k->addr_low : k->addr_high);
+void conn_table_reset(void)
+{
+    table = NULL;
+    by_stream = NULL;
+    by_stream_capacity = 0;
 }
 
-/* The latest incarnation of the connection Wireshark's stream of |th| was
- * last seen in, if it still has |th|'s addresses and ports; *|from| is the
- * sender's endpoint index in it. */
-static struct conn_entry *find_by_stream(const tcp_info_t *th, uint8_t *from)
+struct tp_entry *conn_table_by_number(uint32_t number)
 {
-    struct conn_entry *e = index_get(&by_stream, th->th_stream);
-    address a0, a1;
+    return table ? tp_table_by_number(table, number) : NULL;
+}
 
-    if (!e)
-        return NULL;
-    while (e->newer)
-        e = e->newer;
-    endpoint_address(e, 0, &a0);
-    endpoint_address(e, 1, &a1);
-    if (a0.type == AT_NONE)
-        return NULL;
-    if (e->port[0] == th->th_sport && e->port[1] == th->th_dport && addresses_equal(&a0, &th->ip_src) &&
-        addresses_equal(&a1, &th->ip_dst)) {
-        *from = 0;
-        return e;
+const struct tp_conn *conn_view(const struct tp_entry *e, struct tp_conn *storage)
+{
+    return tp_table_view(table, e, storage);
+}
+
+static void remember_stream(uint32_t stream, struct tp_entry *e)
+{
+    if (stream >= STREAM_INDEX_MAX)
+        return;
+    if (stream >= by_stream_capacity) {
+        uint32_t capacity = by_stream_capacity ? by_stream_capacity : 1024;
+        while (capacity <= stream)
+            capacity *= 2;
+        by_stream = (struct tp_entry **)wmem_realloc(wmem_file_scope(), by_stream, capacity * sizeof *by_stream);
+        memset(by_stream + by_stream_capacity, 0, (capacity - by_stream_capacity) * sizeof *by_stream);
+        by_stream_capacity = capacity;
     }
-    if (e->port[1] == th->th_sport && e->port[0] == th->th_dport && addresses_equal(&a1, &th->ip_src) &&
-        addresses_equal(&a0, &th->ip_dst)) {
-        *from = 1;
-        return e;
-    }
-    return NULL;
+    by_stream[stream] = e;
 }
 
 static int compare_end(const address *a, uint16_t pa, const address *b, uint16_t pb)
@@ -154,14 +66,14 @@ static int compare_end(const address *a, uint16_t pa, const address *b, uint16_t
 
 /* Builds the key; returns whether the sender is the low end. Addresses that
  * do not fit (not IP) are keyed by Wireshark's stream index instead. */
-static bool make_key(const tcp_info_t *th, struct tuple_key *key)
+static bool make_key(const tcp_info_t *th, struct tp_key *key)
 {
     const address *src = &th->ip_src, *dst = &th->ip_dst;
     const bool src_low = compare_end(src, th->th_sport, dst, th->th_dport) <= 0;
     const address *low = src_low ? src : dst, *high = src_low ? dst : src;
 
     memset(key, 0, sizeof *key);
-    if (src->type != dst->type || src->len > TUPLE_KEY_ADDR_MAX || dst->len > TUPLE_KEY_ADDR_MAX ||
+    if (src->type != dst->type || src->len > TP_KEY_ADDR_MAX || dst->len > TP_KEY_ADDR_MAX ||
         src->len < 0 || dst->len < 0) {
         key->addr_type = KEY_BY_STREAM;
         memcpy(key->addr_low, &th->th_stream, sizeof th->th_stream);
@@ -178,131 +90,42 @@ static bool make_key(const tcp_info_t *th, struct tuple_key *key)
     return src_low;
 }
 
-static void fill_segment(const tcp_info_t *th, const nstime_t *ts, uint32_t frame, uint8_t from,
-                         struct tp_segment *seg)
+const struct tp_conn *conn_table_step(const tcp_info_t *th, const nstime_t *ts, uint32_t frame,
+                                      const struct tp_config *cfg, struct tp_conn *storage, struct tp_step *out)
 {
-    seg->frame = frame;
-    seg->time_ns = (int64_t)ts->secs * TP_NS_PER_SEC + ts->nsecs;
-    seg->seq = th->th_rawseq;
-    seg->ack = th->th_rawack;
-    seg->len = th->th_seglen;
-    seg->win = th->th_win;
-    seg->flags = th->th_flags;
-    seg->from = from;
+    struct tp_key key;
+    const bool sender_is_low = make_key(th, &key);
+    const struct tp_segment seg = {
+        .time_ns = (int64_t)ts->secs * TP_NS_PER_SEC + ts->nsecs,
+        .frame = frame,
+        .seq = th->th_rawseq,
+        .ack = th->th_rawack,
+        .len = th->th_seglen,
+        .win = th->th_win,
+        .flags = th->th_flags,
+    };
+    const struct tp_conn *after;
+
+    if (!table)
+        table = tp_table_new(&file_scope, cfg);
+    after = tp_table_step(table, &key, sender_is_low, th->th_sport, th->th_dport, th->th_stream,
+                          th->th_stream < by_stream_capacity ? by_stream[th->th_stream] : NULL, &seg, storage, out);
+    if (out->entry)
+        remember_stream(th->th_stream, out->entry);
+    return after;
 }
 
-struct conn_entry *conn_table_segment(const tcp_info_t *th, const nstime_t *ts, uint32_t frame,
-                                      const struct tp_config *cfg, struct tp_segment *seg,
-                                      struct conn_entry **reused, uint8_t *reused_from)
+void conn_endpoint_text(const struct tp_entry *e, unsigned ep, char *buf, size_t size)
 {
-    uint8_t from = 0;
-    struct conn_entry *entry = find_by_stream(th, &from);
-    struct tuple_key key;
-
-    table_cfg = cfg;
-    if (!entry) {
-        const bool from_low = make_key(th, &key);
-        entry = (struct conn_entry *)wmem_map_lookup(conn_by_tuple, &key);
-        if (entry)
-            from = (uint8_t)(from_low != entry->ep0_is_low);
-        if (th->th_stream < STREAM_INDEX_MAX && entry)
-            index_set(&by_stream, th->th_stream, entry);
-    }
-    fill_segment(th, ts, frame, entry ? from : 0, seg);
-
-    *reused = NULL;
-    if (entry && !tp_starts_new_incarnation(conn_view(entry), seg))
-        return entry;
-    if (entry) {
-        *reused = entry;
-        *reused_from = seg->from;
-        key = entry->key;
-    }
-
-    /* On port reuse the old incarnation stays alive for its frames' records.
-     * One allocation with what it keeps: its tracker, or only its first SYN. */
-    struct conn_entry *fresh;
-    const bool only_syn = (seg->flags & (TP_SYN | TP_ACK | TP_RST | TP_FIN)) == TP_SYN;
-    if (only_syn) {
-        struct entry_with_syn *block = wmem_new0(wmem_file_scope(), struct entry_with_syn);
-        block->syn = *seg;
-        block->syn.from = 0;
-        fresh = &block->entry;
-    } else {
-        struct entry_with_tracker *block = wmem_new0(wmem_file_scope(), struct entry_with_tracker);
-        fresh = &block->entry;
-        fresh->tracker = &block->tracker;
-    }
-    fresh->key = key;
-    /* A reused 4-tuple keeps its first incarnation's key in the map. */
-    wmem_map_insert(conn_by_tuple, &fresh->key, fresh);
-    if (entry)
-        entry->newer = fresh;
-    fresh->number = ++conn_count;
-    index_set(&by_number, fresh->number, fresh);
-    if (th->th_stream < STREAM_INDEX_MAX)
-        index_set(&by_stream, th->th_stream, fresh);
-    fresh->ep0_is_low = compare_end(&th->ip_src, th->th_sport, &th->ip_dst, th->th_dport) <= 0;
-    fresh->stream = th->th_stream;
-    fresh->port[0] = th->th_sport;
-    fresh->port[1] = th->th_dport;
-    seg->from = 0;
-    if (fresh->tracker) {
-        tp_conn_init(fresh->tracker, seg, fresh->port[0], fresh->port[1]);
-        fresh->tracker->cfg = cfg;
-    }
-    return fresh;
-}
-
-/* The tracker of a connection with only its first segment, in |c|; that
- * segment's result in |r|. */
-static void replay_first(const struct conn_entry *e, struct tp_conn *c, struct tp_result *r)
-{
-    tp_conn_init(c, first_syn(e), e->port[0], e->port[1]);
-    c->cfg = table_cfg;
-    tp_process(c, first_syn(e), r);
-}
-
-static struct tp_conn scratch; /* conn_view of a connection without a tracker */
-
-const struct tp_conn *conn_view(const struct conn_entry *e)
-{
-    struct tp_result ignored;
-
-    if (e->tracker)
-        return e->tracker;
-    replay_first(e, &scratch, &ignored);
-    return &scratch;
-}
-
-const struct tp_conn *conn_process(struct conn_entry *e, const struct tp_segment *s, struct tp_result *out)
-{
-    if (!e->tracker) {
-        if (!e->processed) { /* its first SYN: described, not kept */
-            e->processed = true;
-            replay_first(e, &scratch, out);
-            return &scratch;
-        }
-        struct tp_result ignored;
-        struct tp_conn *tracker = wmem_new(wmem_file_scope(), struct tp_conn);
-        replay_first(e, tracker, &ignored);
-        e->tracker = tracker; /* the SYN's storage stays with the entry, unused */
-    }
-    e->processed = true;
-    tp_process(e->tracker, s, out);
-    return e->tracker;
-}
-
-void conn_endpoint_text(const struct conn_entry *e, unsigned ep, char *buf, size_t size)
-{
+    const struct tp_key *k = &e->key;
     char text[WS_INET6_ADDRSTRLEN + 8];
     address addr;
 
-    endpoint_address(e, ep, &addr);
-    if (addr.type == AT_NONE) {
-        snprintf(buf, size, "stream %u:%u", e->stream, e->port[ep]);
+    if (k->addr_type == KEY_BY_STREAM) {
+        snprintf(buf, size, "stream %u:%u", e->hint, e->port[ep]);
         return;
     }
+    set_address(&addr, k->addr_type, k->addr_len, ((ep == 0) == e->ep0_is_low) ? k->addr_low : k->addr_high);
     address_to_str_buf(&addr, text, sizeof text);
     snprintf(buf, size, addr.type == AT_IPv6 ? "[%s]:%u" : "%s:%u", text, e->port[ep]);
 }

@@ -13,7 +13,7 @@
 
 /* One connection of the report, in order of first segment. */
 struct report_row {
-    const struct conn_entry *conn;
+    const struct tp_entry *conn;
     uint32_t anomalies;
 };
 
@@ -66,8 +66,9 @@ static void format_duration(char *buf, size_t size, int64_t ns, bool known)
 
 static void print_row(const struct conns_report *report, const struct report_row *row)
 {
-    const struct conn_entry *e = row->conn;
-    const struct tp_conn *c = conn_view(e);
+    const struct tp_entry *e = row->conn;
+    struct tp_conn view;
+    const struct tp_conn *c = conn_view(e, &view);
     const unsigned client = c->client;
     const char *closers[] = {"-", "client", "server", "both"};
     char cli[80], srv[80], start[32], dur[32], s2sa[32], sa2a[32];
@@ -80,7 +81,7 @@ static void print_row(const struct conns_report *report, const struct report_row
     format_duration(dur, sizeof dur, c->last_time - c->first_time, true);
     format_duration(s2sa, sizeof s2sa, c->synack_time - c->syn_time, c->syn_frame && c->synack_frame);
     format_duration(sa2a, sizeof sa2a, c->hs_ack_time - c->synack_time, c->synack_frame && c->hs_ack_frame);
-    printf(fmt, e->number, e->stream, cli, srv, c->first_frame, start, dur,
+    printf(fmt, e->number, e->hint, cli, srv, c->first_frame, start, dur,
            tp_outcome_code(tp_conn_outcome(c)), c->history[0] ? c->history : "-", s2sa, sa2a,
            c->syn_count > 0 ? c->syn_count - 1 : 0, closers[c->closer & 3], row->anomalies,
            c->ep[client].bytes, c->ep[1 - client].bytes);
@@ -149,13 +150,14 @@ static tap_packet_status conns_tree_packet(stats_tree *st, packet_info *pinfo _U
                                            tap_flags_t flags _U_)
 {
     const struct tcpphase_tap_record *t = (const struct tcpphase_tap_record *)data;
-    const struct conn_entry *e = t->conn;
+    const struct tp_entry *e = t->conn;
     char cli[80], srv[80], name[200];
 
-    const uint8_t client = conn_view(e)->client;
+    struct tp_conn view;
+    const uint8_t client = conn_view(e, &view)->client;
     conn_endpoint_text(e, client, cli, sizeof cli);
     conn_endpoint_text(e, 1 - client, srv, sizeof srv);
-    snprintf(name, sizeof name, "conn %u (tcp.stream %u): %s -> %s", e->number, e->stream, cli, srv);
+    snprintf(name, sizeof name, "conn %u (tcp.stream %u): %s -> %s", e->number, e->hint, cli, srv);
     tick_stat_node(st, "Connections (segments)", 0, TRUE);
     tick_stat_node(st, name, node_conns, FALSE);
     return TAP_PACKET_REDRAW;

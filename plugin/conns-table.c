@@ -52,7 +52,7 @@ static void set_uint(stat_tap_table *table, unsigned row, unsigned col, unsigned
     stat_tap_set_field_data(table, row, col, item);
 }
 
-static unsigned add_row(stat_tap_table *table, const struct conn_entry *e)
+static unsigned add_row(stat_tap_table *table, const struct tp_entry *e)
 {
     stat_tap_table_item_type items[COL_COUNT];
     char cli[80], srv[80];
@@ -61,11 +61,12 @@ static unsigned add_row(stat_tap_table *table, const struct conn_entry *e)
     memset(items, 0, sizeof items);
     for (unsigned col = 0; col < COL_COUNT; col++)
         items[col].type = table_columns[col].type;
-    const uint8_t client = conn_view(e)->client;
+    struct tp_conn view;
+    const uint8_t client = conn_view(e, &view)->client;
     conn_endpoint_text(e, client, cli, sizeof cli);
     conn_endpoint_text(e, 1 - client, srv, sizeof srv);
     items[COL_CONN].value.uint_value = e->number;
-    items[COL_STREAM].value.uint_value = e->stream;
+    items[COL_STREAM].value.uint_value = e->hint;
     items[COL_CLIENT].value.string_value = g_strdup(cli);
     items[COL_SERVER].value.string_value = g_strdup(srv);
     items[COL_OUTCOME].value.string_value = g_strdup("");
@@ -81,8 +82,9 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_, epa
 {
     stat_data_t *stat_data = (stat_data_t *)tapdata;
     const struct tcpphase_tap_record *t = (const struct tcpphase_tap_record *)data;
-    const struct conn_entry *e = t->conn;
-    const struct tp_conn *c = conn_view(e);
+    const struct tp_entry *e = t->conn;
+    struct tp_conn view;
+    const struct tp_conn *c = conn_view(e, &view);
     stat_tap_table *table = g_array_index(stat_data->stat_tap_data->tables, stat_tap_table *, 0);
     const unsigned found = GPOINTER_TO_UINT(g_hash_table_lookup(row_of_conn, e));
     const unsigned row = found ? found - 1 : add_row(table, e);

@@ -12,27 +12,27 @@
 #include <stdint.h>
 
 #include "conn_table.h"
-#include "tcpphase/tracker.h"
+#include "tcpphase/record.h"
 
 #define FRAME_STORE_MAX_LAYERS 8
 
+/* A record as the dissector shows it: the core's verdict (tcpphase/record.h)
+ * and the connection it names. */
 struct frame_record {
-    struct conn_entry *conn;
-    uint8_t outcome_before; /* the connection's outcome before and after it */
-    uint8_t outcome_after;
-    struct tp_result result;
+    struct tp_entry *conn;
+    struct tp_verdict verdict;
 };
 
 /* frame_store_reset forgets every record: call it when a file is opened
  * (the memory itself belongs to the file scope). */
 void frame_store_reset(void);
 
-/* frame_store_put keeps |rec| for TCP layer |layer| (< FRAME_STORE_MAX_LAYERS)
- * of |frame| (> 0). */
-void frame_store_put(uint32_t frame, unsigned layer, const struct frame_record *rec);
+/* frame_store_put keeps |v| for TCP layer |layer| (< FRAME_STORE_MAX_LAYERS)
+ * of |frame| (> 0), encoded (tp_record_encode). */
+void frame_store_put(uint32_t frame, unsigned layer, const struct tp_verdict *v);
 
-/* frame_store_get fills |rec| with what was kept for |frame|/|layer|; false
- * if nothing was. */
+/* frame_store_get fills |rec| with what was kept for |frame|/|layer|,
+ * decoded; false if nothing was. */
 bool frame_store_get(uint32_t frame, unsigned layer, struct frame_record *rec);
 
 #endif

@@ -116,25 +116,23 @@ static const value_string role_vals[] = {
     {TP_ROLE_SERVER, "server"},
     {0, NULL}};
 
-/* Runs the tracker on the segment |th| and fills |rec| with its verdict;
- * returns the connection after the segment. */
-static const struct tp_conn *compute_record(const tcp_info_t *th, packet_info *pinfo, struct frame_record *rec)
+/* Runs the tracker on the segment |th| and keeps its verdict for layer
+ * |layer| of the frame. Returns the connection after it (its tracker, or
+ * |storage| filled); NULL if the segment could not be tracked. */
+static const struct tp_conn *compute_record(const tcp_info_t *th, packet_info *pinfo, unsigned layer,
+                                            struct tp_conn *storage)
 {
-    struct tp_segment seg;
-    struct conn_entry *conn, *old;
-    const struct tp_conn *after;
-    uint8_t old_from = 0;
+    struct tp_step step;
+    struct tp_verdict v;
+    const struct tp_conn *after = conn_table_step(th, &pinfo->abs_ts, pinfo->num, &tracker_config, storage, &step);
 
-    conn = conn_table_segment(th, &pinfo->abs_ts, pinfo->num, &tracker_config, &seg, &old, &old_from);
-    rec->conn = conn;
-    /* The outcome after its previous segment: no second evaluation. */
-    rec->outcome_before = conn->processed ? conn->outcome : TCPPHASE_NO_OUTCOME;
-    after = conn_process(conn, &seg, &rec->result);
-    rec->outcome_after = conn->outcome = (uint8_t)tp_conn_outcome(after);
-    if (old) { /* conn_view(old) may reuse the storage |after| points to */
-        tp_check_reuse(conn_view(old), old_from, old->number, &seg, &rec->result);
-        after = NULL;
-    }
+    if (!step.entry)
+        return NULL;
+    v.conn = step.entry->number;
+    v.outcome_before = step.outcome_before;
+    v.outcome_after = step.outcome_after;
+    v.result = step.result;
+    frame_store_put(pinfo->num, layer, &v);
     return after;
 }
 
@@ -239,10 +237,10 @@ static void queue_tap_record(packet_info *pinfo, const struct frame_record *rec,
         return;
     t = wmem_new(pinfo->pool, struct tcpphase_tap_record);
     t->conn = rec->conn;
-    t->result = (const struct tp_result *)wmem_memdup(pinfo->pool, &rec->result, sizeof rec->result);
-    t->anomalies = rec->result.anomalies | later;
-    t->outcome_before = rec->outcome_before;
-    t->outcome_after = rec->outcome_after;
+    t->result = (const struct tp_result *)wmem_memdup(pinfo->pool, &rec->verdict.result, sizeof rec->verdict.result);
+    t->anomalies = rec->verdict.result.anomalies | later;
+    t->outcome_before = rec->verdict.outcome_before;
+    t->outcome_after = rec->verdict.outcome_after;
     tap_queue_packet(tcpphase_tap, pinfo, t);
 }
 
@@ -278,7 +276,7 @@ static proto_tree *add_record_items(const struct frame_record *rec, const struct
                                     tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                                     proto_item **item)
 {
-    const struct tp_result *r = &rec->result;
+    const struct tp_result *r = &rec->verdict.result;
     const uint8_t sender = r->sender_role == TP_ROLE_CLIENT ? c->client : (uint8_t)(1 - c->client);
     char label[64];
     proto_item *ti;
@@ -293,7 +291,7 @@ static proto_tree *add_record_items(const struct frame_record *rec, const struct
      * -T fields, custom columns and filters always see them. */
     st = proto_item_add_subtree(ti, ett_tcpphase);
 
-    proto_item_set_generated(proto_tree_add_uint(st, hf_tcpphase_conn, tvb, 0, 0, rec->conn->number));
+    proto_item_set_generated(proto_tree_add_uint(st, hf_tcpphase_conn, tvb, 0, 0, rec->verdict.conn));
     proto_item_set_generated(proto_tree_add_uint(st, hf_tcpphase_phase, tvb, 0, 0, r->phase));
     add_steps(st, tvb, r->hs_steps);
     add_steps(st, tvb, r->td_steps);
@@ -318,11 +316,14 @@ static proto_tree *add_record_items(const struct frame_record *rec, const struct
 }
 
 /* |c| is the connection after the segment when the caller has it at hand,
- * else NULL (looked up only if needed). */
-static void show_record(const struct frame_record *rec, const struct tp_conn *c, bool whole_capture_read,
+ * else NULL (looked up only if needed). |replayed|: the record was made by
+ * an earlier dissection, so the tracker has passed this frame and what later
+ * frames tell (look-ahead fields, LATER anomalies) can be shown. */
+static void show_record(const struct frame_record *rec, const struct tp_conn *c, bool replayed,
                         tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
-    const struct tp_result *r = &rec->result;
+    const struct tp_result *r = &rec->verdict.result;
+    struct tp_conn storage;
     struct tp_result later;
     proto_item *ti = NULL;
     proto_tree *st = NULL;
@@ -330,13 +331,13 @@ static void show_record(const struct frame_record *rec, const struct tp_conn *c,
     /* Without a tree (plain tshark -r, tap passes) only the Info column,
      * expert infos and the tap show anything: no items on that per-packet
      * path, and no connection lookup unless the file has been read. */
-    if (!c && (tree || whole_capture_read))
-        c = conn_view(rec->conn);
+    if (!c && (tree || replayed))
+        c = conn_view(rec->conn, &storage);
     if (tree)
         st = add_record_items(rec, c, tvb, pinfo, tree, &ti);
     add_anomalies(st, ti, tvb, pinfo, r);
     memset(&later, 0, sizeof later);
-    if (whole_capture_read) {
+    if (replayed) {
         tp_later_anomalies(c, r, &later);
         add_anomalies(st, ti, tvb, pinfo, &later);
         if (tree)
@@ -394,18 +395,20 @@ static void label_layer(unsigned i, const tcp_info_t *th, tvbuff_t *tvb, packet_
                         proto_tree *tree)
 {
     struct frame_record rec;
-    /* A stored record means the tracker has run past this frame: the file
-     * has been read (GUI, sharkd), and what only later frames tell can be
-     * shown. */
+    struct tp_conn storage;
+    /* A stored record means the tracker has run past this frame (GUI and
+     * sharkd after the first pass, tshark -2's second pass). */
     const bool replay = frame_store_get(pinfo->num, i, &rec);
     const struct tp_conn *after = NULL;
 
     if (!replay) {
         if (!th || !th->th_have_seglen)
             return;
-        /* The only time the tracker runs on this segment. */
-        after = compute_record(th, pinfo, &rec);
-        frame_store_put(pinfo->num, i, &rec);
+        /* The only time the tracker runs on this segment. What is shown is
+         * the record as stored, decoded: the same as on every replay. */
+        after = compute_record(th, pinfo, i, &storage);
+        if (!after || !frame_store_get(pinfo->num, i, &rec))
+            return;
     }
     show_record(&rec, after, replay, tvb, pinfo, tree);
 }
@@ -516,7 +519,6 @@ void proto_register_tcpphase(void)
                                    &pref_show_notes);
     apply_preferences();
 
-    conn_table_init();
     register_init_routine(tcpphase_init);
     tcpphase_tap = register_tap("tcpphase");
     register_tcpphase_conns_table();

@@ -41,8 +41,8 @@ static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo _U_, ep
     }
     /* A connection counts once, under the outcome it has so far: each
      * segment moves it from its outcome before to its outcome after. */
-    if (t->outcome_before != t->outcome_after || t->outcome_before == TCPPHASE_NO_OUTCOME) {
-        if (t->outcome_before == TCPPHASE_NO_OUTCOME) {
+    if (t->outcome_before != t->outcome_after || t->outcome_before == TP_OUTCOME_NONE) {
+        if (t->outcome_before == TP_OUTCOME_NONE) {
             tick_stat_node(st, CONNECTIONS_BY_OUTCOME, 0, TRUE);
         } else {
             outcome_name(name, sizeof name, t->outcome_before);

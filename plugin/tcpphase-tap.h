@@ -7,11 +7,8 @@
 
 #include "conn_table.h"
 
-/* No outcome yet: the segment opened the connection. */
-#define TCPPHASE_NO_OUTCOME TP_OUTCOME_COUNT
-
 struct tcpphase_tap_record {
-    const struct conn_entry *conn;
+    const struct tp_entry *conn;
     const struct tp_result *result;
     uint64_t anomalies;     /* result's, plus those needing the whole capture once it is read */
     uint8_t outcome_before; /* the connection's outcome before and after this segment */

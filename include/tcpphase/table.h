@@ -1,0 +1,104 @@
+/* The connection table: every connection of one capture, by 4-tuple, with
+ * its incarnations (a new SYN on the addresses and ports of a finished
+ * connection starts a new one: port reuse) and their numbers. One entry
+ * point, tp_table_step, takes a segment to its connection's tracker and
+ * back with the verdict. Pure C11: memory comes from an allocator the caller
+ * gives (wmem's file scope in the plugin, malloc in the unit tests), and
+ * nothing is static: views of a connection are made in storage the caller
+ * owns. */
+#ifndef TCPPHASE_TABLE_H
+#define TCPPHASE_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcpphase/tracker.h"
+
+#define TP_KEY_ADDR_MAX 16 /* IPv6 */
+
+/* A 4-tuple as the caller builds it: the same bytes for both directions
+ * (endpoints in a fixed order, "low" then "high"), every unused byte zero.
+ * The table compares and hashes it as bytes. */
+struct tp_key {
+    uint8_t addr_type; /* the caller's address type (Wireshark's address_type) */
+    uint8_t addr_len;
+    uint16_t port_low, port_high;
+    uint8_t addr_low[TP_KEY_ADDR_MAX], addr_high[TP_KEY_ADDR_MAX];
+    uint16_t zero; /* always 0: the key hashes as whole 32-bit words */
+};
+
+/* Where the table's memory comes from. |alloc| returns |size| bytes (NULL
+ * only if the caller's allocator can fail, which aborts the step); |release|
+ * gives them back (may do nothing, e.g. for a scope freed as a whole). */
+struct tp_allocator {
+    void *(*alloc)(void *ctx, size_t size);
+    void (*release)(void *ctx, void *block);
+    void *ctx;
+};
+
+/* No outcome yet: the segment opened the connection. */
+#define TP_OUTCOME_NONE TP_OUTCOME_COUNT
+
+/* One connection incarnation. Lives as long as the table, because every
+ * frame's record names it by number.
+ *
+ * A connection that has shown nothing but its opening SYN (most of a SYN
+ * flood, every unanswered connect) keeps that segment instead of a tracker:
+ * tp_table_view makes the tracker again from it, and the next segment makes
+ * it for good. That costs one tp_process per look and saves the tracker's
+ * size per such connection. */
+struct tp_entry {
+    struct tp_conn *tracker; /* NULL while only the first SYN was seen */
+    struct tp_entry *newer;  /* the next incarnation of its 4-tuple, if any */
+    uint32_t number;         /* 1-based, in order of first segment (tcpphase.conn) */
+    uint32_t hint;           /* the caller's (Wireshark's tcp.stream of its first segment) */
+    uint16_t port[2];        /* of the tracker's endpoints 0 and 1 */
+    uint8_t outcome;         /* enum tp_outcome after its latest segment */
+    bool processed : 1;      /* a segment of it has been stepped */
+    bool ep0_is_low : 1;     /* endpoint 0 of the tracker is the key's low end */
+    struct tp_key key;
+};
+
+struct tp_table;
+
+/* What tp_table_step says of one segment. */
+struct tp_step {
+    struct tp_entry *entry;  /* the segment's connection */
+    struct tp_result result; /* the tracker's verdict, port reuse included */
+    uint8_t outcome_before;  /* the connection's outcome before it (TP_OUTCOME_NONE: it opened it) */
+    uint8_t outcome_after;
+};
+
+/* tp_table_new makes an empty table whose trackers read |cfg| (kept by
+ * pointer: the caller may change it in place); NULL if |mem| fails. */
+struct tp_table *tp_table_new(const struct tp_allocator *mem, const struct tp_config *cfg);
+
+/* tp_table_free releases the table and every entry through its allocator. */
+void tp_table_free(struct tp_table *t);
+
+/* tp_table_step takes segment |s| (its |from| is ignored) between the ends
+ * of |key| to its connection, found or made: |sender_is_low| says which of
+ * the key's ends sent it, |sport|/|dport| are its ports, |hint| is kept on a
+ * new entry. |likely| may name the entry the caller expects (or an older
+ * incarnation of it), saving a hash lookup when its key matches. Fills
+ * |out| and returns the connection after the segment: the entry's tracker,
+ * or |storage| filled with it. */
+const struct tp_conn *tp_table_step(struct tp_table *t, const struct tp_key *key, bool sender_is_low,
+                                    uint16_t sport, uint16_t dport, uint32_t hint, const struct tp_entry *likely,
+                                    const struct tp_segment *s, struct tp_conn *storage, struct tp_step *out);
+
+/* tp_table_view is the tracker of |e| as its segments so far left it: its
+ * own, or, for a connection with only its first SYN, |storage| filled. */
+const struct tp_conn *tp_table_view(const struct tp_table *t, const struct tp_entry *e, struct tp_conn *storage);
+
+/* tp_table_by_number is the connection numbered |number|, NULL if none. */
+struct tp_entry *tp_table_by_number(const struct tp_table *t, uint32_t number);
+
+/* tp_table_count is how many connections the table holds. */
+uint32_t tp_table_count(const struct tp_table *t);
+
+/* tp_table_latest is the newest incarnation of |e|'s 4-tuple. */
+const struct tp_entry *tp_table_latest(const struct tp_entry *e);
+
+#endif

@@ -1,0 +1,227 @@
+/* The connection table: segments to connections, incarnations and port
+ * reuse, the SYN-only form, on malloc. TABLE_FEED sends a segment between
+ * the client (low end of the key) and the server. */
+#include "test_support.h"
+
+#include <stdlib.h>
+
+#include "tcpphase/table.h"
+
+static void *heap_alloc(void *ctx, size_t size)
+{
+    (*(unsigned *)ctx)++;
+    return malloc(size);
+}
+
+static void heap_release(void *ctx, void *block)
+{
+    (*(unsigned *)ctx)--;
+    free(block);
+}
+
+struct fixture {
+    unsigned blocks; /* live allocations: 0 after tp_table_free */
+    struct tp_allocator mem;
+    struct tp_table *table;
+    struct tp_key key, other_key;
+    struct tp_step step;
+    struct tp_conn storage;
+    uint32_t frame;
+};
+
+static void setup(struct fixture *f)
+{
+    memset(f, 0, sizeof *f);
+    f->mem = (struct tp_allocator){heap_alloc, heap_release, &f->blocks};
+    f->table = tp_table_new(&f->mem, &tp_config_default);
+    f->key.addr_type = 4;
+    f->key.addr_len = 4;
+    f->key.port_low = CLIENT_PORT;
+    f->key.port_high = SERVER_PORT;
+    memcpy(f->key.addr_low, "\x0a\x00\x00\x01", 4);
+    memcpy(f->key.addr_high, "\x0a\x00\x00\x02", 4);
+    f->other_key = f->key;
+    f->other_key.port_low = CLIENT_PORT + 1;
+}
+
+static void teardown(struct fixture *f)
+{
+    tp_table_free(f->table);
+    g_assert_cmpuint(f->blocks, ==, 0);
+}
+
+/* Sends |s| from |dir| (C2S: the key's low end) on |key|; returns the connection after it. */
+static const struct tp_conn *table_feed(struct fixture *f, const struct tp_key *key, unsigned dir,
+                                        struct tp_segment s)
+{
+    s.frame = ++f->frame;
+    if (s.time_ns == 0)
+        s.time_ns = (int64_t)s.frame * TP_NS_PER_MS;
+    const bool low = dir == C2S;
+    return tp_table_step(f->table, key, low, low ? key->port_low : key->port_high,
+                         low ? key->port_high : key->port_low, 7, NULL, &s, &f->storage, &f->step);
+}
+#define TABLE_FEED(f, key, dir, ...) table_feed((f), (key), (dir), (struct tp_segment){ .win = 65535, __VA_ARGS__ })
+
+static void handshake_and_close(struct fixture *f, const struct tp_key *key, uint32_t cisn)
+{
+    TABLE_FEED(f, key, C2S, .flags = TP_SYN, .seq = cisn);
+    TABLE_FEED(f, key, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = cisn + 1);
+    TABLE_FEED(f, key, C2S, .flags = TP_ACK, .seq = cisn + 1, .ack = S_NXT);
+    TABLE_FEED(f, key, C2S, .flags = TP_FIN | TP_ACK, .seq = cisn + 1, .ack = S_NXT);
+    TABLE_FEED(f, key, S2C, .flags = TP_FIN | TP_ACK, .seq = S_NXT, .ack = cisn + 2);
+    TABLE_FEED(f, key, C2S, .flags = TP_ACK, .seq = cisn + 2, .ack = S_NXT + 1);
+}
+
+/* Both directions of a 4-tuple are one connection; its sender roles follow. */
+static void test_both_directions_one_connection(void)
+{
+    struct fixture f;
+    setup(&f);
+    TABLE_FEED(&f, &f.key, C2S, .flags = TP_SYN, .seq = CLIENT_ISN);
+    g_assert_cmpuint(f.step.entry->number, ==, 1);
+    g_assert_cmpuint(f.step.outcome_before, ==, TP_OUTCOME_NONE);
+    TABLE_FEED(&f, &f.key, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = C_NXT);
+    g_assert_cmpuint(f.step.entry->number, ==, 1);
+    g_assert_cmpuint(f.step.result.sender_role, ==, TP_ROLE_SERVER);
+    EXPECT_HS_STEP(&f.step.result, 2);
+    g_assert_cmpuint(tp_table_count(f.table), ==, 1);
+    teardown(&f);
+}
+
+/* Another 4-tuple is another connection, numbered in order of first segment. */
+static void test_numbers_in_order_of_first_segment(void)
+{
+    struct fixture f;
+    setup(&f);
+    TABLE_FEED(&f, &f.key, C2S, .flags = TP_SYN, .seq = CLIENT_ISN);
+    TABLE_FEED(&f, &f.other_key, C2S, .flags = TP_SYN, .seq = CLIENT_ISN);
+    g_assert_cmpuint(f.step.entry->number, ==, 2);
+    g_assert_true(tp_table_by_number(f.table, 2) == f.step.entry);
+    g_assert_null(tp_table_by_number(f.table, 3));
+    g_assert_null(tp_table_by_number(f.table, 0));
+    teardown(&f);
+}
+
+/* A bare SYN on a finished connection's 4-tuple starts a new incarnation,
+ * linked from the old one, and says port reuse on it. */
+static void test_syn_after_close_is_new_incarnation(void)
+{
+    struct fixture f;
+    setup(&f);
+    handshake_and_close(&f, &f.key, CLIENT_ISN);
+    struct tp_entry *first = tp_table_by_number(f.table, 1);
+    TABLE_FEED(&f, &f.key, C2S, .flags = TP_SYN, .seq = CLIENT_ISN + 100000, .time_ns = 200 * TP_NS_PER_SEC);
+    g_assert_cmpuint(f.step.entry->number, ==, 2);
+    g_assert_true(first->newer == f.step.entry);
+    g_assert_true(tp_table_latest(first) == f.step.entry);
+    EXPECT_ANOMALY(&f.step.result, port_reuse);
+    EXPECT_HS_STEP(&f.step.result, 1);
+    teardown(&f);
+}
+
+/* A segment of an open connection is not a new incarnation. */
+static void test_segment_of_open_connection_stays(void)
+{
+    struct fixture f;
+    setup(&f);
+    TABLE_FEED(&f, &f.key, C2S, .flags = TP_SYN, .seq = CLIENT_ISN);
+    TABLE_FEED(&f, &f.key, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = C_NXT);
+    TABLE_FEED(&f, &f.key, C2S, .flags = TP_ACK, .seq = C_NXT, .ack = S_NXT);
+    TABLE_FEED(&f, &f.key, C2S, .flags = TP_ACK, .seq = C_NXT, .ack = S_NXT, .len = 100);
+    g_assert_cmpuint(tp_table_count(f.table), ==, 1);
+    teardown(&f);
+}
+
+/* A connection that only sent its SYN keeps no tracker; its view is the
+ * tracker the SYN makes, and its next segment makes that tracker for good. */
+static void test_syn_only_form(void)
+{
+    struct fixture f;
+    setup(&f);
+    TABLE_FEED(&f, &f.key, C2S, .flags = TP_SYN, .seq = CLIENT_ISN);
+    struct tp_entry *e = f.step.entry;
+    g_assert_null(e->tracker);
+    struct tp_conn view;
+    const struct tp_conn *c = tp_table_view(f.table, e, &view);
+    g_assert_true(c == &view);
+    EXPECT_CONN_STATES(c, TP_SYN_SENT, TP_SYN_RECEIVED);
+    g_assert_cmpuint(c->ep[0].isn, ==, CLIENT_ISN);
+    TABLE_FEED(&f, &f.key, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = C_NXT);
+    g_assert_nonnull(e->tracker);
+    g_assert_true(tp_table_view(f.table, e, &view) == e->tracker);
+    EXPECT_CONN_STATES(e->tracker, TP_ESTABLISHED, TP_SYN_RECEIVED);
+    teardown(&f);
+}
+
+/* The outcome before and after each segment: none before the first. */
+static void test_outcome_before_and_after(void)
+{
+    struct fixture f;
+    setup(&f);
+    TABLE_FEED(&f, &f.key, C2S, .flags = TP_SYN, .seq = CLIENT_ISN);
+    const uint8_t after_syn = f.step.outcome_after;
+    g_assert_cmpuint(after_syn, ==, TP_OUTCOME_S0);
+    TABLE_FEED(&f, &f.key, S2C, .flags = TP_RST | TP_ACK, .seq = 0, .ack = C_NXT);
+    g_assert_cmpuint(f.step.outcome_before, ==, after_syn);
+    g_assert_cmpuint(f.step.outcome_after, ==, TP_OUTCOME_REJ);
+    teardown(&f);
+}
+
+/* |likely| names the entry the caller expects: an older incarnation leads to
+ * the latest, a wrong one is ignored. */
+static void test_likely_entry(void)
+{
+    struct fixture f;
+    setup(&f);
+    handshake_and_close(&f, &f.key, CLIENT_ISN);
+    struct tp_entry *first = tp_table_by_number(f.table, 1);
+    TABLE_FEED(&f, &f.key, C2S, .flags = TP_SYN, .seq = CLIENT_ISN + 100000, .time_ns = 200 * TP_NS_PER_SEC);
+    struct tp_entry *second = f.step.entry;
+    struct tp_segment s = {.flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = CLIENT_ISN + 100001,
+                           .frame = ++f.frame, .time_ns = 201 * TP_NS_PER_SEC, .win = 65535};
+    tp_table_step(f.table, &f.key, false, SERVER_PORT, CLIENT_PORT, 7, first, &s, &f.storage, &f.step);
+    g_assert_true(f.step.entry == second);
+    s.frame = ++f.frame;
+    s.flags = TP_SYN;
+    s.seq = 1;
+    tp_table_step(f.table, &f.other_key, true, CLIENT_PORT + 1, SERVER_PORT, 8, second, &s, &f.storage, &f.step);
+    g_assert_cmpuint(f.step.entry->number, ==, 3);
+    teardown(&f);
+}
+
+/* Many connections: the hash grows and every one is found again. */
+static void test_many_connections(void)
+{
+    struct fixture f;
+    setup(&f);
+    for (uint32_t i = 0; i < 5000; i++) {
+        struct tp_key k = f.key;
+        k.port_low = (uint16_t)(1024 + i % 60000);
+        k.addr_low[3] = (uint8_t)(i / 60000 + 1);
+        TABLE_FEED(&f, &k, C2S, .flags = TP_SYN, .seq = i);
+        g_assert_cmpuint(f.step.entry->number, ==, i + 1);
+    }
+    for (uint32_t i = 0; i < 5000; i += 97) {
+        struct tp_key k = f.key;
+        k.port_low = (uint16_t)(1024 + i % 60000);
+        k.addr_low[3] = (uint8_t)(i / 60000 + 1);
+        TABLE_FEED(&f, &k, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = i + 1);
+        g_assert_cmpuint(f.step.entry->number, ==, i + 1);
+    }
+    teardown(&f);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/table/both_directions_one_connection", test_both_directions_one_connection);
+    g_test_add_func("/table/numbers_in_order_of_first_segment", test_numbers_in_order_of_first_segment);
+    g_test_add_func("/table/syn_after_close_is_new_incarnation", test_syn_after_close_is_new_incarnation);
+    g_test_add_func("/table/segment_of_open_connection_stays", test_segment_of_open_connection_stays);
+    g_test_add_func("/table/syn_only_form", test_syn_only_form);
+    g_test_add_func("/table/outcome_before_and_after", test_outcome_before_and_after);
+    g_test_add_func("/table/likely_entry", test_likely_entry);
+    g_test_add_func("/table/many_connections", test_many_connections);
+    return g_test_run();
+}
