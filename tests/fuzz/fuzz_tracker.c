@@ -1,15 +1,16 @@
-/* libFuzzer harness for the pure tracker: arbitrary bytes become a sequence
- * of segments of one 4-tuple (with port reuse), fed to tp_process as the
- * plugin would; every result and connection must stay within its tables,
- * whatever the input. Memory is bounded by construction (no allocation in
- * the core): at most one tracker per incarnation here, 8 incarnations. */
+/* libFuzzer harness for the pure core: arbitrary bytes become a sequence of
+ * segments on two 4-tuples (with port reuse), fed through the connection
+ * table (tp_table_step) as the plugin does; every result, connection and
+ * record must stay within its tables, whatever the input, and every record
+ * must decode to what was encoded. Memory is bounded by the input: at most
+ * one connection per segment, freed with the table (LeakSanitizer checks). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tcpphase/record.h"
+#include "tcpphase/table.h"
 #include "tcpphase/tracker.h"
-
-#define MAX_CONNS 8
 
 static void check(int ok)
 {
@@ -36,54 +37,100 @@ static void check_result(const struct tp_conn *c, const struct tp_result *r)
     check(c->closer >= TP_CLOSER_NONE && c->closer <= TP_CLOSER_BOTH);
 }
 
+static void *heap_alloc(void *ctx, size_t size)
+{
+    (void)ctx;
+    return malloc(size);
+}
+
+static void heap_release(void *ctx, void *block)
+{
+    (void)ctx;
+    free(block);
+}
+
+/* What the record keeps of |v| decodes to |v|. */
+static void check_record(const struct tp_verdict *v)
+{
+    struct tp_record rec;
+    struct tp_record_anomalies kept;
+    struct tp_verdict back;
+
+    memset(&rec, 0, sizeof rec);
+    const bool beside = tp_record_encode(v, &rec, &kept);
+    check(tp_record_decode(&rec, beside ? &kept : NULL, &back));
+    check(back.conn == v->conn && back.outcome_before == v->outcome_before && back.outcome_after == v->outcome_after);
+    check(back.result.anomalies == v->result.anomalies && back.result.label == v->result.label);
+    check(back.result.phase == v->result.phase && back.result.hs_steps == v->result.hs_steps &&
+          back.result.td_steps == v->result.td_steps && back.result.fin_frame == v->result.fin_frame);
+    check(back.result.state_client == v->result.state_client && back.result.state_server == v->result.state_server);
+    check(back.result.state_client_before == v->result.state_client_before &&
+          back.result.state_server_before == v->result.state_server_before);
+    check(back.result.hit_count == v->result.hit_count);
+    check(memcmp(back.result.hits, v->result.hits, v->result.hit_count * sizeof v->result.hits[0]) == 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static struct tp_conn conns[MAX_CONNS];
-    unsigned n = 0, low_is_ep0 = 1;
+    const struct tp_allocator mem = {heap_alloc, heap_release, NULL};
+    struct tp_table *table = tp_table_new(&mem, &tp_config_default);
+    struct tp_key keys[2];
     uint32_t frame = 0;
     int64_t time_ns = 0;
     char label[80];
 
-    /* 12 bytes a segment: direction/flags, seq and ack deltas, length, time */
+    /* two 4-tuples, so that connections interleave; port reuse on each */
+    memset(keys, 0, sizeof keys);
+    for (unsigned k = 0; k < 2; k++) {
+        keys[k].addr_type = 4;
+        keys[k].addr_len = 4;
+        keys[k].port_low = (uint16_t)(40000 + k);
+        keys[k].port_high = 80;
+        keys[k].addr_low[0] = 10;
+        keys[k].addr_high[0] = 11;
+    }
+    /* 12 bytes a segment: direction/key/flags, seq and ack deltas, length, time */
     for (size_t at = 0; at + 12 <= size; at += 12) {
         const uint8_t *p = data + at;
-        const unsigned from_low = p[0] & 1;
+        const bool from_low = p[0] & 1;
+        const struct tp_key *key = &keys[p[1] >> 7];
         struct tp_segment s;
-        struct tp_result r, later;
+        struct tp_step step;
+        struct tp_conn storage, view;
+        struct tp_result later;
+        struct tp_verdict v;
 
         memset(&s, 0, sizeof s);
         s.frame = ++frame;
-        time_ns += (int64_t)(p[1] << 8 | p[2]) * 1000000 - 1000000; /* may go backwards */
+        time_ns += (int64_t)((p[1] & 0x7f) << 8 | p[2]) * 1000000 - 1000000; /* may go backwards */
         s.time_ns = time_ns;
         s.flags = (uint16_t)(p[3] | (p[0] & 0x0e) << 7);
         s.seq = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7];
         s.ack = (uint32_t)p[8] << 24 | (uint32_t)p[9] << 16 | (uint32_t)p[10] << 8 | p[11];
         s.len = p[0] >> 4 == 15 ? 0xFFFFFFFFu : (uint32_t)(p[0] >> 4) * 100;
         s.win = p[1];
-        s.from = (uint8_t)(n ? (from_low != low_is_ep0) : 0);
-        if (n == 0 || (tp_starts_new_incarnation(&conns[n - 1], &s) && n < MAX_CONNS)) {
-            struct tp_result reuse;
-            s.from = 0;
-            low_is_ep0 = from_low;
-            tp_conn_init(&conns[n], &s, 40000, 80);
-            tp_process(&conns[n], &s, &r);
-            if (n > 0) {
-                reuse = r;
-                tp_check_reuse(&conns[n - 1], (uint8_t)(from_low != low_is_ep0), n, &s, &reuse);
-                check_result(&conns[n], &reuse);
-            }
-            n++;
-        } else {
-            tp_process(&conns[n - 1], &s, &r);
-        }
-        check_result(&conns[n - 1], &r);
+        const struct tp_conn *after = tp_table_step(table, key, from_low, from_low ? key->port_low : key->port_high,
+                                                    from_low ? key->port_high : key->port_low, 0, NULL, &s,
+                                                    &storage, &step);
+        check(after != NULL && step.entry != NULL);
+        check(step.entry->number >= 1 && step.entry->number <= tp_table_count(table));
+        check(tp_table_by_number(table, step.entry->number) == step.entry);
+        check_result(after, &step.result);
+        check(step.outcome_after < TP_OUTCOME_COUNT && step.outcome_before <= TP_OUTCOME_NONE);
+        v.conn = step.entry->number;
+        v.outcome_before = step.outcome_before;
+        v.outcome_after = step.outcome_after;
+        v.result = step.result;
+        check_record(&v);
+        const struct tp_conn *c = tp_table_view(table, step.entry, &view);
         memset(&later, 0, sizeof later);
-        tp_later_anomalies(&conns[n - 1], &r, &later);
+        tp_later_anomalies(c, &step.result, &later);
         check(later.hit_count <= TP_MAX_HITS);
-        tp_label_format(&r, label, sizeof label);
+        tp_label_format(&step.result, label, sizeof label);
         check(strlen(label) < sizeof label);
     }
+    tp_table_free(table);
     return 0;
 }

@@ -9,7 +9,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 clang -g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
     -I "$top/include" "$top/core/tracker.c" "$top/core/anomalies.c" \
-    "$top/core/summary.c" "$top/tests/fuzz/fuzz_tracker.c" -o "$out/fuzz_tracker"
+    "$top/core/summary.c" "$top/core/table.c" "$top/core/record.c" "$top/tests/fuzz/fuzz_tracker.c" -o "$out/fuzz_tracker"
 if [ $# -eq 0 ]; then
     set -- -seed=1 -runs=300000 -max_len=600
 fi
