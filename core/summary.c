@@ -7,6 +7,16 @@
 
 #include <ctype.h>
 
+const char *tp_closer_name(unsigned c)
+{
+    static const char *const names[] = {
+#define TP_X_NAME(id, name) name,
+        TP_CLOSERS(TP_X_NAME)
+#undef TP_X_NAME
+    };
+    return c < TP_CLOSER_COUNT ? names[c] : "";
+}
+
 const char *tp_outcome_code(unsigned o)
 {
     static const char *const codes[] = {

@@ -23,11 +23,59 @@ struct conns_report {
     bool tsv;
 };
 
-static const char *const COLUMNS[] = {
-    "conn", "stream", "client", "server", "first_frame", "start", "duration", "outcome",
-    "history", "syn_to_synack", "synack_to_ack", "syn_retransmissions", "closed_by",
-    "anomalies", "bytes_c2s", "bytes_s2c",
+/* The report's columns, one table: X(id, tsv name, text title, text width;
+ * 0 for the last, unpadded). */
+#define CONNS_COLUMNS(X)                                     \
+    X(CONN, "conn", "conn", 5)                               \
+    X(STREAM, "stream", "stream", 6)                         \
+    X(CLIENT, "client", "client", 28)                        \
+    X(SERVER, "server", "server", 28)                        \
+    X(FIRST_FRAME, "first_frame", "frame", 8)                \
+    X(START, "start", "start", 17)                           \
+    X(DURATION, "duration", "duration", 10)                  \
+    X(OUTCOME, "outcome", "state", 6)                        \
+    X(HISTORY, "history", "history", 12)                     \
+    X(SYN_TO_SYNACK, "syn_to_synack", "syn>sa", 9)           \
+    X(SYNACK_TO_ACK, "synack_to_ack", "sa>ack", 9)           \
+    X(SYN_RETRANSMISSIONS, "syn_retransmissions", "syn+", 4) \
+    X(CLOSED_BY, "closed_by", "closer", 6)                   \
+    X(ANOMALIES, "anomalies", "anom", 4)                     \
+    X(BYTES_C2S, "bytes_c2s", "bytes c>s", 10)               \
+    X(BYTES_S2C, "bytes_s2c", "bytes s>c", 0)
+
+enum {
+#define X_ENUM(id, tsv, title, width) COL_##id,
+    CONNS_COLUMNS(X_ENUM)
+#undef X_ENUM
+    COL_COUNT
 };
+
+struct column {
+    const char *tsv, *title;
+    int width;
+};
+static const struct column COLUMNS[COL_COUNT] = {
+#define X_COLUMN(id, tsv, title, width) {tsv, title, width},
+    CONNS_COLUMNS(X_COLUMN)
+#undef X_COLUMN
+};
+
+typedef char cells_t[COL_COUNT][80];
+
+/* One line of the report: tab-separated, or padded to the columns' widths. */
+static void print_cells(const struct conns_report *report, const char *const cells[COL_COUNT])
+{
+    for (unsigned i = 0; i < COL_COUNT; i++) {
+        if (report->tsv)
+            printf("%s%s", i ? "\t" : "", cells[i]);
+        else if (COLUMNS[i].width > 0)
+            printf("%-*s ", COLUMNS[i].width, cells[i]);
+        else
+            printf("%s", cells[i]);
+    }
+    printf("\n");
+}
+
 
 static void report_reset(void *tapdata)
 {
@@ -70,39 +118,44 @@ static void print_row(const struct conns_report *report, const struct report_row
     struct tp_conn view;
     const struct tp_conn *c = conn_view(e, &view);
     const unsigned client = c->client;
-    const char *closers[] = {"-", "client", "server", "both"};
-    char cli[80], srv[80], start[32], dur[32], s2sa[32], sa2a[32];
-    const char *fmt = report->tsv ? "%u\t%u\t%s\t%s\t%u\t%s\t%s\t%s\t%s\t%s\t%s\t%u\t%s\t%u\t%" PRIu64 "\t%" PRIu64 "\n"
-                                  : "%-5u %-6u %-28s %-28s %-8u %-17s %-10s %-6s %-12s %-9s %-9s %-4u %-6s %-4u %-10" PRIu64 " %" PRIu64 "\n";
+    const char *closer = tp_closer_name((unsigned)c->closer);
+    cells_t text;
+    const char *cells[COL_COUNT];
 
-    conn_endpoint_text(e, client, cli, sizeof cli);
-    conn_endpoint_text(e, 1 - client, srv, sizeof srv);
-    format_duration(start, sizeof start, c->first_time, true);
-    format_duration(dur, sizeof dur, c->last_time - c->first_time, true);
-    format_duration(s2sa, sizeof s2sa, c->synack_time - c->syn_time, c->syn_frame && c->synack_frame);
-    format_duration(sa2a, sizeof sa2a, c->hs_ack_time - c->synack_time, c->synack_frame && c->hs_ack_frame);
-    printf(fmt, e->number, e->hint, cli, srv, c->first_frame, start, dur,
-           tp_outcome_code(tp_conn_outcome(c)), c->history[0] ? c->history : "-", s2sa, sa2a,
-           c->syn_count > 0 ? c->syn_count - 1 : 0, closers[c->closer & 3], row->anomalies,
-           c->ep[client].bytes, c->ep[1 - client].bytes);
+    for (unsigned i = 0; i < COL_COUNT; i++)
+        cells[i] = text[i];
+    snprintf(text[COL_CONN], sizeof text[0], "%u", e->number);
+    snprintf(text[COL_STREAM], sizeof text[0], "%u", e->hint);
+    conn_endpoint_text(e, client, text[COL_CLIENT], sizeof text[0]);
+    conn_endpoint_text(e, 1 - client, text[COL_SERVER], sizeof text[0]);
+    snprintf(text[COL_FIRST_FRAME], sizeof text[0], "%u", c->first_frame);
+    format_duration(text[COL_START], sizeof text[0], c->first_time, true);
+    format_duration(text[COL_DURATION], sizeof text[0], c->last_time - c->first_time, true);
+    cells[COL_OUTCOME] = tp_outcome_code(tp_conn_outcome(c));
+    cells[COL_HISTORY] = c->history[0] ? c->history : "-";
+    format_duration(text[COL_SYN_TO_SYNACK], sizeof text[0], c->synack_time - c->syn_time,
+                    c->syn_frame && c->synack_frame);
+    format_duration(text[COL_SYNACK_TO_ACK], sizeof text[0], c->hs_ack_time - c->synack_time,
+                    c->synack_frame && c->hs_ack_frame);
+    snprintf(text[COL_SYN_RETRANSMISSIONS], sizeof text[0], "%u", c->syn_count > 0 ? c->syn_count - 1 : 0);
+    cells[COL_CLOSED_BY] = closer[0] ? closer : "-";
+    snprintf(text[COL_ANOMALIES], sizeof text[0], "%u", row->anomalies);
+    snprintf(text[COL_BYTES_C2S], sizeof text[0], "%" PRIu64, c->ep[client].bytes);
+    snprintf(text[COL_BYTES_S2C], sizeof text[0], "%" PRIu64, c->ep[1 - client].bytes);
+    print_cells(report, cells);
 }
 
 static void report_draw(void *tapdata)
 {
     const struct conns_report *report = (const struct conns_report *)tapdata;
+    const char *header[COL_COUNT];
 
+    for (unsigned i = 0; i < COL_COUNT; i++)
+        header[i] = report->tsv ? COLUMNS[i].tsv : COLUMNS[i].title;
     if (!report->tsv)
         printf("\n==================================================================\n"
                "TCP Connection Phase: connections (outcome and history as Zeek's conn.log)\n");
-    if (report->tsv) {
-        for (size_t i = 0; i < G_N_ELEMENTS(COLUMNS); i++)
-            printf("%s%s", i ? "\t" : "", COLUMNS[i]);
-        printf("\n");
-    } else {
-        printf("%-5s %-6s %-28s %-28s %-8s %-17s %-10s %-6s %-12s %-9s %-9s %-4s %-6s %-4s %-10s %s\n",
-               "conn", "stream", "client", "server", "frame", "start", "duration", "state",
-               "history", "syn>sa", "sa>ack", "syn+", "closer", "anom", "bytes c>s", "bytes s>c");
-    }
+    print_cells(report, header);
     for (unsigned i = 0; i < report->rows->len; i++)
         print_row(report, (const struct report_row *)g_ptr_array_index(report->rows, i));
     if (!report->tsv)

@@ -88,7 +88,6 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_, epa
     stat_tap_table *table = g_array_index(stat_data->stat_tap_data->tables, stat_tap_table *, 0);
     const unsigned found = GPOINTER_TO_UINT(g_hash_table_lookup(row_of_conn, e));
     const unsigned row = found ? found - 1 : add_row(table, e);
-    const char *closers[] = {"", "client", "server", "both"};
     stat_tap_table_item_type *item;
     unsigned anomalies = 0;
 
@@ -96,7 +95,7 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_, epa
         anomalies++;
     set_string(table, row, COL_OUTCOME, tp_outcome_code(t->outcome_after));
     set_string(table, row, COL_HISTORY, c->history);
-    set_string(table, row, COL_CLOSED_BY, closers[c->closer & 3]);
+    set_string(table, row, COL_CLOSED_BY, tp_closer_name((unsigned)c->closer));
     set_uint(table, row, COL_SEGMENTS, stat_tap_get_field_data(table, row, COL_SEGMENTS)->value.uint_value + 1);
     set_uint(table, row, COL_ANOMALIES,
              stat_tap_get_field_data(table, row, COL_ANOMALIES)->value.uint_value + anomalies);

@@ -91,10 +91,11 @@ static const value_string outcome_vals[] = {
 #undef TP_X_VS
     {0, NULL}};
 
+/* tcpphase.closed_by is absent while nobody closed: no value for NONE. */
 static const value_string closer_vals[] = {
-    {TP_CLOSER_CLIENT, "client"},
-    {TP_CLOSER_SERVER, "server"},
-    {TP_CLOSER_BOTH, "both"},
+#define TP_X_VS(id, name) {TP_CLOSER_##id, name},
+    TP_CLOSERS(TP_X_VS)
+#undef TP_X_VS
     {0, NULL}};
 
 /* " [HS 1/3]" per label, made once: col_append_fstr on every packet is

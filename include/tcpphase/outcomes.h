@@ -26,8 +26,24 @@ enum tp_outcome {
     TP_OUTCOME_COUNT
 };
 
-/* Who closed first: the sender of the first FIN (or of the RST that ended it). */
-enum tp_closer { TP_CLOSER_NONE = 0, TP_CLOSER_CLIENT, TP_CLOSER_SERVER, TP_CLOSER_BOTH };
+/* Who closed first: the sender of the first FIN (or of the RST that ended
+ * it), both (the FINs crossed), or nobody yet. X(id, name): name is the
+ * display-filter value of tcpphase.closed_by and the reports' text. */
+#define TP_CLOSERS(X)        \
+    X(NONE,   "")            \
+    X(CLIENT, "client")      \
+    X(SERVER, "server")      \
+    X(BOTH,   "both")
+
+enum tp_closer {
+#define TP_X_ENUM(id, name) TP_CLOSER_##id,
+    TP_CLOSERS(TP_X_ENUM)
+#undef TP_X_ENUM
+    TP_CLOSER_COUNT
+};
+
+/* tp_closer_name returns the name of |c| ("" for TP_CLOSER_NONE or out of range). */
+const char *tp_closer_name(unsigned c);
 
 const char *tp_outcome_code(unsigned o);
 const char *tp_outcome_text(unsigned o);
