@@ -15,10 +15,10 @@
 #include "summary.h"
 
 const struct tp_config tp_config_default = {
-    .tfo_normal = true,
-    .handshake_timeout_ns = 127 * TP_NS_PER_SEC,
-    .time_wait_ns = 60 * TP_NS_PER_SEC,
-    .slow_handshake_ns = 1000 * TP_NS_PER_MS,
+    .tfo_normal = TP_DEFAULT_TFO_NORMAL,
+    .handshake_timeout_ns = TP_DEFAULT_HANDSHAKE_TIMEOUT_S * TP_NS_PER_SEC,
+    .time_wait_ns = TP_DEFAULT_TIME_WAIT_S * TP_NS_PER_SEC,
+    .slow_handshake_ns = TP_DEFAULT_SLOW_HANDSHAKE_MS * TP_NS_PER_MS,
 };
 
 /* The one place where an end changes state. */

@@ -64,11 +64,11 @@ static const int anomaly_severity[TP_ANOMALY_COUNT] = {
 static tp_bool_pref pref_info_column = TRUE;
 static tp_bool_pref pref_info_ladder = FALSE;
 static tp_bool_pref pref_two_pass = FALSE;
-static tp_bool_pref pref_tfo_normal = TRUE;
+static tp_bool_pref pref_tfo_normal = TP_DEFAULT_TFO_NORMAL;
 static tp_bool_pref pref_show_notes = TRUE;
-static unsigned pref_handshake_timeout_s = 127;
-static unsigned pref_time_wait_s = 60;
-static unsigned pref_slow_handshake_ms = 1000;
+static unsigned pref_handshake_timeout_s = TP_DEFAULT_HANDSHAKE_TIMEOUT_S;
+static unsigned pref_time_wait_s = TP_DEFAULT_TIME_WAIT_S;
+static unsigned pref_slow_handshake_ms = TP_DEFAULT_SLOW_HANDSHAKE_MS;
 
 /* The preferences as the tracker reads them; updated when they change. */
 static struct tp_config tracker_config;

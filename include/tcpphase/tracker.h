@@ -66,9 +66,14 @@ struct tp_config {
     int64_t slow_handshake_ns;    /* SYN to step 3 above this is slow */
 };
 
-/* Linux's choices: tcp_syn_retries 6 gives up after 127 s, TCP_TIMEWAIT_LEN
- * is 60 s, and the initial RTO of 1 s makes a slower handshake one that
- * needed a retransmission. */
+/* The defaults, Linux's choices: tcp_syn_retries 6 gives up after 127 s,
+ * TCP_TIMEWAIT_LEN is 60 s, and the initial RTO of 1 s makes a slower
+ * handshake one that needed a retransmission. The plugin's preferences
+ * start from the same numbers. */
+#define TP_DEFAULT_TFO_NORMAL true
+#define TP_DEFAULT_HANDSHAKE_TIMEOUT_S 127
+#define TP_DEFAULT_TIME_WAIT_S 60
+#define TP_DEFAULT_SLOW_HANDSHAKE_MS 1000
 extern const struct tp_config tp_config_default;
 
 /* An end as Zeek's conn_state logic sees it (TCP_ENDPOINT_* in Zeek). */
