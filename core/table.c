@@ -180,7 +180,7 @@ static struct tp_entry *new_entry(struct tp_table *t, const struct tp_key *key, 
 
     if (t->used * 2 >= t->slot_count && !grow_slots(t))
         return NULL;
-    if ((s->flags & (TP_SYN | TP_ACK | TP_RST | TP_FIN)) == TP_SYN) {
+    if (tp_segment_event(s->flags) == TP_EV_SYN) {
         struct entry_with_syn *block = (struct entry_with_syn *)table_alloc(t, sizeof *block);
         if (!block)
             return NULL;

@@ -21,6 +21,9 @@ const struct tp_config tp_config_default = {
     .slow_handshake_ns = TP_DEFAULT_SLOW_HANDSHAKE_MS * TP_NS_PER_MS,
 };
 
+/* An end's state, typed for the switches (-Wswitch-enum: every state handled). */
+static enum tp_state state_of(const struct tp_endpoint *ep) { return (enum tp_state)ep->state; }
+
 /* The one place where an end changes state. */
 static void set_state(struct tp_endpoint *ep, enum tp_state s) { ep->state = (uint8_t)s; }
 
@@ -47,6 +50,19 @@ static bool has_bad_flags(uint16_t f)
     if ((f & core) == core)
         return true;
     return (f & TP_SYN) && (f & (TP_FIN | TP_RST));
+}
+
+enum tp_event tp_segment_event(uint16_t f)
+{
+    if (has_bad_flags(f))
+        return TP_EV_BAD_FLAGS;
+    if (f & TP_RST)
+        return TP_EV_RST;
+    if (f & TP_SYN)
+        return (f & TP_ACK) ? TP_EV_SYN_ACK : TP_EV_SYN;
+    if (f & TP_FIN)
+        return (f & TP_ACK) ? TP_EV_FIN_ACK : TP_EV_FIN;
+    return (f & TP_ACK) ? TP_EV_ACK : TP_EV_NO_ACK;
 }
 
 /* Does |s| acknowledge the SYN that |ep| sent? */
@@ -159,7 +175,7 @@ bool tp_starts_new_incarnation(const struct tp_conn *c, const struct tp_segment 
 {
     const struct tp_endpoint *ep = &c->ep[s->from & 1];
 
-    if (c->segments == 0 || (s->flags & (TP_SYN | TP_ACK | TP_RST | TP_FIN)) != TP_SYN)
+    if (c->segments == 0 || tp_segment_event(s->flags) != TP_EV_SYN)
         return false;
     if (ep->state != TP_CLOSED && ep->state != TP_TIME_WAIT)
         return false;
@@ -212,7 +228,7 @@ static bool send_syn(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
     X->isn = s->seq;
     X->syn_data_len = s->len;
     X->has_isn = X->syn_sent = true;
-    switch (X->state) {
+    switch (state_of(X)) {
         case TP_CLOSED:
         case TP_LISTEN:
             set_state(X, TP_SYN_SENT);
@@ -226,7 +242,15 @@ static bool send_syn(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
                 raise_anomaly(out, TP_A_simultaneous_open, 0, 0);
             }
             break;
-        default:
+        case TP_SYN_SENT:
+        case TP_ESTABLISHED:
+        case TP_FIN_WAIT_1:
+        case TP_FIN_WAIT_2:
+        case TP_CLOSE_WAIT:
+        case TP_CLOSING:
+        case TP_LAST_ACK:
+        case TP_TIME_WAIT:
+        case TP_STATE_COUNT:
             break; /* SYN_SENT: a retransmission or a new attempt */
     }
     if (x == c->client && c->synack_frame == 0) {
@@ -310,7 +334,7 @@ static bool send_fin(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
     X->fin_ack_pending = true;
     out->td_steps |= TP_STEP_BIT(x == c->first_closer ? 1 : 3);
 
-    switch (X->state) {
+    switch (state_of(X)) {
         case TP_SYN_RECEIVED:
         case TP_ESTABLISHED:
             set_state(X, TP_FIN_WAIT_1);
@@ -326,7 +350,15 @@ static bool send_fin(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
                 set_state(X, TP_LAST_ACK);
             }
             break;
-        default:
+        case TP_CLOSED:
+        case TP_LISTEN:
+        case TP_SYN_SENT:
+        case TP_FIN_WAIT_1:
+        case TP_FIN_WAIT_2:
+        case TP_CLOSING:
+        case TP_LAST_ACK:
+        case TP_TIME_WAIT:
+        case TP_STATE_COUNT:
             break;
     }
     return true;
@@ -398,7 +430,7 @@ static void process_rst(struct tp_conn *c, uint8_t x, const struct tp_segment *s
         in_window = seq_ge(s->seq, rcv_nxt) && seq_lt(s->seq, rcv_nxt + wnd);
     }
 
-    switch (Y->state) {
+    switch (state_of(Y)) {
         case TP_CLOSED:
         case TP_LISTEN:
             close_by_rst(X, TP_CLOSED); /* the sender says it has no connection */
@@ -417,7 +449,14 @@ static void process_rst(struct tp_conn *c, uint8_t x, const struct tp_segment *s
             /* "return this connection to LISTEN state" if it was opened passively */
             close_by_rst(Y, (&c->ep[c->client] == Y || c->simultaneous_open) ? TP_CLOSED : TP_LISTEN);
             break;
-        default:
+        case TP_ESTABLISHED:
+        case TP_FIN_WAIT_1:
+        case TP_FIN_WAIT_2:
+        case TP_CLOSE_WAIT:
+        case TP_CLOSING:
+        case TP_LAST_ACK:
+        case TP_TIME_WAIT:
+        case TP_STATE_COUNT:
             if (!exact && !in_window) {
                 raise_anomaly(out, TP_A_rst_invalid, rel_seq(X, s->seq), rel_seq(X, rcv_nxt));
                 return;
@@ -496,7 +535,7 @@ static bool receive_ack(struct tp_conn *c, uint8_t y, const struct tp_segment *s
 
     if (Y->seen && Y->has_seq && seq_gt(s->ack, Y->snd_nxt) && (c->ep[0].fin_sent || c->ep[1].fin_sent))
         raise_anomaly(out, TP_A_close_ack_invalid, rel_seq(Y, s->ack), rel_seq(Y, Y->snd_nxt));
-    switch (Y->state) {
+    switch (state_of(Y)) {
         case TP_SYN_RECEIVED:
             if (acks_syn(Y, s) && seq_acceptable(c, y, s)) {
                 set_state(Y, TP_ESTABLISHED);
@@ -522,7 +561,14 @@ static bool receive_ack(struct tp_conn *c, uint8_t y, const struct tp_segment *s
             if (fin_acked)
                 set_state(Y, TP_CLOSED);
             break;
-        default:
+        case TP_CLOSED:
+        case TP_LISTEN:
+        case TP_SYN_SENT:
+        case TP_ESTABLISHED:
+        case TP_FIN_WAIT_2:
+        case TP_CLOSE_WAIT:
+        case TP_TIME_WAIT:
+        case TP_STATE_COUNT:
             break;
     }
     /* The first ACK after each FIN transmission is a teardown step: 2 for the
@@ -545,7 +591,7 @@ static bool receive_ack(struct tp_conn *c, uint8_t y, const struct tp_segment *s
 /* What the receiver does with a FIN (RFC 9293 3.10.7.4, "eighth, check the FIN bit"). */
 static void receive_fin(struct tp_endpoint *Y)
 {
-    switch (Y->state) {
+    switch (state_of(Y)) {
         case TP_SYN_RECEIVED:
         case TP_ESTABLISHED:
             set_state(Y, TP_CLOSE_WAIT);
@@ -556,7 +602,14 @@ static void receive_fin(struct tp_endpoint *Y)
         case TP_FIN_WAIT_2:
             set_state(Y, TP_TIME_WAIT);
             break;
-        default:
+        case TP_CLOSED:
+        case TP_LISTEN:
+        case TP_SYN_SENT:
+        case TP_CLOSE_WAIT:
+        case TP_CLOSING:
+        case TP_LAST_ACK:
+        case TP_TIME_WAIT:
+        case TP_STATE_COUNT:
             break; /* CLOSED, LISTEN, SYN_SENT cannot validate it; the rest have seen it */
     }
 }
@@ -691,11 +744,51 @@ static void note_data_anomalies(const struct tp_conn *c, uint8_t x, const struct
         raise_anomaly(out, TP_A_data_after_fin, s->len, rel_seq(X, X->fin_seq));
 }
 
+/* A segment that is neither a RST nor dropped for its flags: the sender's
+ * side (SYN, SYN-ACK, FIN, data), then the receiver's. */
+static void process_segment(struct tp_conn *c, uint8_t x, const struct tp_segment *s, enum tp_event ev,
+                            bool was_established, struct tp_result *out)
+{
+    const uint8_t y = (uint8_t)(1 - x);
+    const bool syn = ev == TP_EV_SYN || ev == TP_EV_SYN_ACK;
+    const bool fin = ev == TP_EV_FIN || ev == TP_EV_FIN_ACK;
+    const bool ack = ev == TP_EV_ACK || ev == TP_EV_FIN_ACK;
+    bool taken = true, stray_fin = false;
+
+    if (!syn)
+        revive_after_ignored_rst(c, &c->ep[x], out);
+    note_data_anomalies(c, x, s, out);
+    if (ev == TP_EV_SYN_ACK)
+        send_synack(c, x, s, out);
+    else if (ev == TP_EV_SYN)
+        taken = send_syn(c, x, s, out);
+    else if (ack)
+        infer_unseen_handshake(c, x, s);
+    if (fin && !send_fin(c, x, s, out))
+        stray_fin = true;
+
+    if (!taken || stray_fin) {
+        /* ignored by its receiver: it changes nothing */
+    } else if (syn) {
+        receive_syn(c, y, s);
+    } else if (ack) {
+        /* "if the ACK bit is off, drop the segment" */
+        if (receive_ack(c, y, s, out) && fin)
+            receive_fin(&c->ep[y]);
+    }
+    if (taken)
+        track_sequence(&c->ep[x], s);
+    mark_handshake_completion(c, x, s, out);
+    if (!was_established && s->len > 0 && !syn && !(out->hs_steps & TP_STEP_BIT(3)))
+        raise_anomaly(out, TP_A_data_before_established, s->len, 0);
+}
+
 void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result *out)
 {
-    const uint8_t x = s->from & 1, y = (uint8_t)(1 - x);
+    const uint8_t x = s->from & 1;
     const uint16_t f = s->flags;
-    const bool bad_flags = has_bad_flags(f);
+    const enum tp_event ev = tp_segment_event(f);
+    const bool bad_flags = ev == TP_EV_BAD_FLAGS;
 
     const bool was_established = c->established;
     const uint32_t snd_nxt_before = c->ep[x].snd_nxt;
@@ -714,42 +807,22 @@ void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
         c->answer_time = s->time_ns;
     }
 
-    if (bad_flags || (f & (TP_FIN | TP_RST)) == (TP_FIN | TP_RST))
+    if (ev == TP_EV_BAD_FLAGS || (f & (TP_FIN | TP_RST)) == (TP_FIN | TP_RST))
         raise_anomaly(out, TP_A_illegal_flags, f, 0);
-    if (bad_flags) {
-        /* Receivers drop such segments: nothing changes. */
-    } else if (f & TP_RST) {
-        process_rst(c, x, s, out);
-    } else {
-        if (!(f & TP_SYN))
-            revive_after_ignored_rst(c, &c->ep[x], out);
-        note_data_anomalies(c, x, s, out);
-        bool taken = true, stray_fin = false;
-        if (f & TP_SYN) {
-            if (f & TP_ACK)
-                send_synack(c, x, s, out);
-            else
-                taken = send_syn(c, x, s, out);
-        } else if (f & TP_ACK) {
-            infer_unseen_handshake(c, x, s);
-        }
-        if ((f & TP_FIN) && !send_fin(c, x, s, out))
-            stray_fin = true;
-
-        if (!taken || stray_fin) {
-            /* ignored by its receiver: it changes nothing */
-        } else if (f & TP_SYN) {
-            receive_syn(c, y, s);
-        } else if (f & TP_ACK) {
-            /* "if the ACK bit is off, drop the segment" */
-            if (receive_ack(c, y, s, out) && (f & TP_FIN))
-                receive_fin(&c->ep[y]);
-        }
-        if (taken)
-            track_sequence(&c->ep[x], s);
-        mark_handshake_completion(c, x, s, out);
-        if (!was_established && s->len > 0 && !(f & TP_SYN) && !(out->hs_steps & TP_STEP_BIT(3)))
-            raise_anomaly(out, TP_A_data_before_established, s->len, 0);
+    switch (ev) {
+        case TP_EV_BAD_FLAGS:
+            break; /* Receivers drop such segments: nothing changes. */
+        case TP_EV_RST:
+            process_rst(c, x, s, out);
+            break;
+        case TP_EV_SYN:
+        case TP_EV_SYN_ACK:
+        case TP_EV_FIN_ACK:
+        case TP_EV_FIN:
+        case TP_EV_ACK:
+        case TP_EV_NO_ACK:
+            process_segment(c, x, s, ev, was_established, out);
+            break;
     }
     for (int i = 0; i < 2; i++) {
         if (c->ep[i].state == TP_TIME_WAIT && states_before[i] != TP_TIME_WAIT)

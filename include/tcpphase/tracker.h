@@ -32,6 +32,22 @@ enum tp_flag {
     TP_CWR = 0x80,
 };
 
+/* What a segment is to the tracker, decided once from its flags
+ * (tp_segment_event); its payload is orthogonal (tp_segment.len). */
+enum tp_event {
+    TP_EV_BAD_FLAGS, /* no flag, all six, or SYN with FIN or RST: receivers drop it */
+    TP_EV_RST,       /* RST, with or without ACK */
+    TP_EV_SYN,       /* a bare SYN: no ACK, FIN or RST (an active open) */
+    TP_EV_SYN_ACK,   /* SYN with ACK */
+    TP_EV_FIN_ACK,   /* FIN with ACK */
+    TP_EV_FIN,       /* FIN without ACK */
+    TP_EV_ACK,       /* ACK, with or without data */
+    TP_EV_NO_ACK     /* only PSH, URG, ECE or CWR: "if the ACK bit is off, drop the segment" */
+};
+
+/* tp_segment_event is the kind of a segment with TCP flags |flags|. */
+enum tp_event tp_segment_event(uint16_t flags);
+
 /* Roles: the client is the end that sent the first SYN. */
 enum tp_role { TP_ROLE_CLIENT = 0, TP_ROLE_SERVER = 1 };
 

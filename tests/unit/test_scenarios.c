@@ -175,9 +175,29 @@ static void test_fin_wait_1_fin_retransmission_data(void)
     EXPECT_LABEL(&r, "Teardown 1/4: FIN (data, retransmission)");
 }
 
+/* Each segment kind is decided once from the flags, RST and bad flags first. */
+static void test_segment_events_from_flags(void)
+{
+    g_assert_cmpint(tp_segment_event(TP_SYN), ==, TP_EV_SYN);
+    g_assert_cmpint(tp_segment_event(TP_SYN | TP_PSH | TP_ECE | TP_CWR), ==, TP_EV_SYN);
+    g_assert_cmpint(tp_segment_event(TP_SYN | TP_ACK), ==, TP_EV_SYN_ACK);
+    g_assert_cmpint(tp_segment_event(TP_FIN | TP_ACK), ==, TP_EV_FIN_ACK);
+    g_assert_cmpint(tp_segment_event(TP_FIN), ==, TP_EV_FIN);
+    g_assert_cmpint(tp_segment_event(TP_ACK | TP_PSH), ==, TP_EV_ACK);
+    g_assert_cmpint(tp_segment_event(TP_PSH), ==, TP_EV_NO_ACK);
+    g_assert_cmpint(tp_segment_event(TP_RST), ==, TP_EV_RST);
+    g_assert_cmpint(tp_segment_event(TP_RST | TP_ACK | TP_FIN), ==, TP_EV_RST);
+    g_assert_cmpint(tp_segment_event(0), ==, TP_EV_BAD_FLAGS);
+    g_assert_cmpint(tp_segment_event(TP_ECE), ==, TP_EV_BAD_FLAGS);
+    g_assert_cmpint(tp_segment_event(TP_SYN | TP_FIN), ==, TP_EV_BAD_FLAGS);
+    g_assert_cmpint(tp_segment_event(TP_SYN | TP_RST | TP_ACK), ==, TP_EV_BAD_FLAGS);
+    g_assert_cmpint(tp_segment_event(TP_FIN | TP_SYN | TP_RST | TP_PSH | TP_ACK | TP_URG), ==, TP_EV_BAD_FLAGS);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/scenarios/segment_events_from_flags", test_segment_events_from_flags);
     g_test_set_nonfatal_assertions();
 
     g_test_add_func("/scenario/story/client_close", test_story_client_close);
