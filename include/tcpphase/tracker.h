@@ -194,8 +194,8 @@ struct tp_result {
     bool retransmission;  /* the segment repeats a step already taken */
     bool has_data;        /* the segment carries payload */
     uint8_t hit_count;
-    /* The first TP_MAX_HITS anomalies, in the order raised. Last member on
-     * purpose: a copy may keep only hits[0..hit_count-1]. */
+    /* The numbers of the first TP_MAX_HITS anomalies, in the order raised
+     * (any further ones are only in |anomalies|, shown with their summary). */
     struct tp_anomaly_hit hits[TP_MAX_HITS];
 };
 
