@@ -55,13 +55,18 @@ R
 chmod -R a+rX "$work"
 if [ "$(id -u)" -eq 0 ]; then chown -R nobody: "$home"; as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups); else as_user=(); fi
 
-Xvfb "$display" -screen 0 1600x900x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+Xvfb "$display" -screen 0 1600x900x24 -nolisten tcp -noreset >"$work/xvfb.log" 2>&1 &
 xvfb_pid=$!
 # A fresh system's first Xvfb start is slow (keymaps, font caches) and a GUI
 # started before the display answers aborts: wait for it, up to 60 s.
-for _ in $(seq 1 600); do DISPLAY=$display xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
-DISPLAY=$display xdotool getdisplaygeometry >/dev/null 2>&1 || {
-    echo "Xvfb $display did not come up in 60 s:" >&2; cat "$work/xvfb.log" >&2; exit 1; }
+# -noreset: an X server resets when its last client leaves, and a client
+# arriving during the reset (the GUI, right after this check) is refused.
+up=false
+for _ in $(seq 1 600); do
+    if DISPLAY=$display xdotool getdisplaygeometry >/dev/null 2>&1; then up=true; break; fi
+    sleep 0.1
+done
+$up || { echo "Xvfb $display did not come up in 60 s:" >&2; cat "$work/xvfb.log" >&2; exit 1; }
 
 shot() { # window-name-pattern file
     local id=""
