@@ -72,39 +72,61 @@ static void add_for_seq(struct tp_conn *c, uint8_t ep, unsigned which, uint32_t 
     add_letter(c, ep, letter);
 }
 
-/* Zeek's endpoint states move on what each end sends. */
-static void update_zeek_states(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
-                               const struct tp_result *r)
+static void set_zeek_state(struct tp_endpoint *ep, enum tp_zeek_state state)
+{
+    ep->zeek_prev_state = ep->zeek_state;
+    ep->zeek_state = (uint8_t)state;
+}
+
+/* Zeek's endpoint states (its TCPSessionAdapter's state machine) move on
+ * what each end sends. */
+static void update_zeek_states(struct tp_conn *c, uint8_t x, const struct tp_segment *s)
 {
     struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[1 - x];
     const uint16_t f = s->flags;
+    const unsigned before = X->zeek_state;
 
+    if (before == TP_Z_RESET)
+        return; /* a reset end stays reset, whatever it sends next */
     if (f & TP_RST) {
-        X->zeek_state = TP_Z_RESET;
+        /* After both ends sent a FIN a RST changes nothing: the FIN exchange
+         * ended the connection (common after STARTTLS, Connection: close). */
+        if (!(before == TP_Z_CLOSED && Y->zeek_state == TP_Z_CLOSED))
+            set_zeek_state(X, TP_Z_RESET);
     } else if (f & TP_FIN) {
-        X->zeek_state = TP_Z_CLOSED;
+        if (before != TP_Z_CLOSED)
+            set_zeek_state(X, TP_Z_CLOSED);
+        /* FIN, RST, then the peer's FIN: a normal termination after all */
+        if ((before == TP_Z_ESTABLISHED || before == TP_Z_PARTIAL) && Y->zeek_state == TP_Z_RESET &&
+            Y->zeek_prev_state == TP_Z_CLOSED)
+            set_zeek_state(Y, TP_Z_CLOSED);
     } else if ((f & TP_SYN) && !(f & TP_ACK)) {
-        if (X->zeek_state == TP_Z_INACTIVE)
-            X->zeek_state = TP_Z_SYN_SENT;
+        if (before == TP_Z_INACTIVE)
+            set_zeek_state(X, TP_Z_SYN_SENT);
     } else if (f & TP_SYN) {
         /* Zeek calls the connection established on the SYN-ACK */
         if (Y->zeek_state == TP_Z_SYN_SENT) {
-            X->zeek_state = Y->zeek_state = TP_Z_ESTABLISHED;
-        } else if (X->zeek_state == TP_Z_INACTIVE) {
-            X->zeek_state = TP_Z_SYN_ACK_SENT;
+            set_zeek_state(X, TP_Z_ESTABLISHED);
+            set_zeek_state(Y, TP_Z_ESTABLISHED);
+        } else if (before == TP_Z_INACTIVE) {
+            set_zeek_state(X, TP_Z_SYN_ACK_SENT);
         }
-    } else if (X->zeek_state == TP_Z_INACTIVE) {
-        X->zeek_state = Y->zeek_state == TP_Z_SYN_ACK_SENT ? TP_Z_ESTABLISHED : TP_Z_PARTIAL;
-        if (X->zeek_state == TP_Z_ESTABLISHED)
-            Y->zeek_state = TP_Z_ESTABLISHED;
-    } else if (X->zeek_state == TP_Z_PARTIAL && Y->zeek_state == TP_Z_PARTIAL) {
-        X->zeek_state = Y->zeek_state = TP_Z_ESTABLISHED; /* traffic both ways */
+    } else if (before == TP_Z_INACTIVE) {
+        if (x != c->client && s->len == 0 && Y->zeek_state == TP_Z_SYN_SENT) {
+            /* an ACK of the SYN before the SYN-ACK: no partial connection */
+        } else if (Y->zeek_state == TP_Z_SYN_ACK_SENT) {
+            set_zeek_state(X, TP_Z_ESTABLISHED);
+            set_zeek_state(Y, TP_Z_ESTABLISHED);
+        } else {
+            /* No SYN from this end: it stays partial for good, and a
+             * connection of two partial ends is "OTH" (midstream traffic). */
+            set_zeek_state(X, TP_Z_PARTIAL);
+        }
     }
-    (void)r;
 }
 
 void tp_summary_update(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
-                       const struct tp_result *r, uint32_t snd_nxt_before, bool had_seq)
+                       uint32_t snd_nxt_before, bool had_seq)
 {
     struct tp_endpoint *X = &c->ep[x];
     const uint16_t f = s->flags;
@@ -147,7 +169,7 @@ void tp_summary_update(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
     if (s->win == 0 && !(f & TP_RST))
         add_once(c, x, ONCE_W, 'w');
 
-    update_zeek_states(c, x, s, r);
+    update_zeek_states(c, x, s);
 
     if (c->closer == TP_CLOSER_NONE && c->first_closer >= 0)
         c->closer = (int8_t)(c->first_closer == c->client ? TP_CLOSER_CLIENT : TP_CLOSER_SERVER);

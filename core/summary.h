@@ -4,10 +4,10 @@
 
 #include "tcpphase/tracker.h"
 
-/* tp_summary_update records segment |s| (from end |x|, described by |r|) in
+/* tp_summary_update records segment |s| (from end |x|) in
  * |c|'s history, byte counts and Zeek endpoint states. |snd_nxt_before| is
  * the sender's next sequence number before |s|, valid if |had_seq|. */
 void tp_summary_update(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
-                       const struct tp_result *r, uint32_t snd_nxt_before, bool had_seq);
+                       uint32_t snd_nxt_before, bool had_seq);
 
 #endif

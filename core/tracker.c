@@ -828,7 +828,7 @@ void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
         if (c->ep[i].state == TP_TIME_WAIT && states_before[i] != TP_TIME_WAIT)
             c->ep[i].time_wait_since = s->time_ns;
     }
-    tp_summary_update(c, x, s, out, snd_nxt_before, had_seq);
+    tp_summary_update(c, x, s, snd_nxt_before, had_seq);
     c->ep[x].seen = true;
     c->segments++;
 

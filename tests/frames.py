@@ -4,6 +4,7 @@ read the four tshark ways and through one sharkd session shared by all
 (tests/views.py), then checked by
 
   golden     one-pass tshark equals tests/golden/<capture>.tsv (golden.py)
+  conns      its -z tcpphase,conns,tsv report equals tests/golden/conns/<capture>.tsv
   order      every way of reading it agrees (order.py)
   oracle     a shared capture agrees with its project's verdict (shared_oracles.py)
   anomalies  a sample capture raises what it must and no near miss (anomalies.py)
@@ -27,7 +28,7 @@ import views
 def checks_of(capture):
     """(name, function(sandbox, view) -> problems) that apply to |capture|."""
     name = os.path.basename(capture)
-    checks = [("golden", golden.check), ("order", order.check)]
+    checks = [("golden", golden.check), ("conns", golden.check_conns), ("order", order.check)]
     if os.path.dirname(os.path.abspath(capture)) == tplib.SHARED and name in shared_oracles.ORACLES:
         checks.append(("oracle", shared_oracles.check))
     if os.path.dirname(os.path.abspath(capture)) == tplib.SAMPLES and name in anomalies.CAPTURES:

@@ -5,6 +5,9 @@ compares what tcpphase says about every frame with tests/golden/<capture>.tsv.
   golden.py --build BUILD CAPTURE...            compare
   golden.py --build BUILD --update CAPTURE...   rewrite the golden files
 
+Beside each table, tests/golden/conns/ holds the capture's -z tcpphase,conns,tsv
+report, printed by the same one-pass run after the last frame.
+
 The table holds value names (handshake, SYN_SENT, ...), not numbers, and
 only tcpphase's fields: Wireshark's own tcp.stream is numbered differently
 from version to version (4.4 splits more streams on port reuse)."""
@@ -40,17 +43,18 @@ COLUMNS = [
 ]
 
 
-def golden_path(capture, version=None):
-    """tests/golden/[shared/]<capture>.tsv, or the file of the same name under
-    tests/golden/<major.minor>/ where that Wireshark version dissects the
-    capture differently (given |version|, that file if it exists)."""
+def golden_path(capture, version=None, kind=""):
+    """tests/golden/[kind/][shared/]<capture>.tsv, or the file of the same name
+    under tests/golden/<major.minor>/ where that Wireshark version dissects the
+    capture differently (given |version|, that file if it exists). |kind| is
+    "" for the per-frame tables, "conns" for the connection reports."""
     sub = "shared" if os.path.dirname(os.path.abspath(capture)) == tplib.SHARED else ""
     name = os.path.basename(capture) + ".tsv"
     if version:
-        specific = os.path.join(tplib.GOLDEN, version, sub, name)
+        specific = os.path.join(tplib.GOLDEN, version, kind, sub, name)
         if os.path.exists(specific):
             return specific
-    return os.path.join(tplib.GOLDEN, sub, name)
+    return os.path.join(tplib.GOLDEN, kind, sub, name)
 
 
 def table_of(sandbox, rows):
@@ -70,10 +74,8 @@ def table(sandbox, capture, two_pass=False, extra=()):
     return table_of(sandbox, views.tshark_rows(sandbox, capture, two_pass, extra))
 
 
-def check(sandbox, view):
-    """Problems of one capture's one-pass table against its golden file."""
-    got = table_of(sandbox, view.rows["one"])
-    path = golden_path(view.capture, sandbox.wireshark_version())
+def compare(got, path):
+    """Problems of |got| against the golden file |path|."""
     if not os.path.exists(path):
         return [f"no golden file {os.path.relpath(path, tplib.ROOT)} (make it with golden.py --update)"]
     with open(path) as f:
@@ -81,6 +83,26 @@ def check(sandbox, view):
     if got == want:
         return []
     return ["".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True), path, "tshark now"))]
+
+
+def check(sandbox, view):
+    """Problems of one capture's one-pass table against its golden file."""
+    return compare(table_of(sandbox, view.rows["one"]), golden_path(view.capture, sandbox.wireshark_version()))
+
+
+def conns_table(report):
+    """The -z tcpphase,conns,tsv report as its golden file holds it: without
+    the stream column (Wireshark's tcp.stream, numbered differently from
+    version to version)."""
+    return "".join("\t".join(c for i, c in enumerate(line.split("\t")) if i != 1)
+                   for line in report.splitlines(True))
+
+
+def check_conns(sandbox, view):
+    """Problems of one capture's -z tcpphase,conns,tsv report (outcome,
+    history, closer, timings of every connection) against its golden file."""
+    return compare(conns_table(view.rows["one"].report),
+                   golden_path(view.capture, sandbox.wireshark_version(), "conns"))
 
 
 def main():
@@ -93,15 +115,16 @@ def main():
     failed = 0
     with tplib.Sandbox(opts.build) as sandbox:
         if opts.update:
-            for capture in opts.captures:
-                path = golden_path(capture)
-                os.makedirs(os.path.dirname(path), exist_ok=True)
-                with open(path, "w") as f:
-                    f.write(table(sandbox, capture))
-                print(f"wrote {os.path.relpath(path, tplib.ROOT)}")
+            for view in views.read(sandbox, opts.captures, configs=views.CONFIGS[:1], sharkd=False):
+                for path, text in ((golden_path(view.capture), table_of(sandbox, view.rows["one"])),
+                                   (golden_path(view.capture, kind="conns"), conns_table(view.rows["one"].report))):
+                    os.makedirs(os.path.dirname(path), exist_ok=True)
+                    with open(path, "w") as f:
+                        f.write(text)
+                    print(f"wrote {os.path.relpath(path, tplib.ROOT)}")
             return 0
         for view in views.read(sandbox, opts.captures, configs=views.CONFIGS[:1], sharkd=False):
-            problems = [view.error] if view.error else check(sandbox, view)
+            problems = [view.error] if view.error else check(sandbox, view) + check_conns(sandbox, view)
             failed += bool(problems)
             for p in problems:
                 sys.stdout.write(p)

@@ -22,10 +22,11 @@ PACKET_FIELDS = ["frame.number", "ip.src", "ipv6.src", "tcp.srcport", "tcp.dstpo
                  "tcp.len", "tcp.seq_raw"]
 
 TWO_PASS = ["-o", "tcpphase.two_pass:TRUE"]
+REPORT = ["-z", "tcpphase,conns,tsv"]
 
-# (key, tshark -2, extra options)
+# (key, tshark -2, extra options); one-pass also prints the connection report
 CONFIGS = [
-    ("one", False, []),
+    ("one", False, REPORT),
     ("two", True, []),
     ("one_tp", False, TWO_PASS),
     ("two_tp", True, TWO_PASS),
@@ -47,12 +48,21 @@ def tcpphase_fields(sandbox):
     return sandbox._tcpphase_fields
 
 
+REPORT_HEADER = "conn\tstream\t"
+
+
 class Rows:
-    """One tshark run's output: for every printed frame, {field: [values]}."""
+    """One tshark run's output: for every printed frame, {field: [values]};
+    .report: the -z tcpphase,conns,tsv report printed after them, if asked."""
 
     def __init__(self, fields, text):
         self.fields = fields
         self.frames = []
+        at = 0 if text.startswith(REPORT_HEADER) else text.find("\n" + REPORT_HEADER) + 1
+        if at > 0 or text.startswith(REPORT_HEADER):
+            self.report, text = text[at:], text[:at]
+        else:
+            self.report = ""
         for line in text.splitlines():
             cells = line.split("\t")
             self.frames.append({f: (c.split(AGGREGATOR) if c else []) for f, c in zip(fields, cells)})

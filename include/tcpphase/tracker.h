@@ -123,6 +123,7 @@ struct tp_endpoint {
     uint32_t packets;        /* segments sent */
     struct tp_history_marks marks;
     uint8_t zeek_state;      /* enum tp_zeek_state */
+    uint8_t zeek_prev_state; /* its zeek_state before the last change */
     uint8_t state;           /* enum tp_state */
     uint8_t state_before_rst; /* its state before a RST closed it, if closed_by_rst */
     bool has_isn : 1;
