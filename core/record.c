@@ -3,8 +3,6 @@
 
 #include <string.h>
 
-#include "tcpphase/table.h"
-
 enum {
     TP_RECORD_USED = 1,
     TP_RECORD_RETRANSMISSION = 2,
@@ -59,7 +57,8 @@ bool tp_record_decode(const struct tp_record *rec, const struct tp_record_anomal
 
     if (!(rec->flags & TP_RECORD_USED))
         return false;
-    memset(v, 0, sizeof *v);
+    /* Every member is set below (hits only up to hit_count): no memset, as
+     * this runs on every dissection of every segment. */
     v->conn = rec->conn;
     v->outcome_before = PAIR_LOW(rec->outcomes);
     v->outcome_after = PAIR_HIGH(rec->outcomes);
@@ -79,6 +78,9 @@ bool tp_record_decode(const struct tp_record *rec, const struct tp_record_anomal
         r->anomalies = anomalies->mask;
         r->hit_count = anomalies->hit_count;
         memcpy(r->hits, anomalies->hits, anomalies->hit_count * sizeof r->hits[0]);
+    } else {
+        r->anomalies = 0;
+        r->hit_count = 0;
     }
     return true;
 }

@@ -268,18 +268,19 @@ const struct tp_conn *tp_table_step(struct tp_table *t, const struct tp_key *key
         entry = new_entry(t, key, sender_is_low, sport, dport, hint, old, &seg);
         seg.from = 0;
     }
-    memset(&out->result, 0, sizeof out->result);
     if (!entry) { /* out of memory: the segment stays unlabelled */
-        out->entry = NULL;
+        memset(out, 0, sizeof *out);
         return NULL;
     }
 
+    struct tp_verdict *v = &out->verdict;
     out->entry = entry;
-    out->outcome_before = entry->processed ? entry->outcome : TP_OUTCOME_NONE;
-    const struct tp_conn *after = process(t, entry, &seg, storage, &out->result);
+    v->conn = entry->number;
+    v->outcome_before = entry->processed ? entry->outcome : TP_OUTCOME_NONE;
+    const struct tp_conn *after = process(t, entry, &seg, storage, &v->result);
     entry->processed = true;
-    out->outcome_after = entry->outcome = (uint8_t)tp_conn_outcome(after);
+    v->outcome_after = entry->outcome = (uint8_t)tp_conn_outcome(after);
     if (old)
-        tp_check_reuse(tp_table_view(t, old, &old_view), old_from, old->number, &seg, &out->result);
+        tp_check_reuse(tp_table_view(t, old, &old_view), old_from, old->number, &seg, &v->result);
     return after;
 }

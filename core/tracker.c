@@ -42,28 +42,6 @@ static bool is_synchronized(unsigned s) { return s >= TP_ESTABLISHED; }
 static bool is_gone(unsigned s) { return s == TP_CLOSED || s == TP_LISTEN || s == TP_TIME_WAIT; }
 
 /* SYN+FIN, SYN+RST, no flag at all, or every flag: no stack accepts these. */
-static bool has_bad_flags(uint16_t f)
-{
-    const uint16_t core = TP_FIN | TP_SYN | TP_RST | TP_PSH | TP_ACK | TP_URG;
-    if ((f & core) == 0)
-        return true;
-    if ((f & core) == core)
-        return true;
-    return (f & TP_SYN) && (f & (TP_FIN | TP_RST));
-}
-
-enum tp_event tp_segment_event(uint16_t f)
-{
-    if (has_bad_flags(f))
-        return TP_EV_BAD_FLAGS;
-    if (f & TP_RST)
-        return TP_EV_RST;
-    if (f & TP_SYN)
-        return (f & TP_ACK) ? TP_EV_SYN_ACK : TP_EV_SYN;
-    if (f & TP_FIN)
-        return (f & TP_ACK) ? TP_EV_FIN_ACK : TP_EV_FIN;
-    return (f & TP_ACK) ? TP_EV_ACK : TP_EV_NO_ACK;
-}
 
 /* Does |s| acknowledge the SYN that |ep| sent? */
 static bool acks_syn(const struct tp_endpoint *ep, const struct tp_segment *s)
@@ -144,7 +122,7 @@ void tp_conn_init(struct tp_conn *c, const struct tp_segment *first, uint16_t fr
     memset(c, 0, sizeof *c);
     c->first_closer = -1;
     c->cfg = &tp_config_default;
-    if (has_bad_flags(f) || ((f & TP_SYN) && !(f & TP_ACK))) {
+    if (tp_segment_event(f) == TP_EV_BAD_FLAGS || ((f & TP_SYN) && !(f & TP_ACK))) {
         /* An active open (or junk nobody would accept): nothing exists yet. */
         c->client = x;
         set_state(&c->ep[x], TP_CLOSED);

@@ -65,25 +65,37 @@ static int compare_end(const address *a, uint16_t pa, const address *b, uint16_t
 }
 
 /* Builds the key; returns whether the sender is the low end. Addresses that
- * do not fit (not IP) are keyed by Wireshark's stream index instead. */
+ * do not fit (not IP) are keyed by Wireshark's stream index instead. Every
+ * segment builds one: IPv4, the common case, without a call. */
 static bool make_key(const tcp_info_t *th, struct tp_key *key)
 {
     const address *src = &th->ip_src, *dst = &th->ip_dst;
-    const bool src_low = compare_end(src, th->th_sport, dst, th->th_dport) <= 0;
-    const address *low = src_low ? src : dst, *high = src_low ? dst : src;
+    bool src_low;
 
     memset(key, 0, sizeof *key);
-    if (src->type != dst->type || src->len > TP_KEY_ADDR_MAX || dst->len > TP_KEY_ADDR_MAX ||
-        src->len < 0 || dst->len < 0) {
-        key->addr_type = KEY_BY_STREAM;
-        memcpy(key->addr_low, &th->th_stream, sizeof th->th_stream);
+    if (src->type == AT_IPv4 && dst->type == AT_IPv4 && src->len == 4 && dst->len == 4) {
+        /* cmp_address's order: the bytes, then the port */
+        const int c = memcmp(src->data, dst->data, 4);
+        src_low = c < 0 || (c == 0 && th->th_sport <= th->th_dport);
+        key->addr_type = AT_IPv4;
+        key->addr_len = 4;
+        memcpy(key->addr_low, src_low ? src->data : dst->data, 4);
+        memcpy(key->addr_high, src_low ? dst->data : src->data, 4);
     } else {
-        key->addr_type = (uint8_t)src->type;
-        key->addr_len = (uint8_t)src->len;
-        if (low->len > 0)
-            memcpy(key->addr_low, low->data, (size_t)low->len);
-        if (high->len > 0)
-            memcpy(key->addr_high, high->data, (size_t)high->len);
+        src_low = compare_end(src, th->th_sport, dst, th->th_dport) <= 0;
+        const address *low = src_low ? src : dst, *high = src_low ? dst : src;
+        if (src->type != dst->type || src->len > TP_KEY_ADDR_MAX || dst->len > TP_KEY_ADDR_MAX ||
+            src->len < 0 || dst->len < 0) {
+            key->addr_type = KEY_BY_STREAM;
+            memcpy(key->addr_low, &th->th_stream, sizeof th->th_stream);
+        } else {
+            key->addr_type = (uint8_t)src->type;
+            key->addr_len = (uint8_t)src->len;
+            if (low->len > 0)
+                memcpy(key->addr_low, low->data, (size_t)low->len);
+            if (high->len > 0)
+                memcpy(key->addr_high, high->data, (size_t)high->len);
+        }
     }
     key->port_low = src_low ? th->th_sport : th->th_dport;
     key->port_high = src_low ? th->th_dport : th->th_sport;

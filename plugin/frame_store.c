@@ -60,32 +60,41 @@ static struct tp_record *find_record(uint32_t frame, unsigned layer, bool create
     return &chunks[chunk][frame & (CHUNK_FRAMES - 1)];
 }
 
-void frame_store_put(uint32_t frame, unsigned layer, const struct tp_verdict *v)
+/* |rec| filled from the stored |kept| and its anomalies |found| (NULL: none). */
+static bool read_back(const struct tp_record *kept, const struct tp_record_anomalies *found, struct frame_record *rec)
+{
+    if (!tp_record_decode(kept, found, &rec->verdict))
+        return false;
+    rec->conn = conn_table_by_number(rec->verdict.conn);
+    return true;
+}
+
+void frame_store_keep(uint32_t frame, unsigned layer, struct tp_entry *conn, const struct tp_verdict *v,
+                      struct frame_record *out)
 {
     struct tp_record *rec = find_record(frame, layer, true);
     struct tp_record_anomalies found;
+    const struct tp_record_anomalies *kept = NULL;
 
     if (tp_record_encode(v, rec, &found)) {
         const size_t size = offsetof(struct tp_record_anomalies, hits) + found.hit_count * sizeof found.hits[0];
-        struct tp_record_anomalies *kept = (struct tp_record_anomalies *)wmem_alloc(wmem_file_scope(), size);
-        memcpy(kept, &found, size);
+        struct tp_record_anomalies *copy = (struct tp_record_anomalies *)wmem_alloc(wmem_file_scope(), size);
+        memcpy(copy, &found, size);
         if (!anomalies)
             anomalies = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
-        wmem_map_insert(anomalies, rec, kept);
+        wmem_map_insert(anomalies, rec, copy);
+        kept = copy;
     }
+    tp_record_decode(rec, kept, &out->verdict);
+    out->conn = conn;
 }
 
 bool frame_store_get(uint32_t frame, unsigned layer, struct frame_record *out)
 {
     const struct tp_record *rec = find_record(frame, layer, false);
-    const struct tp_record_anomalies *kept = NULL;
 
     if (!rec)
         return false;
-    if (tp_record_has_anomalies(rec))
-        kept = (const struct tp_record_anomalies *)wmem_map_lookup(anomalies, rec);
-    if (!tp_record_decode(rec, kept, &out->verdict))
-        return false;
-    out->conn = conn_table_by_number(out->verdict.conn);
-    return true;
+    return read_back(rec, tp_record_has_anomalies(rec) ?
+                     (const struct tp_record_anomalies *)wmem_map_lookup(anomalies, rec) : NULL, out);
 }

@@ -27,9 +27,11 @@ struct frame_record {
  * (the memory itself belongs to the file scope). */
 void frame_store_reset(void);
 
-/* frame_store_put keeps |v| for TCP layer |layer| (< FRAME_STORE_MAX_LAYERS)
- * of |frame| (> 0), encoded (tp_record_encode). */
-void frame_store_put(uint32_t frame, unsigned layer, const struct tp_verdict *v);
+/* frame_store_keep keeps |v| (of connection |conn|) for TCP layer |layer|
+ * (< FRAME_STORE_MAX_LAYERS) of |frame| (> 0), encoded (tp_record_encode), and
+ * fills |rec| with what was kept, decoded: what frame_store_get will say of it. */
+void frame_store_keep(uint32_t frame, unsigned layer, struct tp_entry *conn, const struct tp_verdict *v,
+                      struct frame_record *rec);
 
 /* frame_store_get fills |rec| with what was kept for |frame|/|layer|,
  * decoded; false if nothing was. */

@@ -117,23 +117,19 @@ static const value_string role_vals[] = {
     {TP_ROLE_SERVER, "server"},
     {0, NULL}};
 
-/* Runs the tracker on the segment |th| and keeps its verdict for layer
- * |layer| of the frame. Returns the connection after it (its tracker, or
- * |storage| filled); NULL if the segment could not be tracked. */
+/* Runs the tracker on the segment |th|, keeps its verdict for layer |layer|
+ * of the frame and reads it back into |rec| as every later dissection will.
+ * Returns the connection after it (its tracker, or |storage| filled); NULL
+ * if the segment could not be tracked. */
 static const struct tp_conn *compute_record(const tcp_info_t *th, packet_info *pinfo, unsigned layer,
-                                            struct tp_conn *storage)
+                                            struct tp_conn *storage, struct frame_record *rec)
 {
     struct tp_step step;
-    struct tp_verdict v;
     const struct tp_conn *after = conn_table_step(th, &pinfo->abs_ts, pinfo->num, &tracker_config, storage, &step);
 
     if (!step.entry)
         return NULL;
-    v.conn = step.entry->number;
-    v.outcome_before = step.outcome_before;
-    v.outcome_after = step.outcome_after;
-    v.result = step.result;
-    frame_store_put(pinfo->num, layer, &v);
+    frame_store_keep(pinfo->num, layer, step.entry, &step.verdict, rec);
     return after;
 }
 
@@ -407,8 +403,8 @@ static void label_layer(unsigned i, const tcp_info_t *th, tvbuff_t *tvb, packet_
             return;
         /* The only time the tracker runs on this segment. What is shown is
          * the record as stored, decoded: the same as on every replay. */
-        after = compute_record(th, pinfo, i, &storage);
-        if (!after || !frame_store_get(pinfo->num, i, &rec))
+        after = compute_record(th, pinfo, i, &storage, &rec);
+        if (!after)
             return;
     }
     show_record(&rec, after, replay, tvb, pinfo, tree);

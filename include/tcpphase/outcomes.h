@@ -26,6 +26,9 @@ enum tp_outcome {
     TP_OUTCOME_COUNT
 };
 
+/* No outcome yet: the segment opened the connection. */
+#define TP_OUTCOME_NONE TP_OUTCOME_COUNT
+
 /* Who closed first: the sender of the first FIN (or of the RST that ended
  * it), both (the FINs crossed), or nobody yet. X(id, name): name is the
  * display-filter value of tcpphase.closed_by and the reports' text. */

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tcpphase/record.h"
 #include "tcpphase/tracker.h"
 
 #define TP_KEY_ADDR_MAX 16 /* IPv6 */
@@ -36,9 +37,6 @@ struct tp_allocator {
     void (*release)(void *ctx, void *block);
     void *ctx;
 };
-
-/* No outcome yet: the segment opened the connection. */
-#define TP_OUTCOME_NONE TP_OUTCOME_COUNT
 
 /* One connection incarnation. Lives as long as the table, because every
  * frame's record names it by number.
@@ -64,10 +62,10 @@ struct tp_table;
 
 /* What tp_table_step says of one segment. */
 struct tp_step {
-    struct tp_entry *entry;  /* the segment's connection */
-    struct tp_result result; /* the tracker's verdict, port reuse included */
-    uint8_t outcome_before;  /* the connection's outcome before it (TP_OUTCOME_NONE: it opened it) */
-    uint8_t outcome_after;
+    struct tp_entry *entry;    /* the segment's connection */
+    struct tp_verdict verdict; /* what is kept of it: the connection's number, its
+                                  outcome before (TP_OUTCOME_NONE: it opened it) and
+                                  after, the tracker's result, port reuse included */
 };
 
 /* tp_table_new makes an empty table whose trackers read |cfg| (kept by

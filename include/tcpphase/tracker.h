@@ -45,8 +45,22 @@ enum tp_event {
     TP_EV_NO_ACK     /* only PSH, URG, ECE or CWR: "if the ACK bit is off, drop the segment" */
 };
 
-/* tp_segment_event is the kind of a segment with TCP flags |flags|. */
-enum tp_event tp_segment_event(uint16_t flags);
+/* tp_segment_event is the kind of a segment with TCP flags |flags|; inline,
+ * as every segment asks it more than once. */
+static inline enum tp_event tp_segment_event(uint16_t f)
+{
+    const uint16_t core = TP_FIN | TP_SYN | TP_RST | TP_PSH | TP_ACK | TP_URG;
+
+    if ((f & core) == 0 || (f & core) == core || ((f & TP_SYN) && (f & (TP_FIN | TP_RST))))
+        return TP_EV_BAD_FLAGS;
+    if (f & TP_RST)
+        return TP_EV_RST;
+    if (f & TP_SYN)
+        return (f & TP_ACK) ? TP_EV_SYN_ACK : TP_EV_SYN;
+    if (f & TP_FIN)
+        return (f & TP_ACK) ? TP_EV_FIN_ACK : TP_EV_FIN;
+    return (f & TP_ACK) ? TP_EV_ACK : TP_EV_NO_ACK;
+}
 
 /* Roles: the client is the end that sent the first SYN. */
 enum tp_role { TP_ROLE_CLIENT = 0, TP_ROLE_SERVER = 1 };

@@ -100,7 +100,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct tp_step step;
         struct tp_conn storage, view;
         struct tp_result later;
-        struct tp_verdict v;
 
         memset(&s, 0, sizeof s);
         s.frame = ++frame;
@@ -117,18 +116,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(after != NULL && step.entry != NULL);
         check(step.entry->number >= 1 && step.entry->number <= tp_table_count(table));
         check(tp_table_by_number(table, step.entry->number) == step.entry);
-        check_result(after, &step.result);
-        check(step.outcome_after < TP_OUTCOME_COUNT && step.outcome_before <= TP_OUTCOME_NONE);
-        v.conn = step.entry->number;
-        v.outcome_before = step.outcome_before;
-        v.outcome_after = step.outcome_after;
-        v.result = step.result;
-        check_record(&v);
+        check_result(after, &step.verdict.result);
+        check(step.verdict.outcome_after < TP_OUTCOME_COUNT && step.verdict.outcome_before <= TP_OUTCOME_NONE);
+        check(step.verdict.conn == step.entry->number);
+        check_record(&step.verdict);
         const struct tp_conn *c = tp_table_view(table, step.entry, &view);
         memset(&later, 0, sizeof later);
-        tp_later_anomalies(c, &step.result, &later);
+        tp_later_anomalies(c, &step.verdict.result, &later);
         check(later.hit_count <= TP_MAX_HITS);
-        tp_label_format(&step.result, label, sizeof label);
+        tp_label_format(&step.verdict.result, label, sizeof label);
         check(strlen(label) < sizeof label);
     }
     tp_table_free(table);

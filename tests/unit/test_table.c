@@ -80,11 +80,11 @@ static void test_both_directions_one_connection(void)
     setup(&f);
     TABLE_FEED(&f, &f.key, C2S, .flags = TP_SYN, .seq = CLIENT_ISN);
     g_assert_cmpuint(f.step.entry->number, ==, 1);
-    g_assert_cmpuint(f.step.outcome_before, ==, TP_OUTCOME_NONE);
+    g_assert_cmpuint(f.step.verdict.outcome_before, ==, TP_OUTCOME_NONE);
     TABLE_FEED(&f, &f.key, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = C_NXT);
     g_assert_cmpuint(f.step.entry->number, ==, 1);
-    g_assert_cmpuint(f.step.result.sender_role, ==, TP_ROLE_SERVER);
-    EXPECT_HS_STEP(&f.step.result, 2);
+    g_assert_cmpuint(f.step.verdict.result.sender_role, ==, TP_ROLE_SERVER);
+    EXPECT_HS_STEP(&f.step.verdict.result, 2);
     g_assert_cmpuint(tp_table_count(f.table), ==, 1);
     teardown(&f);
 }
@@ -115,8 +115,8 @@ static void test_syn_after_close_is_new_incarnation(void)
     g_assert_cmpuint(f.step.entry->number, ==, 2);
     g_assert_true(first->newer == f.step.entry);
     g_assert_true(tp_table_latest(first) == f.step.entry);
-    EXPECT_ANOMALY(&f.step.result, port_reuse);
-    EXPECT_HS_STEP(&f.step.result, 1);
+    EXPECT_ANOMALY(&f.step.verdict.result, port_reuse);
+    EXPECT_HS_STEP(&f.step.verdict.result, 1);
     teardown(&f);
 }
 
@@ -160,11 +160,11 @@ static void test_outcome_before_and_after(void)
     struct fixture f;
     setup(&f);
     TABLE_FEED(&f, &f.key, C2S, .flags = TP_SYN, .seq = CLIENT_ISN);
-    const uint8_t after_syn = f.step.outcome_after;
+    const uint8_t after_syn = f.step.verdict.outcome_after;
     g_assert_cmpuint(after_syn, ==, TP_OUTCOME_S0);
     TABLE_FEED(&f, &f.key, S2C, .flags = TP_RST | TP_ACK, .seq = 0, .ack = C_NXT);
-    g_assert_cmpuint(f.step.outcome_before, ==, after_syn);
-    g_assert_cmpuint(f.step.outcome_after, ==, TP_OUTCOME_REJ);
+    g_assert_cmpuint(f.step.verdict.outcome_before, ==, after_syn);
+    g_assert_cmpuint(f.step.verdict.outcome_after, ==, TP_OUTCOME_REJ);
     teardown(&f);
 }
 
