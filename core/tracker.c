@@ -372,8 +372,20 @@ static void close_by_rst(struct tp_endpoint *ep, enum tp_state s)
     if (ep->state != TP_CLOSED && ep->state != TP_LISTEN) {
         ep->state_before_rst = ep->state;
         ep->closed_by_rst = true;
+        ep->rst_sent = false;
     }
     set_state(ep, s);
+}
+
+/* The sender of a RST closes with it (if it was still open: an end a RST
+ * had already closed keeps what closed it). */
+static void close_by_own_rst(struct tp_endpoint *ep)
+{
+    const bool open = ep->state != TP_CLOSED && ep->state != TP_LISTEN;
+
+    close_by_rst(ep, TP_CLOSED);
+    if (open)
+        ep->rst_sent = true;
 }
 
 /* A RST: RFC 9293 3.10.7 with RFC 5961 3.2. An end in SYN_SENT takes a RST
@@ -387,6 +399,12 @@ static void process_rst(struct tp_conn *c, uint8_t x, const struct tp_segment *s
     struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[1 - x];
     bool exact = false, in_window = false;
     uint32_t rcv_nxt = 0;
+    /* RFC 9293 3.10.7.2-4: an end that gets an unacceptable segment in
+     * LISTEN, SYN_SENT or SYN_RECEIVED answers <SEQ=SEG.ACK><CTL=RST> (no ACK
+     * bit) and stays where it is: such a RST does not close its sender. */
+    const bool reply_to_unacceptable = !(s->flags & TP_ACK) && Y->has_ack && s->seq == Y->last_ack &&
+                                       (X->state == TP_LISTEN || X->state == TP_SYN_SENT ||
+                                        X->state == TP_SYN_RECEIVED);
 
     if (s->len > 0)
         raise_anomaly(out, TP_A_rst_with_data, s->len, 0);
@@ -411,7 +429,8 @@ static void process_rst(struct tp_conn *c, uint8_t x, const struct tp_segment *s
     switch (state_of(Y)) {
         case TP_CLOSED:
         case TP_LISTEN:
-            close_by_rst(X, TP_CLOSED); /* the sender says it has no connection */
+            if (!reply_to_unacceptable)
+                close_by_own_rst(X); /* the sender says it has no connection */
             return;
         case TP_SYN_SENT:
             if (!acks_syn(Y, s))
@@ -453,19 +472,27 @@ static void process_rst(struct tp_conn *c, uint8_t x, const struct tp_segment *s
             close_by_rst(Y, TP_CLOSED);
             break;
     }
-    close_by_rst(X, TP_CLOSED);
+    if (!reply_to_unacceptable)
+        close_by_own_rst(X);
     c->rst_frame = s->frame;
     c->reset = true;
 }
 
-/* An end a RST had closed sends an ordinary segment: that RST did not reach
- * or convince it (spoofed, or dropped by its stack, e.g. for a bad timestamp),
- * so it is back where it was. */
+/* An end a RST had closed sends an ordinary segment. If it received that
+ * RST, the RST did not reach or convince it (spoofed, or dropped by its
+ * stack, e.g. for a bad timestamp), so it is back where it was. If it sent
+ * it, this is traffic after its own RST: it stays closed. */
 static void revive_after_ignored_rst(struct tp_conn *c, struct tp_endpoint *X,
                                      struct tp_result *out)
 {
     if (X->state == TP_CLOSED && X->closed_by_rst) {
         raise_anomaly(out, TP_A_traffic_after_rst, c->rst_frame, 0);
+        if (X->rst_sent) {
+            /* Its own RST closed it: nothing says the RST was ignored, and
+             * it stays closed (noted once). */
+            X->closed_by_rst = X->rst_sent = false;
+            return;
+        }
         set_state(X, X->state_before_rst);
         X->closed_by_rst = false;
         c->rst_ignored = true;

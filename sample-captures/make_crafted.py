@@ -240,6 +240,18 @@ def midstream(cap):
     c.exchange(); c.close("c")
 
 
+def midstream_unclosed(cap):
+    """Capture starts mid-connection and ends without a close (Zeek: OTH)."""
+    c = Conn(cap.add, 40016, cisn=345678, sisn=765432)
+    c.exchange(); c.exchange()
+
+
+def rst_own_traffic(cap):
+    """Handshake, data, the client aborts with RST|ACK, then sends data again."""
+    c = Conn(cap.add, 40017)
+    c.open(); c.exchange(); c.rst("c"); c.data("c", 50)
+
+
 def mid_teardown(cap):
     """Capture starts at the teardown: server FIN first."""
     c = Conn(cap.add, 40015, cisn=234567, sisn=876543)
@@ -576,6 +588,8 @@ SCENARIOS = {
     "rst-after-fin": rst_after_fin,
     "midstream": midstream,
     "mid-teardown": mid_teardown,
+    "midstream-unclosed": midstream_unclosed,
+    "rst-own-traffic": rst_own_traffic,
     "port-reuse": port_reuse,
     "tfo": tfo,
     "ipv6": ipv6,

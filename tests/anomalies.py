@@ -53,6 +53,7 @@ RAISES = {
     "rst-out-of-window.pcap": {8: ["rst_invalid"]},
     "anomaly-rst-challenge.pcap": {8: ["rst_challenge_expected"], 9: ["challenge_ack"], 10: ["rst_abort"]},
     "anomaly-traffic-after-rst.pcap": {8: ["rst_abort"], 9: ["traffic_after_rst"]},
+    "rst-own-traffic.pcap": {8: ["rst_abort"], 9: ["traffic_after_rst"]},
     "anomaly-rst-no-connection.pcap": {1: ["rst_no_connection"]},
     "anomaly-time-wait-assassination.pcap": {12: ["time_wait_assassination"]},
     "port-reuse.pcap": {12: ["port_reuse", "premature_reuse"]},

@@ -395,8 +395,12 @@ def zeek_fin_retransmission(ck):
     ck.packets(conn, 3, 2)
     ck.step_sent_by(conn, "teardown", 1, "client")
     ck.ends_with_rst(conn, "server")
-    # RFC 9293: the RST's seq is the client's RCV.NXT (SYN-ACK ISN+1): accepted
-    ck.gone_after(conn.last.number)
+    # RFC 9293: the RST's seq is the client's RCV.NXT (SYN-ACK ISN+1): the
+    # client accepts it and closes. The RST is <SEQ=SEG.ACK><CTL=RST> without
+    # ACK, the reply of a SYN_RECEIVED end to a segment it cannot accept (the
+    # client's FIN at its ISN, below RCV.NXT): 3.10.7.4 keeps the server in
+    # SYN_RECEIVED. (Zeek's RESET is its endpoint's last packet, not a state.)
+    ck.state_after(conn.last.number, client={"CLOSED"}, server={"SYN_RECEIVED"})
 
 
 @oracle("zeek-tcp-miss_end_data.pcap")

@@ -128,7 +128,7 @@
       "Challenge ACK (RFC 5961) answering the segment in frame %u",                            \
       "-", "-")                                                                                    \
     X(traffic_after_rst, SECURITY, ERROR, NOW, "Traffic after RST",                                \
-      "Segment from an end that a RST in frame %u had closed: that RST was ignored or spoofed", \
+      "Segment from an end that the RST in frame %u had closed (one it sent, or accepted and then ignored)", \
       "data_after_reset", "stream.suspected_rst_inject")                                           \
     X(rst_with_data, PROTOCOL, NOTE, NOW, "RST carries data",                                      \
       "RST carries %u bytes (often a diagnostic text)",                                        \

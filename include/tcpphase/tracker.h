@@ -151,6 +151,7 @@ struct tp_endpoint {
     bool fin_was_acked : 1; /* the FIN has been acknowledged at least once */
     bool synack_ack_pending : 1; /* a SYN-ACK (re)transmission awaits its first ACK */
     bool closed_by_rst : 1; /* a RST moved it to CLOSED */
+    bool rst_sent : 1; /* it sent the RST that closed it (not one it received) */
 };
 
 /* One connection incarnation (one 4-tuple, from a SYN to its end). */

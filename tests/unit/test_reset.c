@@ -121,6 +121,73 @@ static void test_midstream_rst(void)
     g_assert_true(c.midstream);
 }
 
+/* RFC 9293 3.10.7.3: a SYN_SENT end answers a SYN-ACK that acknowledges the
+ * wrong number with <SEQ=SEG.ACK><CTL=RST> and stays in SYN_SENT; the
+ * server, whose SYN-ACK it was, takes the RST and returns to LISTEN. */
+static void test_rst_reply_to_unacceptable_keeps_sender(void)
+{
+    struct tp_conn c = conn_syn_sent();
+    struct tp_result r;
+
+    FEED(&c, &r, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = C_NXT + 1000);
+    EXPECT_ANOMALY(&r, synack_bad_ack);
+    FEED(&c, &r, C2S, .flags = TP_RST, .seq = C_NXT + 1000);
+    EXPECT_STATES(&r, TP_SYN_SENT, TP_LISTEN);
+}
+
+/* RFC 9293 3.10.7.4: a SYN_RECEIVED end answers a third handshake segment
+ * with an unacceptable ACK with <SEQ=SEG.ACK><CTL=RST> and stays. */
+static void test_rst_reply_in_syn_received_keeps_sender(void)
+{
+    struct tp_conn c = conn_syn_received();
+    struct tp_result r;
+
+    FEED(&c, &r, C2S, .flags = TP_ACK, .seq = C_NXT, .ack = S_NXT + 700);
+    FEED(&c, &r, S2C, .flags = TP_RST, .seq = S_NXT + 700);
+    g_assert_cmpuint(c.ep[S2C].state, ==, TP_SYN_RECEIVED);
+}
+
+/* A RST with the ACK bit is no such reply: its sender closes. */
+static void test_rst_with_ack_closes_sender(void)
+{
+    struct tp_conn c = conn_syn_sent();
+    struct tp_result r;
+
+    FEED(&c, &r, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = C_NXT + 1000);
+    FEED(&c, &r, C2S, .flags = TP_RST | TP_ACK, .seq = C_NXT + 1000, .ack = S_NXT);
+    g_assert_cmpuint(c.ep[C2S].state, ==, TP_CLOSED);
+}
+
+/* An end that sent a RST and then sends again is traffic after its own RST:
+ * it stays CLOSED (it is the receiver of a RST that ignoring it revives). */
+static void test_traffic_after_own_rst_stays_closed(void)
+{
+    struct tp_conn c = conn_established();
+    struct tp_result r;
+
+    FEED(&c, &r, C2S, .flags = TP_RST | TP_ACK, .seq = C_NXT, .ack = S_NXT);
+    EXPECT_STATES(&r, TP_CLOSED, TP_CLOSED);
+    FEED(&c, &r, C2S, .flags = TP_ACK, .seq = C_NXT, .ack = S_NXT, .len = 10);
+    EXPECT_ANOMALY(&r, traffic_after_rst);
+    EXPECT_STATES(&r, TP_CLOSED, TP_CLOSED);
+    /* noted once */
+    FEED(&c, &r, C2S, .flags = TP_ACK, .seq = C_NXT + 10, .ack = S_NXT, .len = 10);
+    g_assert_false(r.anomalies & TP_ANOMALY_BIT(traffic_after_rst));
+}
+
+/* The end that received the RST and sends on evidently ignored it: it is
+ * back in the state the RST had closed. */
+static void test_traffic_after_received_rst_revives_receiver(void)
+{
+    struct tp_conn c = conn_established();
+    struct tp_result r;
+
+    FEED(&c, &r, C2S, .flags = TP_RST | TP_ACK, .seq = C_NXT, .ack = S_NXT);
+    FEED(&c, &r, S2C, .flags = TP_ACK, .seq = S_NXT, .ack = C_NXT, .len = 10);
+    EXPECT_ANOMALY(&r, traffic_after_rst);
+    EXPECT_STATES(&r, TP_CLOSED, TP_ESTABLISHED);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -137,5 +204,11 @@ int main(int argc, char **argv)
     g_test_add_func("/reset/fin_wait_2/rst", test_fin_wait_2_rst);
     g_test_add_func("/reset/last_ack/rst", test_last_ack_rst);
     g_test_add_func("/reset/midstream/rst", test_midstream_rst);
+    g_test_add_func("/reset/reply_to_unacceptable_keeps_sender", test_rst_reply_to_unacceptable_keeps_sender);
+    g_test_add_func("/reset/reply_in_syn_received_keeps_sender", test_rst_reply_in_syn_received_keeps_sender);
+    g_test_add_func("/reset/rst_with_ack_closes_sender", test_rst_with_ack_closes_sender);
+    g_test_add_func("/reset/traffic_after_own_rst_stays_closed", test_traffic_after_own_rst_stays_closed);
+    g_test_add_func("/reset/traffic_after_received_rst_revives_receiver",
+                    test_traffic_after_received_rst_revives_receiver);
     return g_test_run();
 }
