@@ -422,7 +422,12 @@ static void process_rst(struct tp_conn *c, uint8_t x, const struct tp_segment *s
     } else {
         rcv_nxt = X->has_seq ? X->snd_nxt : Y->last_ack;
         const uint32_t wnd = Y->max_win > 0 ? Y->max_win : 1;
-        exact = (X->has_seq && s->seq == X->snd_nxt) || (Y->has_ack && s->seq == Y->last_ack);
+        /* The receiver's RCV.NXT: what the sender has sent (the receiver's
+         * last ACK stands in for data the capture missed), and once the
+         * sender's FIN has been received, past that FIN: a RST at an ACK
+         * number from before the FIN is then not exact. */
+        const bool fin_received = X->fin_sent && Y->has_ack && seq_lt(Y->last_ack, X->fin_seq + 1);
+        exact = (X->has_seq && s->seq == X->snd_nxt) || (Y->has_ack && s->seq == Y->last_ack && !fin_received);
         in_window = seq_ge(s->seq, rcv_nxt) && seq_lt(s->seq, rcv_nxt + wnd);
     }
 

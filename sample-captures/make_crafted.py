@@ -252,6 +252,17 @@ def rst_own_traffic(cap):
     c.open(); c.exchange(); c.rst("c"); c.data("c", 50)
 
 
+def rst_before_received_fin(cap):
+    """Client FIN (seq 1001); the server's data acks 1001 only; a RST at 1001,
+    below the RCV.NXT of a server that has the FIN (1002): ignored, and the
+    server then acknowledges the FIN and closes."""
+    c = Conn(cap.add, 40018)
+    c.open(); c.fin("c")
+    c.data("s", 100, ack=1001)
+    c.rst("c", flags="R", seq=1001)
+    c.fin("s"); c.ack("c")
+
+
 def mid_teardown(cap):
     """Capture starts at the teardown: server FIN first."""
     c = Conn(cap.add, 40015, cisn=234567, sisn=876543)
@@ -590,6 +601,7 @@ SCENARIOS = {
     "mid-teardown": mid_teardown,
     "midstream-unclosed": midstream_unclosed,
     "rst-own-traffic": rst_own_traffic,
+    "rst-before-received-fin": rst_before_received_fin,
     "port-reuse": port_reuse,
     "tfo": tfo,
     "ipv6": ipv6,

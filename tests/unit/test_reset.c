@@ -188,6 +188,23 @@ static void test_traffic_after_received_rst_revives_receiver(void)
     EXPECT_STATES(&r, TP_CLOSED, TP_ESTABLISHED);
 }
 
+/* Once the sender's FIN has been received, the receiver's RCV.NXT is past
+ * it: a RST at the receiver's last ACK from before the FIN is not exact (it
+ * is outside the window: ignored), and the receiver goes on. */
+static void test_rst_before_received_fin_is_not_exact(void)
+{
+    struct tp_conn c = conn_established();
+    struct tp_result r;
+
+    FEED(&c, &r, C2S, .flags = TP_FIN | TP_ACK, .seq = C_NXT, .ack = S_NXT);
+    FEED(&c, &r, S2C, .flags = TP_ACK, .seq = S_NXT, .ack = C_NXT, .len = 100); /* acks only up to the FIN */
+    FEED(&c, &r, C2S, .flags = TP_RST, .seq = C_NXT);
+    EXPECT_ANOMALY(&r, rst_invalid);
+    g_assert_false(c.reset);
+    FEED(&c, &r, S2C, .flags = TP_FIN | TP_ACK, .seq = S_NXT + 100, .ack = C_NXT + 1);
+    g_assert_false(r.anomalies & TP_ANOMALY_BIT(traffic_after_rst));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -207,6 +224,7 @@ int main(int argc, char **argv)
     g_test_add_func("/reset/reply_to_unacceptable_keeps_sender", test_rst_reply_to_unacceptable_keeps_sender);
     g_test_add_func("/reset/reply_in_syn_received_keeps_sender", test_rst_reply_in_syn_received_keeps_sender);
     g_test_add_func("/reset/rst_with_ack_closes_sender", test_rst_with_ack_closes_sender);
+    g_test_add_func("/reset/rst_before_received_fin_is_not_exact", test_rst_before_received_fin_is_not_exact);
     g_test_add_func("/reset/traffic_after_own_rst_stays_closed", test_traffic_after_own_rst_stays_closed);
     g_test_add_func("/reset/traffic_after_received_rst_revives_receiver",
                     test_traffic_after_received_rst_revives_receiver);
