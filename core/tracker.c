@@ -438,8 +438,12 @@ static void process_rst(struct tp_conn *c, uint8_t x, const struct tp_segment *s
                 close_by_own_rst(X); /* the sender says it has no connection */
             return;
         case TP_SYN_SENT:
-            if (!acks_syn(Y, s))
+            /* 3.10.7.3: only a RST whose ACK acknowledges the SYN is
+             * acceptable; any other is dropped */
+            if (!acks_syn(Y, s)) {
+                raise_anomaly(out, TP_A_rst_invalid, (s->flags & TP_ACK) ? s->ack - Y->isn : 0, 1);
                 return;
+            }
             raise_anomaly(out, TP_A_rejected, to_ms(s->time_ns - c->syn_time), 0);
             close_by_rst(Y, TP_CLOSED); /* connection refused */
             break;

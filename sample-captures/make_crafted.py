@@ -263,6 +263,14 @@ def rst_before_received_fin(cap):
     c.fin("s"); c.ack("c")
 
 
+def rst_syn_sent_wrong_ack(cap):
+    """SYN, a RST-ACK acknowledging 1501 instead of 1001 (the client in
+    SYN_SENT drops it: rst_invalid), then the real handshake and a close."""
+    c = Conn(cap.add, 40019)
+    c.syn(); c.rst("s", seq=0, ack=1501)
+    c.synack(); c.ack("c"); c.exchange(); c.close("c")
+
+
 def mid_teardown(cap):
     """Capture starts at the teardown: server FIN first."""
     c = Conn(cap.add, 40015, cisn=234567, sisn=876543)
@@ -602,6 +610,7 @@ SCENARIOS = {
     "midstream-unclosed": midstream_unclosed,
     "rst-own-traffic": rst_own_traffic,
     "rst-before-received-fin": rst_before_received_fin,
+    "rst-syn-sent-wrong-ack": rst_syn_sent_wrong_ack,
     "port-reuse": port_reuse,
     "tfo": tfo,
     "ipv6": ipv6,

@@ -51,6 +51,7 @@ RAISES = {
     "rst-abort.pcap": {8: ["rst_abort"]},
     "rst-after-fin.pcap": {11: ["rst_after_fin"]},
     "rst-out-of-window.pcap": {8: ["rst_invalid"]},
+    "rst-syn-sent-wrong-ack.pcap": {2: ["rst_invalid"]},
     "anomaly-rst-challenge.pcap": {8: ["rst_challenge_expected"], 9: ["challenge_ack"], 10: ["rst_abort"]},
     "anomaly-traffic-after-rst.pcap": {8: ["rst_abort"], 9: ["traffic_after_rst"]},
     "rst-own-traffic.pcap": {8: ["rst_abort"], 9: ["traffic_after_rst"]},

@@ -118,8 +118,8 @@
     X(rst_after_fin, SEQUENCE, NOTE, NOW, "RST after a FIN",                                       \
       "RST after a FIN was sent (abortive close, often unread data)",                      \
       "-", "-")                                                                                    \
-    X(rst_invalid, SECURITY, WARN, NOW, "RST outside the window: ignored by the receiver",        \
-      "RST sequence number %u is outside the receive window starting at %u: the receiver ignores it", \
+    X(rst_invalid, SECURITY, WARN, NOW, "RST not acceptable: ignored by the receiver",            \
+      "RST not acceptable to its receiver (sequence or, to a SYN_SENT end, acknowledgment number %u; acceptable from %u): ignored", \
       "-", "stream.rst_invalid_ack")                                                               \
     X(rst_challenge_expected, SECURITY, WARN, NOW, "RST in the window but not exact: challenge ACK expected", \
       "RST sequence number %u is in the window but not the expected %u (RFC 5961: challenge ACK)", \

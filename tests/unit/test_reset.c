@@ -20,6 +20,8 @@ static void test_syn_sent_rstack_wrong_ack(void)
 
     FEED(&c, &r, S2C, .flags = TP_RST | TP_ACK, .seq = 0, .ack = CLIENT_ISN + 500);
     EXPECT_STATES(&r, TP_SYN_SENT, TP_SYN_RECEIVED);
+    /* a RST a SYN_SENT end must drop (RFC 9293 3.10.7.3) */
+    EXPECT_ANOMALY_NUMBERS(&r, rst_invalid, 500, 1);
     EXPECT_PHASE(&r, TP_PHASE_RESET);
     EXPECT_LABEL(&r, "Reset: RST");
     g_assert_false(c.reset);
