@@ -282,6 +282,36 @@ static void send_synack(struct tp_conn *c, uint8_t x, const struct tp_segment *s
  * A FIN from an end still in SYN_SENT, or one that never sent its SYN, is
  * stray: such an end cannot close ("CLOSE in SYN-SENT deletes the TCB"), and
  * its peer cannot validate the FIN. Returns false for a stray FIN. */
+/* |X| sends its FIN again although an ACK of it was seen: that ACK never
+ * reached it (lost after the capture point), so it is back in the state
+ * that waits for it until the next ACK. */
+static void unacked_fin_again(const struct tp_conn *c, struct tp_endpoint *X)
+{
+    switch (state_of(X)) {
+        case TP_CLOSED:
+            if (!X->closed_by_rst)
+                set_state(X, TP_LAST_ACK);
+            break;
+        case TP_FIN_WAIT_2:
+            set_state(X, TP_FIN_WAIT_1);
+            break;
+        case TP_TIME_WAIT:
+            if (c->simultaneous_close)
+                set_state(X, TP_CLOSING);
+            break;
+        case TP_LISTEN:
+        case TP_SYN_SENT:
+        case TP_SYN_RECEIVED:
+        case TP_ESTABLISHED:
+        case TP_FIN_WAIT_1:
+        case TP_CLOSE_WAIT:
+        case TP_CLOSING:
+        case TP_LAST_ACK:
+        case TP_STATE_COUNT:
+            break;
+    }
+}
+
 static bool send_fin(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
                      struct tp_result *out)
 {
@@ -294,9 +324,11 @@ static bool send_fin(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
         return false;
     if (X->fin_sent) {
         out->retransmission = true;
-        if (fin_seq == X->fin_seq)
+        if (fin_seq == X->fin_seq) {
             raise_anomaly(out, TP_A_fin_retransmission, rel_seq(X, fin_seq), 0);
-        else
+            if (X->fin_was_acked)
+                unacked_fin_again(c, X);
+        } else
             raise_anomaly(out, TP_A_fin_bad_seq, rel_seq(X, fin_seq), rel_seq(X, X->fin_seq));
         X->fin_seq = fin_seq;
     } else {

@@ -271,6 +271,15 @@ def rst_syn_sent_wrong_ack(cap):
     c.synack(); c.ack("c"); c.exchange(); c.close("c")
 
 
+def fin_ack_lost(cap):
+    """A normal close whose last ACK is lost after the capture point: the
+    server sends its FIN again (frame 11), is back in LAST_ACK, and the
+    client's second ACK closes it."""
+    c = Conn(cap.add, 40020)
+    c.open(); c.exchange(); c.close("c")
+    c.fin("s", seq=5201, dt=0.2); c.ack("c")
+
+
 def mid_teardown(cap):
     """Capture starts at the teardown: server FIN first."""
     c = Conn(cap.add, 40015, cisn=234567, sisn=876543)
@@ -611,6 +620,7 @@ SCENARIOS = {
     "rst-own-traffic": rst_own_traffic,
     "rst-before-received-fin": rst_before_received_fin,
     "rst-syn-sent-wrong-ack": rst_syn_sent_wrong_ack,
+    "fin-ack-lost": fin_ack_lost,
     "port-reuse": port_reuse,
     "tfo": tfo,
     "ipv6": ipv6,

@@ -211,6 +211,30 @@ static void test_client_last_ack_ack(void)
     EXPECT_LABEL(&r, "Teardown 4/4: ACK");
 }
 
+/* A FIN sent again after its ACK was seen: that ACK was lost, so its
+ * sender is back in LAST_ACK until the next ACK closes it. */
+static void test_fin_again_after_its_ack_back_in_last_ack(void)
+{
+    struct tp_conn c = conn_time_wait(); /* TIME_WAIT / CLOSED */
+    struct tp_result r;
+
+    FEED(&c, &r, S2C, .flags = TP_FIN | TP_ACK, .seq = S_NXT, .ack = C_NXT + 1);
+    EXPECT_ANOMALY(&r, fin_retransmission);
+    EXPECT_STATES(&r, TP_TIME_WAIT, TP_LAST_ACK);
+    FEED(&c, &r, C2S, .flags = TP_ACK, .seq = C_NXT + 1, .ack = S_NXT + 1);
+    EXPECT_STATES(&r, TP_TIME_WAIT, TP_CLOSED);
+}
+
+/* The same from FIN_WAIT_2: back in FIN_WAIT_1. */
+static void test_fin_again_after_its_ack_back_in_fin_wait_1(void)
+{
+    struct tp_conn c = conn_fin_wait_2(); /* FIN_WAIT_2 / CLOSE_WAIT */
+    struct tp_result r;
+
+    FEED(&c, &r, C2S, .flags = TP_FIN | TP_ACK, .seq = C_NXT, .ack = S_NXT);
+    EXPECT_STATES(&r, TP_FIN_WAIT_1, TP_CLOSE_WAIT);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -234,5 +258,7 @@ int main(int argc, char **argv)
     g_test_add_func("/teardown/server_fin_wait_1/ack", test_server_fin_wait_1_ack);
     g_test_add_func("/teardown/server_fin_wait_2/fin", test_server_fin_wait_2_fin);
     g_test_add_func("/teardown/client_last_ack/ack", test_client_last_ack_ack);
+    g_test_add_func("/teardown/fin_again_after_its_ack/last_ack", test_fin_again_after_its_ack_back_in_last_ack);
+    g_test_add_func("/teardown/fin_again_after_its_ack/fin_wait_1", test_fin_again_after_its_ack_back_in_fin_wait_1);
     return g_test_run();
 }
