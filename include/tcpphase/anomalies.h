@@ -40,7 +40,7 @@
       "-", "-")                                                                                    \
     X(synack_changed, SEQUENCE, WARN, NOW, "SYN-ACK resent with other numbers",                    \
       "SYN-ACK resent with ISN %u, the first one had ISN %u",                                      \
-      "SYN_seq_jump", "stream.3whs_synack_resend_with_diff_seq")                                   \
+      "SYN_seq_jump", "-")                                   \
     X(synack_bad_ack, SEQUENCE, ERROR, NOW, "SYN-ACK acknowledges the wrong number",               \
       "SYN-ACK acknowledges %u, expected %u (client ISN+1)",                                       \
       "bad_SYN_ack", "stream.3whs_synack_with_wrong_ack")                                          \
@@ -58,7 +58,7 @@
       "-", "-")                                                                                    \
     X(data_before_established, SEQUENCE, WARN, NOW, "Data before the handshake completed",         \
       "%u bytes sent before the handshake completed (not on a SYN)",                           \
-      "data_before_established", "stream.3whs_ack_data_inject")                                    \
+      "data_before_established", "-")                                    \
     X(syn_with_data, PROTOCOL, NOTE, NOW, "SYN carries data",                                      \
       "SYN carries %u bytes (TCP Fast Open or a plain SYN with data)",                         \
       "SYN_with_data", "-")                                                                        \
@@ -70,7 +70,7 @@
       "simultaneous_open", "-")                                                                    \
     X(split_handshake, SECURITY, WARN, NOW, "Split handshake (SYN, SYN, SYN-ACK, ACK)",             \
       "Split handshake: the server answered the SYN with its own SYN and the client sent the SYN-ACK", \
-      "simultaneous_open", "stream.4whs_*")                                                        \
+      "simultaneous_open", "-")                                                        \
     X(syn_in_established, SEQUENCE, WARN, NOW, "SYN on a synchronized connection",                 \
       "SYN with ISN %u on a synchronized connection (RFC 5961: answered by a challenge ACK)",  \
       "SYN_inside_connection", "stream.est_syn_resend")                                            \
@@ -120,7 +120,7 @@
       "-", "-")                                                                                    \
     X(rst_invalid, SECURITY, WARN, NOW, "RST not acceptable: ignored by the receiver",            \
       "RST not acceptable to its receiver (sequence or, to a SYN_SENT end, acknowledgment number %u; acceptable from %u): ignored", \
-      "-", "stream.rst_invalid_ack")                                                               \
+      "-", "-")                                                               \
     X(rst_challenge_expected, SECURITY, WARN, NOW, "RST in the window but not exact: challenge ACK expected", \
       "RST sequence number %u is in the window but not the expected %u (RFC 5961: challenge ACK)", \
       "-", "-")                                                                                    \
@@ -129,7 +129,7 @@
       "-", "-")                                                                                    \
     X(traffic_after_rst, SECURITY, ERROR, NOW, "Traffic after RST",                                \
       "Segment from an end that the RST in frame %u had closed (one it sent, or accepted and then ignored)", \
-      "data_after_reset", "stream.suspected_rst_inject")                                           \
+      "data_after_reset", "stream.suspected_rst_inject (only after a RST to SYN_SENT)")                                           \
     X(rst_with_data, PROTOCOL, NOTE, NOW, "RST carries data",                                      \
       "RST carries %u bytes (often a diagnostic text)",                                        \
       "RST_with_data", "stream.rst_with_data")                                                     \
@@ -138,7 +138,7 @@
       "spontaneous_RST", "stream.rst_but_no_session")                                              \
     X(time_wait_assassination, SEQUENCE, WARN, NOW, "RST kills TIME_WAIT (RFC 1337)",              \
       "RST received in TIME_WAIT closes it early (TIME-WAIT assassination, RFC 1337)",     \
-      "-", "stream.timewait_*")                                                                    \
+      "-", "-")                                                                    \
     /* reuse */                                                                                    \
     X(port_reuse, SEQUENCE, NOTE, NOW, "New connection on addresses and ports used before",       \
       "New connection reuses the addresses and ports of connection %u",                        \
