@@ -26,13 +26,13 @@
     X(role, "tcpphase.role", "Sender role", FT_UINT8, BASE_DEC, VALS(role_vals), NOW, \
       "Role of the end that sent this segment; the client sent the first SYN.") \
     X(role_guessed, "tcpphase.role_guessed", "Role guessed", FT_BOOLEAN, BASE_NONE, NULL, NOW, \
-      "No SYN or SYN-ACK was seen: the server is taken to be the end with the lower port.") \
+      "No SYN or SYN-ACK was seen: the server is taken to be the end with the lower port (present only then).") \
     X(state_client, "tcpphase.state.client", "Client state", FT_UINT8, BASE_DEC, VALS(state_vals), NOW, \
       "RFC 9293 state of the client once this segment has been sent and received.") \
     X(state_server, "tcpphase.state.server", "Server state", FT_UINT8, BASE_DEC, VALS(state_vals), NOW, \
       "RFC 9293 state of the server once this segment has been sent and received.") \
     X(midstream, "tcpphase.midstream", "Midstream", FT_BOOLEAN, BASE_NONE, NULL, NOW, \
-      "The capture does not hold the connection's SYN: it was picked up midstream.") \
+      "The capture does not hold the connection's SYN: it was picked up midstream (present only then).") \
     X(syn_frame, "tcpphase.syn_frame", "SYN in frame", FT_FRAMENUM, BASE_NONE, \
       FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), LATER, "The client's SYN that the first SYN-ACK answers.") \
     X(synack_frame, "tcpphase.synack_frame", "SYN-ACK in frame", FT_FRAMENUM, BASE_NONE, \

@@ -296,10 +296,14 @@ static proto_tree *add_record_items(const struct frame_record *rec, const struct
     if (r->retransmission)
         proto_item_set_generated(proto_tree_add_boolean(st, hf_tcpphase_retransmission, tvb, 0, 0, TRUE));
     proto_item_set_generated(proto_tree_add_uint(st, hf_tcpphase_role, tvb, 0, 0, r->sender_role));
-    proto_item_set_generated(proto_tree_add_boolean(st, hf_tcpphase_role_guessed, tvb, 0, 0, c->role_guessed));
+    /* Booleans only when true, so that the bare filter (-Y tcpphase.midstream)
+     * means what it says. */
+    if (c->role_guessed)
+        proto_item_set_generated(proto_tree_add_boolean(st, hf_tcpphase_role_guessed, tvb, 0, 0, TRUE));
     proto_item_set_generated(proto_tree_add_uint(st, hf_tcpphase_state_client, tvb, 0, 0, r->state_client));
     proto_item_set_generated(proto_tree_add_uint(st, hf_tcpphase_state_server, tvb, 0, 0, r->state_server));
-    proto_item_set_generated(proto_tree_add_boolean(st, hf_tcpphase_midstream, tvb, 0, 0, c->midstream));
+    if (c->midstream)
+        proto_item_set_generated(proto_tree_add_boolean(st, hf_tcpphase_midstream, tvb, 0, 0, TRUE));
 
     if (r->hs_steps) {
         proto_tree *hs = proto_tree_add_subtree(st, tvb, 0, 0, ett_tcpphase_handshake, NULL, "Handshake");
