@@ -69,11 +69,6 @@ def table_of(sandbox, rows):
     return "\n".join(lines) + "\n"
 
 
-def table(sandbox, capture, two_pass=False, extra=()):
-    """The capture's golden table as tshark (-2 if |two_pass|) prints it."""
-    return table_of(sandbox, views.tshark_rows(sandbox, capture, two_pass, extra))
-
-
 def compare(got, path):
     """Problems of |got| against the golden file |path|."""
     if not os.path.exists(path):

@@ -36,8 +36,7 @@ LATER_ANOMALIES = {a["id"] for a in catalogue.load() if a["when"] == "LATER"}
 def sharkd_view(sandbox, capture, frames):
     """{frame: sorted (field, value) pairs} of |frames| as sharkd shows them
     after an expert tap pass, asked for in the order given."""
-    v = views.CaptureViews(capture)
-    v.frame_numbers = lambda: frames
+    v = views.CaptureViews(capture, frames)
     views.sharkd_batch(sandbox, [v], backward=False)
     if v.error:
         raise RuntimeError(v.error)

@@ -5,7 +5,7 @@ Each capture in ../shared/captures comes with its source project's own
 regression baseline (Zeek conn.log / btest output, Suricata test.yaml,
 Arkime session JSON, tcpdump output; see MANIFEST.md there). Every check
 below turns one fact of such a baseline into a fact about tcpphase's
-per-frame output (golden.table: the same columns as the golden files), e.g.
+per-frame output (golden.table_of: the same columns as the golden files), e.g.
 Zeek S0 -> a SYN, no SYN-ACK, no step 3. The captures where tcpphase means
 something else than the oracle are in DIFFERENCES: there the check covers
 the part both agree on.

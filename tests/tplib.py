@@ -5,7 +5,6 @@ so as root every run drops to uid/gid 65534 in a private world-readable
 sandbox holding a copy of the plugin and of the captures it reads."""
 import glob
 import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -158,20 +157,3 @@ class Sandbox:
                 if len(cols) == 4 and cols[0] == "V" and cols[1].startswith("tcpphase."):
                     self._names.setdefault(cols[1], {})[cols[2]] = cols[3]
         return self._names
-
-    def sharkd(self, capture, requests):
-        """Sends JSON-RPC requests (dicts without jsonrpc/id) to one sharkd
-        session and returns the results in order."""
-        lines = []
-        for i, req in enumerate(requests, 1):
-            lines.append(json.dumps(dict(req, jsonrpc="2.0", id=i)))
-        out = self.run(["sharkd", "-"], stdin="\n".join(lines) + "\n").stdout
-        replies = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-        by_id = {r["id"]: r for r in replies if "id" in r}
-        results = []
-        for i in range(1, len(requests) + 1):
-            reply = by_id.get(i)
-            if reply is None or "error" in reply:
-                raise RuntimeError(f"sharkd request {requests[i - 1]} failed: {reply}")
-            results.append(reply["result"])
-        return results

@@ -103,13 +103,16 @@ class CaptureViews:
     .backward ({frame: sorted (field, value) pairs} from sharkd), .error (why
     a view is missing, or None)."""
 
-    def __init__(self, capture):
+    def __init__(self, capture, frames=None):
         self.capture = capture
+        self.frames = frames  # the frames to ask sharkd for; default: those tshark printed
         self.rows = {}
         self.forward = self.backward = None
         self.error = None
 
     def frame_numbers(self):
+        if self.frames is not None:
+            return self.frames
         return [self.rows["one"].number(r) for r in self.rows["one"].frames]
 
 
