@@ -170,6 +170,15 @@ void tp_summary_update(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
         add_once(c, x, ONCE_W, 'w');
 
     update_zeek_states(c, x, s);
+    /* The first accepted RST that leaves neither end with a connection
+     * decides the outcome: what strays in after it (an ACK, the peer's RST
+     * in reply) is not a new attempt. The tracker lifts this if the RST's
+     * receiver shows it ignored the RST. */
+    if ((f & TP_RST) && c->reset && c->rst_frame == s->frame && !c->outcome_fixed &&
+        tp_conn_finished(c)) {
+        c->fixed_outcome = (uint8_t)tp_conn_outcome(c);
+        c->outcome_fixed = true;
+    }
 
     if (c->closer == TP_CLOSER_NONE && c->first_closer >= 0)
         c->closer = (int8_t)(c->first_closer == c->client ? TP_CLOSER_CLIENT : TP_CLOSER_SERVER);
@@ -202,10 +211,15 @@ enum tp_outcome tp_conn_outcome(const struct tp_conn *c)
     const bool o_inactive = os == TP_Z_INACTIVE || os == TP_Z_PARTIAL;
     const bool r_inactive = rs == TP_Z_INACTIVE || rs == TP_Z_PARTIAL;
 
+    if (c->outcome_fixed)
+        return (enum tp_outcome)c->fixed_outcome;
     if (rs == TP_Z_RESET) {
-        if (os == TP_Z_SYN_SENT || os == TP_Z_SYN_ACK_SENT ||
-            (os == TP_Z_RESET && o->bytes == 0 && r->bytes == 0))
+        if (os == TP_Z_SYN_SENT || os == TP_Z_SYN_ACK_SENT)
             return TP_OUTCOME_REJ;
+        /* Two resets and no byte: a rejected attempt, if there was one (a
+         * connection without a SYN attempted nothing: midstream traffic). */
+        if (os == TP_Z_RESET && o->bytes == 0 && r->bytes == 0)
+            return c->syn_count > 0 ? TP_OUTCOME_REJ : TP_OUTCOME_OTH;
         return o_inactive ? TP_OUTCOME_RSTRH : TP_OUTCOME_RSTR;
     }
     if (os == TP_Z_RESET) {

@@ -537,6 +537,7 @@ static void revive_after_ignored_rst(struct tp_conn *c, struct tp_endpoint *X,
         set_state(X, X->state_before_rst);
         X->closed_by_rst = false;
         c->rst_ignored = true;
+        c->outcome_fixed = false; /* the RST did not end the connection after all */
     }
 }
 

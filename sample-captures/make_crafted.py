@@ -280,6 +280,20 @@ def fin_ack_lost(cap):
     c.fin("s", seq=5201, dt=0.2); c.ack("c")
 
 
+def rst_crossed(cap):
+    """Handshake, the server aborts with RST|ACK, the client's RST crosses
+    it: the outcome stays RSTR (fixed at the first accepted RST), not REJ."""
+    c = Conn(cap.add, 40021)
+    c.open(); c.rst("s"); c.rst("c", flags="R")
+
+
+def rst_midstream_both(cap):
+    """Picked up midstream at a pure ACK; the client's RST is far outside
+    the window (ignored), the server's is exact: no SYN, so never REJ."""
+    c = Conn(cap.add, 40022)
+    c.ack("c"); c.rst("c", flags="R", seq=1001 + 10**6); c.rst("s", flags="R")
+
+
 def mid_teardown(cap):
     """Capture starts at the teardown: server FIN first."""
     c = Conn(cap.add, 40015, cisn=234567, sisn=876543)
@@ -621,6 +635,8 @@ SCENARIOS = {
     "rst-before-received-fin": rst_before_received_fin,
     "rst-syn-sent-wrong-ack": rst_syn_sent_wrong_ack,
     "fin-ack-lost": fin_ack_lost,
+    "rst-crossed": rst_crossed,
+    "rst-midstream-both": rst_midstream_both,
     "port-reuse": port_reuse,
     "tfo": tfo,
     "ipv6": ipv6,

@@ -55,6 +55,8 @@ RAISES = {
     "anomaly-rst-challenge.pcap": {8: ["rst_challenge_expected"], 9: ["challenge_ack"], 10: ["rst_abort"]},
     "anomaly-traffic-after-rst.pcap": {8: ["rst_abort"], 9: ["traffic_after_rst"]},
     "rst-own-traffic.pcap": {8: ["rst_abort"], 9: ["traffic_after_rst"]},
+    "rst-crossed.pcap": {4: ["rst_abort"]},
+    "rst-midstream-both.pcap": {2: ["rst_invalid"], 3: ["rst_abort"]},
     "anomaly-rst-no-connection.pcap": {1: ["rst_no_connection"]},
     "anomaly-time-wait-assassination.pcap": {12: ["time_wait_assassination"]},
     "port-reuse.pcap": {12: ["port_reuse", "premature_reuse"]},

@@ -184,6 +184,8 @@ struct tp_conn {
     bool reset : 1; /* an accepted RST ended it */
     bool rst_ignored : 1; /* an end sent on after a RST had closed it */
     bool answered : 1; /* the server sent something after the client's SYN */
+    bool outcome_fixed : 1; /* an accepted RST closed both ends: fixed_outcome holds */
+    uint8_t fixed_outcome;  /* enum tp_outcome, valid if outcome_fixed */
 };
 
 /* One anomaly raised on a segment, with the two numbers its message shows. */

@@ -65,6 +65,50 @@ static void test_rst_after_one_fin_is_rstr(void)
     EXPECT_OUTCOME(&c, RSTR);
 }
 
+/* The outcome is fixed at the first accepted RST that closes both ends: the
+ * peer's RST that crosses it is no new "rejected" attempt (Zeek would turn
+ * RSTR into REJ here, two resets and no byte). */
+static void test_outcome_fixed_at_first_accepted_rst(void)
+{
+    struct tp_conn c = conn_established();
+    struct tp_result r;
+
+    FEED(&c, &r, S2C, .flags = TP_RST | TP_ACK, .seq = S_NXT, .ack = C_NXT, .frame = 10);
+    EXPECT_OUTCOME(&c, RSTR);
+    FEED(&c, &r, C2S, .flags = TP_RST, .seq = C_NXT, .frame = 11);
+    EXPECT_OUTCOME(&c, RSTR);
+}
+
+/* The receiver of a RST that sends on ignored it: the outcome is no longer
+ * fixed by it (FIN, own RST, peer's FIN: SF). */
+static void test_ignored_rst_does_not_fix_outcome(void)
+{
+    struct tp_conn c = conn_established();
+    struct tp_result r;
+
+    FEED(&c, &r, C2S, .flags = TP_RST | TP_ACK, .seq = C_NXT, .ack = S_NXT, .frame = 10);
+    EXPECT_OUTCOME(&c, RSTO);
+    g_assert_true(c.outcome_fixed);
+    FEED(&c, &r, S2C, .flags = TP_ACK, .seq = S_NXT, .ack = C_NXT, .len = 10, .frame = 11);
+    g_assert_false(c.outcome_fixed);
+    EXPECT_OUTCOME(&c, RSTO);
+}
+
+/* A connection without any SYN attempted nothing: two resets and no byte
+ * are not REJ. Here the client's RST is out of the window (ignored, though
+ * Zeek's endpoint is reset by it) and the server's closes both. */
+static void test_connection_without_syn_is_never_rej(void)
+{
+    struct tp_conn c = {0};
+    struct tp_result r;
+
+    FEED_PORTS(&c, &r, 40000, 80, C2S, .flags = TP_ACK, .seq = C_NXT, .ack = S_NXT, .win = 1000);
+    FEED_PORTS(&c, &r, 40000, 80, C2S, .flags = TP_RST, .seq = C_NXT + 100000);
+    FEED_PORTS(&c, &r, 40000, 80, S2C, .flags = TP_RST, .seq = S_NXT);
+    g_assert_true(c.reset);
+    EXPECT_OUTCOME(&c, OTH);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -73,5 +117,8 @@ int main(int argc, char **argv)
     g_test_add_func("/outcome/fin_rst_then_peer_fin_is_sf", test_fin_rst_then_peer_fin_is_sf);
     g_test_add_func("/outcome/reset_end_stays_reset", test_reset_end_stays_reset);
     g_test_add_func("/outcome/rst_after_one_fin_is_rstr", test_rst_after_one_fin_is_rstr);
+    g_test_add_func("/outcome/outcome_fixed_at_first_accepted_rst", test_outcome_fixed_at_first_accepted_rst);
+    g_test_add_func("/outcome/ignored_rst_does_not_fix_outcome", test_ignored_rst_does_not_fix_outcome);
+    g_test_add_func("/outcome/connection_without_syn_is_never_rej", test_connection_without_syn_is_never_rej);
     return g_test_run();
 }
