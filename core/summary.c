@@ -6,6 +6,7 @@
 #include "summary.h"
 
 #include <ctype.h>
+#include <string.h>
 
 const char *tp_closer_name(unsigned c)
 {
@@ -38,7 +39,10 @@ const char *tp_outcome_text(unsigned o)
 }
 
 /* Letters recorded once per end, as bits of tp_history_marks.once. */
-enum { ONCE_A = 1, ONCE_D = 2, ONCE_Q = 4, ONCE_I = 8, ONCE_G = 16, ONCE_T = 32, ONCE_W = 64 };
+enum { ONCE_A = 1, ONCE_D = 2, ONCE_Q = 4, ONCE_I = 8 };
+/* Letters Zeek records on a log scale (the 1st, 10th, 100th... time): index
+ * into tp_history_marks.counts. */
+enum { SCALED_T, SCALED_G, SCALED_W };
 /* Letters repeated only for another sequence number: index into last_seq. */
 enum { SEQ_S, SEQ_H, SEQ_F, SEQ_R };
 
@@ -59,6 +63,103 @@ static void add_once(struct tp_conn *c, uint8_t ep, uint8_t bit, char letter)
         m->once |= bit;
         add_letter(c, ep, letter);
     }
+}
+
+/* Counts one more occurrence of a scaled letter and records it if the count
+ * is a power of ten (Zeek's ScaledHistoryEntry). Counts stop at 65535, so
+ * the letter appears at most five times. */
+static void add_scaled(struct tp_conn *c, uint8_t ep, unsigned which, char letter)
+{
+    uint16_t *n = &c->ep[ep].marks.counts[which];
+
+    if (*n == UINT16_MAX)
+        return;
+    ++*n;
+    for (unsigned p = 1; p <= *n; p *= 10) {
+        if (p == *n) {
+            add_letter(c, ep, letter);
+            return;
+        }
+    }
+}
+
+/* Content gaps, as Zeek's reassembler finds them: bytes of a stream the
+ * capture lacks are a gap once the receiver acknowledges past them (it had
+ * them; the capture did not), not when the sequence number jumps, since a
+ * reordered segment may still fill the hole. Only the lowest hole is kept:
+ * enough to tell whether there was one. */
+/* |s| brings bytes of the lowest hole of its sender's stream. */
+static bool fills_hole(const struct tp_history_marks *m, const struct tp_segment *s)
+{
+    return m->hole && !s->payload_cut && seq_le(s->seq, m->hole_seq) &&
+           seq_gt(s->seq + s->len, m->hole_seq);
+}
+
+static void note_missing_bytes(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
+                               uint32_t snd_nxt_before, bool had_seq)
+{
+    struct tp_history_marks *m = &c->ep[x].marks;
+    const uint32_t end = s->seq + s->len;
+
+    /* a FIN after a jump also leaves bytes missing before it */
+    if ((s->len == 0 && !(s->flags & TP_FIN)) || (s->flags & (TP_SYN | TP_RST)))
+        return;
+    if (fills_hole(m, s)) {
+        m->hole_seq = end; /* (part of) the hole arrives after all: reordering */
+        if (seq_ge(m->hole_seq, m->hole_end))
+            m->hole = false;
+    }
+    if (m->hole)
+        return;
+    if (s->payload_cut) {
+        m->hole = true; /* cut by the snap length: the capture lacks its payload */
+        m->hole_seq = s->seq;
+        m->hole_end = end;
+    } else if (had_seq && seq_gt(s->seq, snd_nxt_before) &&
+               !(m->acked_gap && seq_le(s->seq, m->gap_ack))) {
+        /* bytes skipped, except those an ACK already counted as missing */
+        m->hole = true;
+        m->hole_seq = m->acked_gap && seq_gt(m->gap_ack, snd_nxt_before) ? m->gap_ack : snd_nxt_before;
+        m->hole_end = s->seq;
+    }
+}
+
+/* Zeek counts a gap only between two ends that are established, or closed
+ * after being established: elsewhere (partial connections, RSTs) missing
+ * bytes arise falsely from unseen or stray sequence numbers. */
+static bool gap_counts(const struct tp_conn *c)
+{
+    for (int i = 0; i < 2; i++) {
+        const struct tp_endpoint *ep = &c->ep[i];
+        if (ep->zeek_state != TP_Z_ESTABLISHED &&
+            !(ep->zeek_state == TP_Z_CLOSED && ep->zeek_prev_state == TP_Z_ESTABLISHED))
+            return false;
+    }
+    return true;
+}
+
+/* The ACK of |s| (sent by x) acknowledges bytes of the peer's stream that
+ * the capture does not hold: a hole before captured data, or bytes beyond
+ * all it captured (more than a FIN's one sequence number). */
+static void note_acked_gap(struct tp_conn *c, uint8_t x, const struct tp_segment *s)
+{
+    const uint8_t y = (uint8_t)(1 - x);
+    struct tp_endpoint *Y = &c->ep[y];
+    struct tp_history_marks *m = &Y->marks;
+
+    if (!(s->flags & TP_ACK) || (s->flags & TP_RST) || !Y->has_seq || !Y->seen)
+        return;
+    if (m->hole && seq_gt(s->ack, m->hole_seq)) {
+        m->hole = false;
+    } else if (!m->hole && seq_gt(s->ack, Y->snd_nxt + 1) &&
+               (!m->acked_gap || seq_ge(Y->snd_nxt, m->gap_ack))) {
+        m->acked_gap = true;
+        m->gap_ack = s->ack;
+    } else {
+        return;
+    }
+    if (gap_counts(c))
+        add_scaled(c, y, SCALED_G, 'g');
 }
 
 static void add_for_seq(struct tp_conn *c, uint8_t ep, unsigned which, uint32_t seq, char letter)
@@ -142,32 +243,34 @@ void tp_summary_update(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
     X->packets++;
     X->bytes += s->len;
 
-    if ((f & TP_SYN) && (f & (TP_FIN | TP_RST)))
-        add_once(c, x, ONCE_Q, 'q');
-    else if ((f & TP_FIN) && (f & TP_RST))
-        add_once(c, x, ONCE_I, 'i');
-    if ((f & TP_SYN) && !(f & TP_ACK))
-        add_for_seq(c, x, SEQ_S, s->seq, 's');
-    if ((f & TP_SYN) && (f & TP_ACK))
-        add_for_seq(c, x, SEQ_H, s->seq, 'h');
-    if ((f & TP_ACK) && !(f & (TP_SYN | TP_FIN | TP_RST)) && s->len == 0)
-        add_once(c, x, ONCE_A, 'a');
-    if (s->len > 0) {
-        add_once(c, x, ONCE_D, 'd');
-        /* bytes below what it had already sent: retransmitted payload */
-        if (had_seq && seq_le(s->seq + s->len, snd_nxt_before))
-            add_once(c, x, ONCE_T, 't');
-    }
-    if (f & TP_FIN)
+    /* Zeek's flag letters: one per segment kind. A segment with two of
+     * SYN, FIN, RST is only i or q; payload is d only without any of them. */
+    const bool syn = (f & TP_SYN) != 0, fin = (f & TP_FIN) != 0, rst = (f & TP_RST) != 0;
+    const unsigned control = (unsigned)syn + (unsigned)fin + (unsigned)rst;
+    if (control > 1) {
+        if ((f & TP_FIN) && (f & TP_RST))
+            add_once(c, x, ONCE_I, 'i');
+        else
+            add_once(c, x, ONCE_Q, 'q');
+    } else if (f & TP_SYN) {
+        add_for_seq(c, x, (f & TP_ACK) ? SEQ_H : SEQ_S, s->seq, (f & TP_ACK) ? 'h' : 's');
+    } else if (f & TP_FIN) {
         add_for_seq(c, x, SEQ_F, s->seq + s->len, 'f');
-    if (f & TP_RST)
+    } else if (f & TP_RST) {
         add_for_seq(c, x, SEQ_R, s->seq, 'r');
-    /* bytes missing before this segment: a content gap, noticed (as by
-     * Zeek's reassembler) once the segment after the hole arrives */
-    if (had_seq && !(f & (TP_SYN | TP_RST)) && seq_gt(s->seq, snd_nxt_before))
-        add_once(c, x, ONCE_G, 'g');
+    } else if (s->len > 0) {
+        add_once(c, x, ONCE_D, 'd');
+    } else if (f & TP_ACK) {
+        add_once(c, x, ONCE_A, 'a');
+    }
+    /* payload below what it had already sent (a reordered segment that
+     * fills a hole included, as in Zeek): retransmitted */
+    if (s->len > 0 && had_seq && seq_le(s->seq + s->len, snd_nxt_before))
+        add_scaled(c, x, SCALED_T, 't');
+    note_acked_gap(c, x, s);
+    note_missing_bytes(c, x, s, snd_nxt_before, had_seq);
     if (s->win == 0 && !(f & TP_RST))
-        add_once(c, x, ONCE_W, 'w');
+        add_scaled(c, x, SCALED_W, 'w');
 
     update_zeek_states(c, x, s);
     /* The first accepted RST that leaves neither end with a connection
@@ -186,6 +289,21 @@ void tp_summary_update(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
         c->closer = TP_CLOSER_BOTH;
     if (c->closer == TP_CLOSER_NONE && (f & TP_RST) && c->reset)
         c->closer = (int8_t)(x == c->client ? TP_CLOSER_CLIENT : TP_CLOSER_SERVER);
+}
+
+char *tp_conn_history_at_end(const struct tp_conn *c, char *buf)
+{
+    struct tp_conn end = *c;
+
+    /* A hole nobody acknowledged, with data after it: Zeek's reassembler
+     * reports it when the connection is done. */
+    for (uint8_t i = 0; i < 2; i++) {
+        const uint8_t ep = i == 0 ? c->client : (uint8_t)(1 - c->client);
+        if (end.ep[ep].marks.hole && gap_counts(c))
+            add_scaled(&end, ep, SCALED_G, 'g');
+    }
+    memcpy(buf, end.history, sizeof end.history);
+    return buf;
 }
 
 /* The history so far matches Zeek's /^\^?S[^HAFGIQ]*R/: a SYN, then a RST

@@ -102,7 +102,7 @@ static bool make_key(const tcp_info_t *th, struct tp_key *key)
     return src_low;
 }
 
-const struct tp_conn *conn_table_step(const tcp_info_t *th, const nstime_t *ts, uint32_t frame,
+const struct tp_conn *conn_table_step(const tcp_info_t *th, const nstime_t *ts, uint32_t frame, bool payload_cut,
                                       const struct tp_config *cfg, struct tp_conn *storage, struct tp_step *out)
 {
     struct tp_key key;
@@ -115,6 +115,7 @@ const struct tp_conn *conn_table_step(const tcp_info_t *th, const nstime_t *ts, 
         .len = th->th_seglen,
         .win = th->th_win,
         .flags = th->th_flags,
+        .payload_cut = payload_cut && th->th_seglen > 0,
     };
     const struct tp_conn *after;
 

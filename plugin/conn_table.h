@@ -17,7 +17,7 @@ void conn_table_reset(void);
  * its connection with the tracker configuration |cfg| and says what it is
  * in |out| (out->entry NULL: not tracked). Returns the connection after it
  * (its tracker, or |storage| filled). */
-const struct tp_conn *conn_table_step(const tcp_info_t *th, const nstime_t *ts, uint32_t frame,
+const struct tp_conn *conn_table_step(const tcp_info_t *th, const nstime_t *ts, uint32_t frame, bool payload_cut,
                                       const struct tp_config *cfg, struct tp_conn *storage, struct tp_step *out);
 
 /* conn_view is the tracker of |e| as its segments so far left it (its own,

@@ -132,7 +132,8 @@ static void print_row(const struct conns_report *report, const struct report_row
     format_duration(text[COL_START], sizeof text[0], c->first_time, true);
     format_duration(text[COL_DURATION], sizeof text[0], c->last_time - c->first_time, true);
     cells[COL_OUTCOME] = tp_outcome_code(tp_conn_outcome(c));
-    cells[COL_HISTORY] = c->history[0] ? c->history : "-";
+    char history[TP_HISTORY_MAX + 1];
+    cells[COL_HISTORY] = c->history[0] ? tp_conn_history_at_end(c, history) : "-";
     format_duration(text[COL_SYN_TO_SYNACK], sizeof text[0], c->synack_time - c->syn_time,
                     c->syn_frame && c->synack_frame);
     format_duration(text[COL_SYNACK_TO_ACK], sizeof text[0], c->hs_ack_time - c->synack_time,

@@ -125,7 +125,10 @@ static const struct tp_conn *compute_record(const tcp_info_t *th, packet_info *p
                                             struct tp_conn *storage, struct frame_record *rec)
 {
     struct tp_step step;
-    const struct tp_conn *after = conn_table_step(th, &pinfo->abs_ts, pinfo->num, &tracker_config, storage, &step);
+    /* A frame cut by the snap length lacks the end of its payload. */
+    const bool cut = pinfo->fd->cap_len < pinfo->fd->pkt_len;
+    const struct tp_conn *after =
+        conn_table_step(th, &pinfo->abs_ts, pinfo->num, cut, &tracker_config, storage, &step);
 
     if (!step.entry)
         return NULL;
@@ -219,8 +222,11 @@ static void add_connection_summary(proto_tree *tree, tvbuff_t *tvb, const struct
     proto_item_set_generated(proto_tree_add_uint_format_value(
         tree, hf_tcpphase_outcome, tvb, 0, 0, outcome, "%s: %s", tp_outcome_code(outcome),
         tp_outcome_text(outcome)));
+    char history[TP_HISTORY_MAX + 1];
+
     if (c->history_len > 0)
-        proto_item_set_generated(proto_tree_add_string(tree, hf_tcpphase_history, tvb, 0, 0, c->history));
+        proto_item_set_generated(proto_tree_add_string(tree, hf_tcpphase_history, tvb, 0, 0,
+                                                       tp_conn_history_at_end(c, history)));
     if (c->closer != TP_CLOSER_NONE)
         proto_item_set_generated(
             proto_tree_add_uint(tree, hf_tcpphase_closed_by, tvb, 0, 0, (uint32_t)c->closer));

@@ -294,6 +294,25 @@ def rst_midstream_both(cap):
     c.ack("c"); c.rst("c", flags="R", seq=1001 + 10**6); c.rst("s", flags="R")
 
 
+def content_gaps(cap):
+    """Zeek's history letter g, three ways. 40023: the client's second
+    segment (1101-1200) arrives before its first (1001-1100): reordered, no
+    gap. 40024: the capture misses 1101-1200; the server acks 1301: a gap.
+    40025: a 300-byte segment cut by the snap length (96 bytes kept), then
+    acked: a gap."""
+    a = Conn(cap.add, 40023)
+    a.open()
+    a.data("c", 100, seq=1101); a.data("c", 100, seq=1001); a.ack("s", ack=1201)
+    a.nxt["c"] = a.rcv["s"] = 1201; a.close("c")
+    b = Conn(cap.add, 40024)
+    b.open(); b.data("c", 100)
+    b.data("c", 100, seq=1201); b.ack("s", ack=1301)
+    b.nxt["c"] = b.rcv["s"] = 1301; b.close("c")
+    c = Conn(cap.add, 40025)
+    c.open(); c.data("c", 300, caplen=14 + 20 + 20 + 42); c.ack("s")
+    c.close("c")
+
+
 def mid_teardown(cap):
     """Capture starts at the teardown: server FIN first."""
     c = Conn(cap.add, 40015, cisn=234567, sisn=876543)
@@ -637,6 +656,7 @@ SCENARIOS = {
     "fin-ack-lost": fin_ack_lost,
     "rst-crossed": rst_crossed,
     "rst-midstream-both": rst_midstream_both,
+    "content-gaps": content_gaps,
     "port-reuse": port_reuse,
     "tfo": tfo,
     "ipv6": ipv6,

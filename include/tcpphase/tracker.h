@@ -86,6 +86,7 @@ struct tp_segment { /* 32 bytes: kept for every connection that only sent a SYN 
     uint32_t win;     /* advertised window, as the header has it */
     uint16_t flags;   /* enum tp_flag bits */
     uint8_t from;     /* 0 or 1 */
+    bool payload_cut; /* the capture holds less payload than len (snap length) */
 };
 
 /* What the user tunes (Wireshark preferences in the plugin). */
@@ -112,11 +113,18 @@ enum tp_zeek_state {
     TP_Z_CLOSED, TP_Z_RESET
 };
 
-/* Zeek history letters an end has already recorded. */
+/* Zeek history letters an end has already recorded, and the bytes of its
+ * stream the capture is missing (for the content gap letter g). */
 struct tp_history_marks {
     uint32_t last_seq[4];   /* s, h, f, r: repeated only with another sequence number */
+    uint32_t hole_seq;      /* first byte missing from the capture, valid if hole */
+    uint32_t hole_end;      /* first byte captured again after it */
+    uint32_t gap_ack;       /* an ACK that counted the bytes missing below it, valid if acked_gap */
+    uint16_t counts[3];     /* t, g, w so far (saturating): their letter repeats at 1, 10, 100... */
     uint8_t seq_letters;    /* bit i: last_seq[i] is valid */
-    uint8_t once;           /* bits of a, d, q, i, g, t, w: recorded once */
+    uint8_t once;           /* bits of a, d, q, i: recorded once */
+    bool hole : 1;          /* bytes [hole_seq, hole_end) not captured, not yet acknowledged */
+    bool acked_gap : 1;
 };
 
 /* What one end has shown of itself. */
@@ -242,6 +250,12 @@ void tp_check_reuse(const struct tp_conn *old, uint8_t old_from, uint32_t old_nu
  * by |r| that only the rest of the capture tells (the catalogue's LATER ones),
  * judged from |c| as it is now: call it once the whole capture has been read. */
 void tp_later_anomalies(const struct tp_conn *c, const struct tp_result *r, struct tp_result *out);
+
+/* tp_conn_history_at_end writes |c|'s Zeek history into |buf| (at least
+ * TP_HISTORY_MAX + 1 bytes) as it stands once the whole capture has been
+ * read: with a g for bytes missing before data the capture holds, which
+ * nobody acknowledged. Returns |buf|. */
+char *tp_conn_history_at_end(const struct tp_conn *c, char *buf);
 
 /* tp_conn_outcome returns the Zeek conn_state of |c| as far as it has been seen. */
 enum tp_outcome tp_conn_outcome(const struct tp_conn *c);
