@@ -13,6 +13,11 @@ packages=(tshark libwireshark-dev libwiretap-dev wireshark-dev libglib2.0-dev cm
           valgrind clang libclang-rt-dev
           # the GUI test: Wireshark's Qt GUI under Xvfb, driven by xdotool, read back by OCR
           wireshark xvfb xdotool imagemagick tesseract-ocr tesseract-ocr-eng)
+# The agreement test with a live Suricata 7 (tools/suricata-agree.py): on
+# Debian trixie, whose suricata is the 7.0 the script's mapping was read from
+# (bookworm has 6, sid 8).
+codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+[ "$codename" = trixie ] && packages+=(suricata)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

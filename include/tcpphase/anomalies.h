@@ -52,7 +52,7 @@
       "unsolicited_SYN_response", "-")                                                             \
     X(handshake_ack_bad, SEQUENCE, ERROR, NOW, "Handshake ACK with wrong numbers",                 \
       "Third handshake segment acknowledges %u, expected %u (server ISN+1)",                       \
-      "-", "stream.3whs_wrong_seq_wrong_ack")                                                      \
+      "-", "stream.3whs_wrong_seq_wrong_ack, stream.3whs_right_seq_wrong_ack_evasion")             \
     X(handshake_completed_by_data, SEQUENCE, NOTE, NOW, "Handshake completed by a data segment",   \
       "No pure ACK: this segment's %u bytes complete the handshake",                           \
       "-", "-")                                                                                    \
@@ -73,7 +73,7 @@
       "simultaneous_open", "-")                                                        \
     X(syn_in_established, SEQUENCE, WARN, NOW, "SYN on a synchronized connection",                 \
       "SYN with ISN %u on a synchronized connection (RFC 5961: answered by a challenge ACK)",  \
-      "SYN_inside_connection", "stream.est_syn_resend")                                            \
+      "SYN_inside_connection", "stream.est_syn_resend, stream.est_syn_resend_diff_seq")            \
     X(slow_handshake, SEQUENCE, NOTE, NOW, "Slow handshake",                                       \
       "Handshake took %u ms, above the %u ms threshold",                                           \
       "-", "-")                                                                                    \
