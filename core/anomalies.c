@@ -67,8 +67,13 @@ void tp_later_anomalies(const struct tp_conn *c, const struct tp_result *r, stru
     const struct tp_endpoint *X = &c->ep[sender], *Y = &c->ep[1 - sender];
     const int64_t timeout = c->cfg->handshake_timeout_ns;
 
+    /* A SYN-ACK that acknowledges the SYN answers it, even one captured
+     * before it (a capture that starts at the SYN-ACK, a reordered copy). */
+    const bool synack_acks_syn = Y->synack_sent && X->has_isn &&
+                                 (Y->synack_ack == X->isn + 1 || Y->synack_ack == X->isn + 1 + X->syn_data_len);
+
     if ((r->hs_steps & TP_STEP_BIT(1)) && sender == c->client &&
-        (!c->answered || c->answer_time - c->first_syn_time > timeout))
+        (c->answered ? c->answer_time - c->first_syn_time > timeout : !synack_acks_syn))
         raise_anomaly(out, TP_A_syn_unanswered, to_ms(timeout) / 1000, to_ms(timeout) / 1000);
     if ((r->hs_steps & TP_STEP_BIT(2)) && !c->established)
         raise_anomaly(out, TP_A_synack_unacked, 0, 0);
@@ -78,4 +83,28 @@ void tp_later_anomalies(const struct tp_conn *c, const struct tp_result *r, stru
         raise_anomaly(out, TP_A_half_closed_at_end, 0, 0);
     if ((r->td_steps & TP_STEP_BIT(3)) && X->fin_acked_in == 0)
         raise_anomaly(out, TP_A_final_ack_missing, 0, 0);
+}
+
+/* Drops anomaly |id| from |r|, numbers and all. */
+static void withdraw_anomaly(struct tp_result *r, enum tp_anomaly id)
+{
+    const uint64_t bit = (uint64_t)1 << id;
+    uint8_t kept = 0;
+
+    if (!(r->anomalies & bit))
+        return;
+    r->anomalies &= ~bit;
+    for (uint8_t i = 0; i < r->hit_count; i++) {
+        if (r->hits[i].id != id)
+            r->hits[kept++] = r->hits[i];
+    }
+    r->hit_count = kept;
+}
+
+void tp_hindsight(const struct tp_conn *c, struct tp_result *r)
+{
+    /* SYN, SYN, SYN-ACK, ACK: the second SYN looked like a simultaneous
+     * open until the client answered it with a SYN-ACK. */
+    if (c->split_handshake)
+        withdraw_anomaly(r, TP_A_simultaneous_open);
 }

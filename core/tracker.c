@@ -188,6 +188,12 @@ static bool send_syn(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
         raise_anomaly(out, TP_A_syn_retransmission, c->syn_count, to_ms(s->time_ns - c->first_syn_time));
     } else if (X->state == TP_SYN_SENT && X->has_isn) {
         raise_anomaly(out, TP_A_syn_new_isn, s->seq, X->isn);
+    } else if (X->state == TP_ESTABLISHED && X->has_isn && !c->established && !c->simultaneous_open) {
+        /* It took a SYN-ACK for its first ISN, and its peer still waits in
+         * SYN_RECEIVED: a SYN with another ISN is out of the peer's window,
+         * dropped there (RFC 9293 3.10.7.4), and the ISN stays. */
+        raise_anomaly(out, TP_A_syn_new_isn, s->seq, X->isn);
+        return false;
     }
     if (s->len > 0 && !c->cfg->tfo_normal)
         raise_anomaly(out, TP_A_syn_with_data, s->len, 0);
@@ -247,7 +253,13 @@ static void send_synack(struct tp_conn *c, uint8_t x, const struct tp_segment *s
     struct tp_endpoint *Y = &c->ep[1 - x];
 
     out->hs_steps |= TP_STEP_BIT(2);
-    if (X->synack_sent) {
+    if (X->synack_inferred && s->seq == X->isn) {
+        /* The SYN-ACK that the peer's ACK already acknowledged, captured
+         * late (two capture points, reordering): the same SYN-ACK. */
+        X->synack_inferred = false;
+        X->synack_ack = s->ack;
+        c->first_synack_time = s->time_ns;
+    } else if (X->synack_sent) {
         out->retransmission = true;
         if (s->seq == X->isn && s->ack == X->synack_ack)
             raise_anomaly(out, TP_A_synack_retransmission, to_ms(s->time_ns - c->first_synack_time), 0);
@@ -376,7 +388,8 @@ static bool send_fin(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
 
 /* An end in SYN_SENT or SYN_RECEIVED that sends an ordinary segment proves
  * it finished its side of the handshake with segments the capture missed. */
-static void infer_unseen_handshake(struct tp_conn *c, uint8_t x, const struct tp_segment *s)
+static void infer_unseen_handshake(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
+                                   struct tp_result *out)
 {
     struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[1 - x];
 
@@ -384,9 +397,11 @@ static void infer_unseen_handshake(struct tp_conn *c, uint8_t x, const struct tp
         /* It acknowledges a SYN-ACK that was not captured. */
         if (!Y->has_isn) {
             Y->isn = s->ack - 1;
-            Y->has_isn = Y->syn_sent = Y->synack_sent = true;
+            Y->has_isn = Y->syn_sent = Y->synack_sent = Y->synack_inferred = true;
             Y->snd_nxt = s->ack;
             Y->has_seq = true;
+            Y->synack_ack = X->isn + 1;
+            raise_anomaly(out, TP_A_synack_not_captured, s->ack, Y->isn);
         }
         if (Y->state == TP_CLOSED || Y->state == TP_LISTEN)
             set_state(Y, TP_SYN_RECEIVED);
@@ -572,16 +587,90 @@ static bool seq_acceptable(const struct tp_conn *c, uint8_t y, const struct tp_s
     return seq_ge(s->seq, X->snd_nxt) && seq_lt(s->seq, X->snd_nxt + Y->max_win);
 }
 
+/* What the receiver does with a FIN (RFC 9293 3.10.7.4, "eighth, check the FIN bit"). */
+static void receive_fin(struct tp_endpoint *Y)
+{
+    switch (state_of(Y)) {
+        case TP_SYN_RECEIVED:
+        case TP_ESTABLISHED:
+            set_state(Y, TP_CLOSE_WAIT);
+            break;
+        case TP_FIN_WAIT_1:
+            set_state(Y, TP_CLOSING); /* its own FIN is not acknowledged yet */
+            break;
+        case TP_FIN_WAIT_2:
+            set_state(Y, TP_TIME_WAIT);
+            break;
+        case TP_CLOSED:
+        case TP_LISTEN:
+        case TP_SYN_SENT:
+        case TP_CLOSE_WAIT:
+        case TP_CLOSING:
+        case TP_LAST_ACK:
+        case TP_TIME_WAIT:
+        case TP_STATE_COUNT:
+            break; /* CLOSED, LISTEN, SYN_SENT cannot validate it; the rest have seen it */
+    }
+}
+
+/* An ACK past all that |y| sent, from a peer that closed and waits for
+ * |y|'s FIN (|y| in CLOSE_WAIT): the capture lost |y|'s FIN (RFC 9293
+ * lets nothing else follow). Both ends move as if it had been seen: |y| sent
+ * it (LAST_ACK, closed by this ACK below) and its peer received it. If |y|
+ * sends data later, it was data the capture lost, not a FIN
+ * (retract_inferred_fin). Other ACKs past what was captured are lost data:
+ * Wireshark's TCP analysis says so, and no state depends on it. */
+static void infer_uncaptured_fin(struct tp_conn *c, uint8_t y, const struct tp_segment *s,
+                                 struct tp_result *out)
+{
+    struct tp_endpoint *Y = &c->ep[y], *X = &c->ep[1 - y];
+
+    if (Y->state != TP_CLOSE_WAIT || !X->fin_sent)
+        return;
+    raise_anomaly(out, TP_A_fin_not_captured, rel_seq(Y, s->ack), rel_seq(Y, Y->snd_nxt));
+    Y->fin_sent = Y->fin_inferred = Y->fin_ack_pending = true;
+    Y->fin_seq = s->ack - 1;
+    Y->fin_frame = Y->fin_last_frame = 0;
+    Y->snd_nxt = s->ack;
+    set_state(Y, TP_LAST_ACK);
+    receive_fin(X);
+}
+
+/* |X|'s FIN was inferred from an ACK, but it sends data past it: the ACK
+ * acknowledged data the capture lost, and the close is where it was. */
+static void retract_inferred_fin(struct tp_conn *c, uint8_t x, const struct tp_segment *s)
+{
+    struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[1 - x];
+
+    if (!X->fin_inferred || s->len == 0 || !seq_gt(s->seq + s->len, X->fin_seq))
+        return;
+    X->fin_sent = X->fin_inferred = X->fin_ack_pending = X->fin_was_acked = false;
+    X->fin_acked_in = 0;
+    set_state(X, TP_CLOSE_WAIT);
+    if (Y->state == TP_TIME_WAIT)
+        set_state(Y, TP_FIN_WAIT_2);
+    else if (Y->state == TP_CLOSING)
+        set_state(Y, TP_FIN_WAIT_1);
+}
+
 /* What the receiver does with the ACK field: completes its handshake or
  * moves its close along (RFC 9293 3.10.7.4, "fifth, check the ACK field"). */
 static bool receive_ack(struct tp_conn *c, uint8_t y, const struct tp_segment *s,
                         struct tp_result *out)
 {
     struct tp_endpoint *Y = &c->ep[y];
-    const bool fin_acked = acks_fin(Y, s);
 
-    if (Y->seen && Y->has_seq && seq_gt(s->ack, Y->snd_nxt) && (c->ep[0].fin_sent || c->ep[1].fin_sent))
-        raise_anomaly(out, TP_A_close_ack_invalid, rel_seq(Y, s->ack), rel_seq(Y, Y->snd_nxt));
+    if (Y->seen && Y->has_seq && seq_gt(s->ack, Y->snd_nxt)) {
+        /* "If the ACK acks something not yet sent (SEG.ACK > SND.NXT),
+         * then send an ACK, drop the segment": after its FIN an end sends
+         * nothing, so such an ACK is wrong, not a sign of capture loss. */
+        if (Y->fin_sent) {
+            raise_anomaly(out, TP_A_close_ack_invalid, rel_seq(Y, s->ack), rel_seq(Y, Y->snd_nxt));
+            return false;
+        }
+        infer_uncaptured_fin(c, y, s, out);
+    }
+    const bool fin_acked = acks_fin(Y, s);
     switch (state_of(Y)) {
         case TP_SYN_RECEIVED:
             if (acks_syn(Y, s) && seq_acceptable(c, y, s)) {
@@ -635,32 +724,6 @@ static bool receive_ack(struct tp_conn *c, uint8_t y, const struct tp_segment *s
     return true;
 }
 
-/* What the receiver does with a FIN (RFC 9293 3.10.7.4, "eighth, check the FIN bit"). */
-static void receive_fin(struct tp_endpoint *Y)
-{
-    switch (state_of(Y)) {
-        case TP_SYN_RECEIVED:
-        case TP_ESTABLISHED:
-            set_state(Y, TP_CLOSE_WAIT);
-            break;
-        case TP_FIN_WAIT_1:
-            set_state(Y, TP_CLOSING); /* its own FIN is not acknowledged yet */
-            break;
-        case TP_FIN_WAIT_2:
-            set_state(Y, TP_TIME_WAIT);
-            break;
-        case TP_CLOSED:
-        case TP_LISTEN:
-        case TP_SYN_SENT:
-        case TP_CLOSE_WAIT:
-        case TP_CLOSING:
-        case TP_LAST_ACK:
-        case TP_TIME_WAIT:
-        case TP_STATE_COUNT:
-            break; /* CLOSED, LISTEN, SYN_SENT cannot validate it; the rest have seen it */
-    }
-}
-
 static void track_sequence(struct tp_endpoint *X, const struct tp_segment *s)
 {
     uint32_t end = s->seq + s->len;
@@ -697,8 +760,10 @@ static void mark_handshake_completion(struct tp_conn *c, uint8_t x, const struct
             c->ep[0].synack_ack_pending = c->ep[1].synack_ack_pending = false;
             if (s->len > 0 && !(s->flags & TP_SYN))
                 raise_anomaly(out, TP_A_handshake_completed_by_data, s->len, 0);
-            if (c->simultaneous_open && !(s->flags & TP_SYN))
+            if (c->simultaneous_open && !(s->flags & TP_SYN)) {
                 raise_anomaly(out, TP_A_split_handshake, 0, 0);
+                c->split_handshake = true;
+            }
             if (c->syn_frame != 0 && s->time_ns - c->syn_time > c->cfg->slow_handshake_ns)
                 raise_anomaly(out, TP_A_slow_handshake, to_ms(s->time_ns - c->syn_time),
                               to_ms(c->cfg->slow_handshake_ns));
@@ -804,13 +869,14 @@ static void process_segment(struct tp_conn *c, uint8_t x, const struct tp_segmen
 
     if (!syn)
         revive_after_ignored_rst(c, &c->ep[x], out);
+    retract_inferred_fin(c, x, s);
     note_data_anomalies(c, x, s, out);
     if (ev == TP_EV_SYN_ACK)
         send_synack(c, x, s, out);
     else if (ev == TP_EV_SYN)
         taken = send_syn(c, x, s, out);
     else if (ack)
-        infer_unseen_handshake(c, x, s);
+        infer_unseen_handshake(c, x, s, out);
     if (fin && !send_fin(c, x, s, out))
         stray_fin = true;
 

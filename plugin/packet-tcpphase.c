@@ -232,7 +232,7 @@ static void add_connection_summary(proto_tree *tree, tvbuff_t *tvb, const struct
             proto_tree_add_uint(tree, hf_tcpphase_closed_by, tvb, 0, 0, (uint32_t)c->closer));
 }
 
-static void queue_tap_record(packet_info *pinfo, const struct frame_record *rec, uint64_t later)
+static void queue_tap_record(packet_info *pinfo, const struct frame_record *rec, uint64_t anomalies)
 {
     struct tcpphase_tap_record *t;
 
@@ -241,7 +241,7 @@ static void queue_tap_record(packet_info *pinfo, const struct frame_record *rec,
     t = wmem_new(pinfo->pool, struct tcpphase_tap_record);
     t->conn = rec->conn;
     t->result = (const struct tp_result *)wmem_memdup(pinfo->pool, &rec->verdict.result, sizeof rec->verdict.result);
-    t->anomalies = rec->verdict.result.anomalies | later;
+    t->anomalies = anomalies;
     t->outcome_before = rec->verdict.outcome_before;
     t->outcome_after = rec->verdict.outcome_after;
     tap_queue_packet(tcpphase_tap, pinfo, t);
@@ -331,7 +331,7 @@ static void show_record(const struct frame_record *rec, const struct tp_conn *c,
 {
     const struct tp_result *r = &rec->verdict.result;
     struct tp_conn storage;
-    struct tp_result later;
+    struct tp_result later, hindsight;
     proto_item *ti = NULL;
     proto_tree *st = NULL;
 
@@ -342,6 +342,12 @@ static void show_record(const struct frame_record *rec, const struct tp_conn *c,
         c = conn_view(rec->conn, &storage);
     if (tree)
         st = add_record_items(rec, c, tvb, pinfo, tree, &ti);
+    if (replayed) {
+        /* what the rest of the capture disproves is not shown */
+        hindsight = *r;
+        tp_hindsight(c, &hindsight);
+        r = &hindsight;
+    }
     add_anomalies(st, ti, tvb, pinfo, r);
     memset(&later, 0, sizeof later);
     if (replayed) {
@@ -350,7 +356,7 @@ static void show_record(const struct frame_record *rec, const struct tp_conn *c,
         if (tree)
             add_connection_summary(st, tvb, c);
     }
-    queue_tap_record(pinfo, rec, later.anomalies);
+    queue_tap_record(pinfo, rec, r->anomalies | later.anomalies);
 
     if (pref_info_ladder)
         prepend_ladder_label(pinfo, r);

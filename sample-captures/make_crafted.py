@@ -313,6 +313,24 @@ def content_gaps(cap):
     c.close("c")
 
 
+def lost(conn, send):
+    """Lets |conn| send a segment the capture point never sees."""
+    emit, conn.emit = conn.emit, (lambda *args: None)
+    send()
+    conn.emit = emit
+
+
+def capture_loss(cap):
+    """Segments lost before the capture point, seen through their ACKs.
+    40026: the SYN-ACK is lost; the client's ACK (frame 2) acknowledges it.
+    40027: the server's FIN is lost; the client's ACK (frame 20) of it closes
+    both ends (client TIME_WAIT, server CLOSED)."""
+    a = Conn(cap.add, 40026)
+    a.syn(); lost(a, a.synack); a.ack("c"); a.exchange(); a.close("c")
+    b = Conn(cap.add, 40027)
+    b.open(); b.exchange(); b.fin("c"); b.ack("s"); lost(b, lambda: b.fin("s")); b.ack("c")
+
+
 def mid_teardown(cap):
     """Capture starts at the teardown: server FIN first."""
     c = Conn(cap.add, 40015, cisn=234567, sisn=876543)
@@ -657,6 +675,7 @@ SCENARIOS = {
     "rst-crossed": rst_crossed,
     "rst-midstream-both": rst_midstream_both,
     "content-gaps": content_gaps,
+    "capture-loss": capture_loss,
     "port-reuse": port_reuse,
     "tfo": tfo,
     "ipv6": ipv6,

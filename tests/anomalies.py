@@ -33,7 +33,7 @@ RAISES = {
     "anomaly-data-before-established.pcap": {3: ["data_before_established"]},
     "anomaly-syn-data-ignored.pcap": {2: ["syn_data_ignored"]},
     "simultaneous-open.pcap": {2: ["simultaneous_open"]},
-    "split-handshake.pcap": {2: ["simultaneous_open"], 4: ["split_handshake"]},
+    "split-handshake.pcap": {4: ["split_handshake"]},
     "anomaly-syn-in-established.pcap": {8: ["syn_in_established"], 9: ["challenge_ack"]},
     "anomaly-slow-handshake.pcap": {3: ["slow_handshake"]},
     "malformed.pcap": {3: ["midstream"], 4: ["illegal_flags"], 5: ["illegal_flags"],
@@ -56,6 +56,7 @@ RAISES = {
     "anomaly-traffic-after-rst.pcap": {8: ["rst_abort"], 9: ["traffic_after_rst"]},
     "rst-own-traffic.pcap": {8: ["rst_abort"], 9: ["traffic_after_rst"]},
     "rst-crossed.pcap": {4: ["rst_abort"]},
+    "capture-loss.pcap": {2: ["synack_not_captured"], 20: ["fin_not_captured"]},
     "rst-midstream-both.pcap": {2: ["rst_invalid"], 3: ["rst_abort"]},
     "anomaly-rst-no-connection.pcap": {1: ["rst_no_connection"]},
     "anomaly-time-wait-assassination.pcap": {12: ["time_wait_assassination"]},
@@ -87,11 +88,20 @@ NEAR_MISSES = {
 NORMAL_TRAFFIC = ["loopback-http.pcapng", "loopback-half-close.pcapng", "loopback-server-close.pcapng"]
 
 
-CAPTURES = sorted(set(RAISES) | set(NEAR_MISSES) | set(NORMAL_TRAFFIC))
+# capture -> {frame: REVISED anomalies one-pass tshark shows there, which
+# the whole capture (sharkd, the GUI) withdraws}
+WITHDRAWN = {
+    # the second SYN looks like a simultaneous open until the client
+    # answers it with a SYN-ACK: a split handshake
+    "split-handshake.pcap": {2: ["simultaneous_open"]},
+}
+
+CAPTURES = sorted(set(RAISES) | set(NEAR_MISSES) | set(NORMAL_TRAFFIC) | set(WITHDRAWN))
 
 CATALOGUE = catalogue.load()
 SEVERITY = {a["id"]: a["severity"] for a in CATALOGUE}
 LATER = {a["id"] for a in CATALOGUE if a["when"] == "LATER"}
+REVISED = {a["id"] for a in CATALOGUE if a["when"] == "REVISED"}
 
 
 def check(sandbox, view):
@@ -111,8 +121,11 @@ def check(sandbox, view):
         got = full.get(frame, set())
         expect(set(ids) <= got, f"{name} frame {frame}: raises {ids} (has {sorted(got)})")
     for frame, ids in full.items():
-        expect(one_pass.get(frame, set()) == ids - LATER,
+        expect(one_pass.get(frame, set()) - REVISED == ids - LATER - REVISED,
                f"{name} frame {frame}: one-pass tshark shows all but the LATER anomalies")
+    for frame, ids in WITHDRAWN.get(name, {}).items():
+        expect(set(ids) <= one_pass.get(frame, set()) and not set(ids) & full.get(frame, set()),
+               f"{name} frame {frame}: one-pass shows {ids}, the whole capture withdraws them")
     raised = set().union(*full.values()) if full else set()
     for forbidden in NEAR_MISSES.get(name, []):
         expect(forbidden not in raised, f"{name}: near miss does not raise {forbidden}")

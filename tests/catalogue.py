@@ -27,6 +27,15 @@ def load():
     return rows
 
 
+WHEN_TEXT = {"NOW": "", "LATER": " (needs the whole capture)",
+             "REVISED": " (withdrawn once the whole capture disproves it)"}
+
+
+def severity_text(a):
+    """The README's severity cell: the severity and when it is decided."""
+    return a["severity"].lower() + WHEN_TEXT[a["when"]]
+
+
 def readme_rows():
     """{id: [cells]} of the README table whose first column is `tcpphase.anomaly.<id>`."""
     rows = {}
@@ -48,7 +57,7 @@ def check_readme():
         if cells is None:
             problems.append(f"{a['id']}: not in the README's anomaly table")
             continue
-        want_sev = a["severity"].lower() + (" (needs the whole capture)" if a["when"] == "LATER" else "")
+        want_sev = severity_text(a)
         if want_sev not in cells:
             problems.append(f"{a['id']}: README says {cells}, expected severity '{want_sev}'")
         if f"{a['zeek']} / {a['suricata']}" not in cells:
@@ -62,7 +71,7 @@ def readme_table():
     lines = ["| expert info | severity | group | meaning | nearest Zeek / Suricata |",
              "| --- | --- | --- | --- | --- |"]
     for a in load():
-        sev = a["severity"].lower() + (" (needs the whole capture)" if a["when"] == "LATER" else "")
+        sev = severity_text(a)
         lines.append(f"| `tcpphase.anomaly.{a['id']}` | {sev} | {a['group'].lower()} | {a['summary']} "
                      f"| {a['zeek']} / {a['suricata']} |")
     return "\n".join(lines)

@@ -7,7 +7,9 @@
  *   group     Wireshark expert group without its PI_ prefix
  *   severity  NOTE, WARN or ERROR (PI_ prefix added by the plugin)
  *   when      NOW: decided on the segment when it is first dissected;
- *             LATER: needs the rest of the capture (shown once it has been read)
+ *             LATER: needs the rest of the capture (shown once it has been read);
+ *             REVISED: decided on the segment, and withdrawn once the whole
+ *             capture has been read if the rest disproves it (tp_hindsight)
  *   summary   the expert info's text in Wireshark's tables
  *   message   the text on the segment; printf format taking two unsigned
  *             numbers (a, b) that tp_anomaly_hit carries
@@ -35,6 +37,9 @@
     X(synack_unacked, SEQUENCE, WARN, LATER, "SYN-ACK never acknowledged",                         \
       "SYN-ACK never acknowledged by the client: the handshake did not complete",          \
       "-", "tcp.state syn_recv at flow end")                                                       \
+    X(synack_not_captured, SEQUENCE, NOTE, NOW, "ACK of a SYN-ACK not in the capture",             \
+      "Acknowledges %u: the server's SYN-ACK (ISN %u) is not in the capture",                      \
+      "-", "-")                                                                                    \
     X(synack_retransmission, SEQUENCE, NOTE, NOW, "SYN-ACK retransmitted",                         \
       "SYN-ACK retransmitted (same sequence and acknowledgment numbers), %u ms after the first", \
       "-", "-")                                                                                    \
@@ -65,7 +70,7 @@
     X(syn_data_ignored, PROTOCOL, NOTE, NOW, "SYN-ACK ignores the data on the SYN",                \
       "SYN-ACK acknowledges only the SYN, not its %u bytes of data (TFO refused)",             \
       "-", "stream.3whs_synack_tfo_data_ignored")                                                  \
-    X(simultaneous_open, SEQUENCE, NOTE, NOW, "Simultaneous open: both ends sent a SYN",           \
+    X(simultaneous_open, SEQUENCE, NOTE, REVISED, "Simultaneous open: both ends sent a SYN",           \
       "Both ends sent a SYN (simultaneous open, RFC 9293 figure 8)",                       \
       "simultaneous_open", "-")                                                                    \
     X(split_handshake, SECURITY, WARN, NOW, "Split handshake (SYN, SYN, SYN-ACK, ACK)",             \
@@ -99,6 +104,9 @@
     X(close_ack_invalid, SEQUENCE, WARN, NOW, "Closing ACK acknowledges data never sent",          \
       "Acknowledges %u, but the other end has only sent up to %u",                                 \
       "-", "stream.fin_invalid_ack")                                                               \
+    X(fin_not_captured, SEQUENCE, NOTE, NOW, "ACK of a FIN not in the capture",                    \
+      "Acknowledges %u, past all the other end sent (%u) while it was to close: its FIN (and any data before it) is not in the capture", \
+      "-", "-")                                                                                    \
     X(half_closed_at_end, SEQUENCE, NOTE, LATER, "Only one end closed",                            \
       "Half-closed at the end of the capture: the other end never sent a FIN",             \
       "conn_state S2/S3", "-")                                                                     \

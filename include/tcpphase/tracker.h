@@ -160,6 +160,8 @@ struct tp_endpoint {
     bool synack_ack_pending : 1; /* a SYN-ACK (re)transmission awaits its first ACK */
     bool closed_by_rst : 1; /* a RST moved it to CLOSED */
     bool rst_sent : 1; /* it sent the RST that closed it (not one it received) */
+    bool synack_inferred : 1; /* its SYN-ACK was inferred from the peer's ACK, not captured */
+    bool fin_inferred : 1; /* its FIN was inferred from the peer's ACK, not captured */
 };
 
 /* One connection incarnation (one 4-tuple, from a SYN to its end). */
@@ -193,6 +195,7 @@ struct tp_conn {
     bool rst_ignored : 1; /* an end sent on after a RST had closed it */
     bool answered : 1; /* the server sent something after the client's SYN */
     bool outcome_fixed : 1; /* an accepted RST closed both ends: fixed_outcome holds */
+    bool split_handshake : 1; /* the simultaneous open turned out a split handshake */
     uint8_t fixed_outcome;  /* enum tp_outcome, valid if outcome_fixed */
 };
 
@@ -256,6 +259,11 @@ void tp_later_anomalies(const struct tp_conn *c, const struct tp_result *r, stru
  * read: with a g for bytes missing before data the capture holds, which
  * nobody acknowledged. Returns |buf|. */
 char *tp_conn_history_at_end(const struct tp_conn *c, char *buf);
+
+/* tp_hindsight removes from |r| (a segment's result as it was first
+ * decided) the NOW anomalies that |c|, the connection once the whole capture
+ * has been read, disproves; call it where the LATER ones are shown. */
+void tp_hindsight(const struct tp_conn *c, struct tp_result *r);
 
 /* tp_conn_outcome returns the Zeek conn_state of |c| as far as it has been seen. */
 enum tp_outcome tp_conn_outcome(const struct tp_conn *c);

@@ -56,6 +56,8 @@ enum { C2S = 0, S2C = 1 };
 #define EXPECT_ANOMALY_NUMBERS(r, id, a, b) \
     expect_anomaly(__FILE__, __LINE__, __func__, (r), TP_A_##id, true, (a), (b))
 #define EXPECT_NO_ANOMALY(r) expect_no_anomaly(__FILE__, __LINE__, __func__, (r))
+/* RAISED(&r, synack_bad_ack): whether |r| carries the anomaly, for asserting it does not. */
+#define RAISED(r, id) ((((r)->anomalies) >> TP_A_##id) & 1)
 
 void feed(struct tp_conn *c, struct tp_result *r, struct tp_segment s);
 void feed_ports(struct tp_conn *c, struct tp_result *r, struct tp_segment s, uint16_t from_port,
