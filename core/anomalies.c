@@ -107,4 +107,7 @@ void tp_hindsight(const struct tp_conn *c, struct tp_result *r)
      * open until the client answered it with a SYN-ACK. */
     if (c->split_handshake)
         withdraw_anomaly(r, TP_A_simultaneous_open);
+    /* The SYN-ACK its ACK proved turned up later, out of order. */
+    if (c->synack_late)
+        withdraw_anomaly(r, TP_A_synack_not_captured);
 }

@@ -252,11 +252,14 @@ static void send_synack(struct tp_conn *c, uint8_t x, const struct tp_segment *s
 
     struct tp_endpoint *Y = &c->ep[1 - x];
 
+    const bool late_original = X->synack_inferred && s->seq == X->isn;
+
     out->hs_steps |= TP_STEP_BIT(2);
-    if (X->synack_inferred && s->seq == X->isn) {
+    if (late_original) {
         /* The SYN-ACK that the peer's ACK already acknowledged, captured
          * late (two capture points, reordering): the same SYN-ACK. */
         X->synack_inferred = false;
+        c->synack_late = true;
         X->synack_ack = s->ack;
         c->first_synack_time = s->time_ns;
     } else if (X->synack_sent) {
@@ -281,7 +284,7 @@ static void send_synack(struct tp_conn *c, uint8_t x, const struct tp_segment *s
     }
     X->isn = s->seq;
     X->has_isn = X->syn_sent = X->synack_sent = true;
-    X->synack_ack_pending = true;
+    X->synack_ack_pending = !late_original; /* the late one was acknowledged before it came */
     if (X->state == TP_CLOSED || X->state == TP_LISTEN || X->state == TP_SYN_SENT)
         set_state(X, TP_SYN_RECEIVED); /* the SYN it answers was not captured */
     if (c->synack_frame == 0) {

@@ -331,6 +331,27 @@ def capture_loss(cap):
     b.open(); b.exchange(); b.fin("c"); b.ack("s"); lost(b, lambda: b.fin("s")); b.ack("c")
 
 
+def handshake_reordered(cap):
+    """Handshake segments out of order at the capture point.
+    40028: SYN (ISN 1000), SYN-ACK, then a SYN with ISN 3000 (frame 3:
+    syn_new_isn, not adopted), the server's SYN-ACK again for ISN 1000
+    (frame 4: a plain retransmission), ACK, close.
+    40029: the capture starts at the SYN-ACK; after the close a late copy of
+    the SYN it answered (frame 16): answered, no syn_unanswered.
+    40030: SYN, the third segment (frame 18) before the SYN-ACK (frame 19):
+    the same SYN-ACK, late, not synack_changed (and, once the SYN-ACK is
+    known, not synack_not_captured)."""
+    a = Conn(cap.add, 40028)
+    a.syn(); a.synack(); a.syn(seq=3000); a.rcv["s"] = 1001
+    a.synack(seq=5000, ack=1001)
+    a.ack("c"); a.close("c")
+    b = Conn(cap.add, 40029)
+    lost(b, b.syn); b.synack(); b.ack("c"); b.close("c"); b.syn(seq=1000)
+    c = Conn(cap.add, 40030)
+    c.syn(); c.ack("c", seq=1001, ack=5001); c.synack(); c.nxt["c"] = 1001
+    c.close("c")
+
+
 def mid_teardown(cap):
     """Capture starts at the teardown: server FIN first."""
     c = Conn(cap.add, 40015, cisn=234567, sisn=876543)
@@ -676,6 +697,7 @@ SCENARIOS = {
     "rst-midstream-both": rst_midstream_both,
     "content-gaps": content_gaps,
     "capture-loss": capture_loss,
+    "handshake-reordered": handshake_reordered,
     "port-reuse": port_reuse,
     "tfo": tfo,
     "ipv6": ipv6,

@@ -37,7 +37,7 @@
     X(synack_unacked, SEQUENCE, WARN, LATER, "SYN-ACK never acknowledged",                         \
       "SYN-ACK never acknowledged by the client: the handshake did not complete",          \
       "-", "tcp.state syn_recv at flow end")                                                       \
-    X(synack_not_captured, SEQUENCE, NOTE, NOW, "ACK of a SYN-ACK not in the capture",             \
+    X(synack_not_captured, SEQUENCE, NOTE, REVISED, "ACK of a SYN-ACK not in the capture",             \
       "Acknowledges %u: the server's SYN-ACK (ISN %u) is not in the capture",                      \
       "-", "-")                                                                                    \
     X(synack_retransmission, SEQUENCE, NOTE, NOW, "SYN-ACK retransmitted",                         \

@@ -196,6 +196,7 @@ struct tp_conn {
     bool answered : 1; /* the server sent something after the client's SYN */
     bool outcome_fixed : 1; /* an accepted RST closed both ends: fixed_outcome holds */
     bool split_handshake : 1; /* the simultaneous open turned out a split handshake */
+    bool synack_late : 1; /* a SYN-ACK inferred from its ACK was captured after it */
     uint8_t fixed_outcome;  /* enum tp_outcome, valid if outcome_fixed */
 };
 

@@ -68,13 +68,20 @@ static void test_synack_after_its_ack_is_the_same_synack(void)
     struct tp_conn c = conn_syn_sent();
     struct tp_result r;
 
-    FEED(&c, &r, C2S, .flags = TP_ACK, .seq = C_NXT, .ack = S_NXT);
-    EXPECT_STATES(&r, TP_ESTABLISHED, TP_ESTABLISHED);
+    struct tp_result third;
+
+    FEED(&c, &third, C2S, .flags = TP_ACK, .seq = C_NXT, .ack = S_NXT);
+    EXPECT_STATES(&third, TP_ESTABLISHED, TP_ESTABLISHED);
+    EXPECT_ANOMALY(&third, synack_not_captured);
     FEED(&c, &r, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = C_NXT);
     EXPECT_NO_ANOMALY(&r);
     g_assert_false(r.retransmission);
     EXPECT_LABEL(&r, "Handshake 2/3: SYN-ACK");
     EXPECT_STATES(&r, TP_ESTABLISHED, TP_ESTABLISHED);
+    FEED(&c, &r, C2S, .flags = TP_ACK, .seq = C_NXT, .ack = S_NXT);
+    g_assert_false(r.retransmission); /* the late SYN-ACK was acknowledged before it came */
+    tp_hindsight(&c, &third);
+    g_assert_false(RAISED(&third, synack_not_captured)); /* it was captured after all */
 }
 
 /* SYN, SYN, SYN-ACK, ACK: once the handshake turned out split, hindsight
