@@ -534,6 +534,7 @@ static void process_rst(struct tp_conn *c, uint8_t x, const struct tp_segment *s
     if (!reply_to_unacceptable)
         close_by_own_rst(X);
     c->rst_frame = s->frame;
+    c->rst_time = s->time_ns;
     c->reset = true;
 }
 
@@ -541,9 +542,28 @@ static void process_rst(struct tp_conn *c, uint8_t x, const struct tp_segment *s
  * RST, the RST did not reach or convince it (spoofed, or dropped by its
  * stack, e.g. for a bad timestamp), so it is back where it was. If it sent
  * it, this is traffic after its own RST: it stays closed. */
-static void revive_after_ignored_rst(struct tp_conn *c, struct tp_endpoint *X,
+/* The round trip between the capture point and end |x|, as the handshake
+ * showed it: SYN to SYN-ACK for the server, SYN-ACK to ACK for the client
+ * (0 if unknown). */
+static int64_t round_trip_to(const struct tp_conn *c, uint8_t x)
+{
+    if (x == c->client)
+        return c->synack_frame && c->hs_ack_frame ? c->hs_ack_time - c->synack_time : 0;
+    return c->syn_frame && c->synack_frame ? c->synack_time - c->syn_time : 0;
+}
+
+static void revive_after_ignored_rst(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
                                      struct tp_result *out)
 {
+    struct tp_endpoint *X = &c->ep[x];
+    const int64_t round_trip = round_trip_to(c, x);
+
+    /* Sooner after the RST than a round trip to its receiver: sent before
+     * the RST reached it (they crossed on the wire). It proves nothing,
+     * and the RST closes that end when it arrives. */
+    if (X->state == TP_CLOSED && X->closed_by_rst && !X->rst_sent && round_trip > 0 &&
+        s->time_ns - c->rst_time < round_trip)
+        return;
     if (X->state == TP_CLOSED && X->closed_by_rst) {
         raise_anomaly(out, TP_A_traffic_after_rst, c->rst_frame, 0);
         if (X->rst_sent) {
@@ -871,7 +891,7 @@ static void process_segment(struct tp_conn *c, uint8_t x, const struct tp_segmen
     bool taken = true, stray_fin = false;
 
     if (!syn)
-        revive_after_ignored_rst(c, &c->ep[x], out);
+        revive_after_ignored_rst(c, x, s, out);
     retract_inferred_fin(c, x, s);
     note_data_anomalies(c, x, s, out);
     if (ev == TP_EV_SYN_ACK)

@@ -177,6 +177,7 @@ struct tp_conn {
     int64_t answer_time;      /* first segment from the server after the SYN, valid if answered */
     uint32_t syn_count;       /* SYNs the client sent */
     uint32_t rst_frame;       /* frame of the last RST that closed an end */
+    int64_t rst_time;         /* its capture time */
     const struct tp_config *cfg;
     uint32_t first_frame;     /* first segment of the connection */
     int64_t first_time, last_time;

@@ -190,6 +190,23 @@ static void test_traffic_after_received_rst_revives_receiver(void)
     EXPECT_STATES(&r, TP_CLOSED, TP_ESTABLISHED);
 }
 
+/* A segment from the RST's receiver sooner after the RST than the round
+ * trip to that end (1 ms in the handshake here) was sent before the RST
+ * reached it: they crossed; it is no traffic after the RST (zeek-tcp-qi,
+ * frame 13). Later ones are. */
+static void test_segment_crossing_rst_is_not_traffic_after_it(void)
+{
+    struct tp_conn c = conn_established();
+    struct tp_result r;
+
+    FEED(&c, &r, C2S, .flags = TP_RST | TP_ACK, .seq = C_NXT, .ack = S_NXT, .time_ns = 100000000);
+    FEED(&c, &r, S2C, .flags = TP_ACK, .seq = S_NXT, .ack = C_NXT, .len = 10, .time_ns = 100500000);
+    g_assert_false(RAISED(&r, traffic_after_rst));
+    EXPECT_STATES(&r, TP_CLOSED, TP_CLOSED);
+    FEED(&c, &r, S2C, .flags = TP_ACK, .seq = S_NXT + 10, .ack = C_NXT, .len = 10, .time_ns = 200000000);
+    EXPECT_ANOMALY(&r, traffic_after_rst);
+}
+
 /* Once the sender's FIN has been received, the receiver's RCV.NXT is past
  * it: a RST at the receiver's last ACK from before the FIN is not exact (it
  * is outside the window: ignored), and the receiver goes on. */
@@ -228,6 +245,8 @@ int main(int argc, char **argv)
     g_test_add_func("/reset/rst_with_ack_closes_sender", test_rst_with_ack_closes_sender);
     g_test_add_func("/reset/rst_before_received_fin_is_not_exact", test_rst_before_received_fin_is_not_exact);
     g_test_add_func("/reset/traffic_after_own_rst_stays_closed", test_traffic_after_own_rst_stays_closed);
+    g_test_add_func("/reset/segment_crossing_rst_is_not_traffic_after_it",
+                    test_segment_crossing_rst_is_not_traffic_after_it);
     g_test_add_func("/reset/traffic_after_received_rst_revives_receiver",
                     test_traffic_after_received_rst_revives_receiver);
     return g_test_run();
