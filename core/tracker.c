@@ -560,10 +560,13 @@ static void revive_after_ignored_rst(struct tp_conn *c, uint8_t x, const struct 
 
     /* Sooner after the RST than a round trip to its receiver: sent before
      * the RST reached it (they crossed on the wire). It proves nothing,
-     * and the RST closes that end when it arrives. */
+     * and the RST closes that end when it arrives; the outcome is Zeek's
+     * again (FIN, RST, the peer's FIN: SF). */
     if (X->state == TP_CLOSED && X->closed_by_rst && !X->rst_sent && round_trip > 0 &&
-        s->time_ns - c->rst_time < round_trip)
+        s->time_ns - c->rst_time < round_trip) {
+        c->outcome_fixed = false;
         return;
+    }
     if (X->state == TP_CLOSED && X->closed_by_rst) {
         raise_anomaly(out, TP_A_traffic_after_rst, c->rst_frame, 0);
         if (X->rst_sent) {
@@ -787,9 +790,9 @@ static void mark_handshake_completion(struct tp_conn *c, uint8_t x, const struct
                 raise_anomaly(out, TP_A_split_handshake, 0, 0);
                 c->split_handshake = true;
             }
-            if (c->syn_frame != 0 && s->time_ns - c->syn_time > c->cfg->slow_handshake_ns)
-                raise_anomaly(out, TP_A_slow_handshake, to_ms(s->time_ns - c->syn_time),
-                              to_ms(c->cfg->slow_handshake_ns));
+            /* judged on the wait the client's user saw: from its first SYN */
+            if (c->syn_count > 0 && s->time_ns - c->first_syn_time > c->cfg->slow_handshake_ns)
+                raise_anomaly(out, TP_A_slow_handshake, to_ms(s->time_ns - c->first_syn_time), c->syn_count);
         }
         return;
     }

@@ -37,7 +37,8 @@ struct conns_report {
     X(HISTORY, "history", "history", 12)                     \
     X(SYN_TO_SYNACK, "syn_to_synack", "syn>sa", 9)           \
     X(SYNACK_TO_ACK, "synack_to_ack", "sa>ack", 9)           \
-    X(SYN_RETRANSMISSIONS, "syn_retransmissions", "syn+", 4) \
+    X(CONNECT_TIME, "connect_time", "connect", 9)            \
+    X(SYN_COUNT, "syn_count", "syns", 4)                     \
     X(CLOSED_BY, "closed_by", "closer", 6)                   \
     X(ANOMALIES, "anomalies", "anom", 4)                     \
     X(BYTES_C2S, "bytes_c2s", "bytes c>s", 10)               \
@@ -138,7 +139,9 @@ static void print_row(const struct conns_report *report, const struct report_row
                     c->syn_frame && c->synack_frame);
     format_duration(text[COL_SYNACK_TO_ACK], sizeof text[0], c->hs_ack_time - c->synack_time,
                     c->synack_frame && c->hs_ack_frame);
-    snprintf(text[COL_SYN_RETRANSMISSIONS], sizeof text[0], "%u", c->syn_count > 0 ? c->syn_count - 1 : 0);
+    format_duration(text[COL_CONNECT_TIME], sizeof text[0], c->hs_ack_time - c->first_syn_time,
+                    c->syn_count > 0 && c->hs_ack_frame);
+    snprintf(text[COL_SYN_COUNT], sizeof text[0], "%u", c->syn_count);
     cells[COL_CLOSED_BY] = closer[0] ? closer : "-";
     snprintf(text[COL_ANOMALIES], sizeof text[0], "%u", row->anomalies);
     snprintf(text[COL_BYTES_C2S], sizeof text[0], "%" PRIu64, c->ep[client].bytes);

@@ -10,7 +10,8 @@
 
 enum {
     COL_CONN, COL_STREAM, COL_CLIENT, COL_SERVER, COL_OUTCOME, COL_HISTORY, COL_CLOSED_BY,
-    COL_SEGMENTS, COL_ANOMALIES, COL_BYTES_C2S, COL_BYTES_S2C, COL_DURATION, COL_COUNT
+    COL_SEGMENTS, COL_ANOMALIES, COL_BYTES_C2S, COL_BYTES_S2C, COL_DURATION, COL_CONNECT_TIME,
+    COL_SYN_COUNT, COL_COUNT
 };
 
 static stat_tap_table_item table_columns[COL_COUNT] = {
@@ -26,6 +27,8 @@ static stat_tap_table_item table_columns[COL_COUNT] = {
     {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes client to server", "%u"},
     {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes server to client", "%u"},
     {TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Duration (s)", "%.6f"},
+    {TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Connect time (s)", "%.6f"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "SYNs", "%u"},
 };
 
 static const char TABLE_NAME[] = "TCP Connection Phase connection table";
@@ -105,6 +108,10 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_, epa
     item = stat_tap_get_field_data(table, row, COL_DURATION);
     item->value.float_value = (double)(c->last_time - c->first_time) / 1e9;
     stat_tap_set_field_data(table, row, COL_DURATION, item);
+    item = stat_tap_get_field_data(table, row, COL_CONNECT_TIME);
+    item->value.float_value = c->syn_count > 0 && c->hs_ack_frame ? (double)(c->hs_ack_time - c->first_syn_time) / 1e9 : 0;
+    stat_tap_set_field_data(table, row, COL_CONNECT_TIME, item);
+    set_uint(table, row, COL_SYN_COUNT, c->syn_count);
     return TAP_PACKET_REDRAW;
 }
 

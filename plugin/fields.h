@@ -44,11 +44,15 @@
     X(fin_acked_in, "tcpphase.fin_acked_in", "FIN acknowledged in frame", FT_FRAMENUM, BASE_NONE, \
       FRAMENUM_TYPE(FT_FRAMENUM_ACK), LATER, "The segment that first acknowledged the sender's FIN.") \
     X(hs_syn_to_synack, "tcpphase.handshake.syn_to_synack", "SYN to SYN-ACK", FT_RELATIVE_TIME, BASE_NONE, \
-      NULL, LATER, "Time from the client's SYN to the first SYN-ACK.") \
+      NULL, LATER, "Time from the client's SYN that the first SYN-ACK answers (its latest SYN before it) to that SYN-ACK: the network round trip.") \
     X(hs_synack_to_ack, "tcpphase.handshake.synack_to_ack", "SYN-ACK to ACK", FT_RELATIVE_TIME, BASE_NONE, \
       NULL, LATER, "Time from the first SYN-ACK to the segment that completed the handshake.") \
     X(hs_rtt, "tcpphase.handshake.rtt", "Handshake time", FT_RELATIVE_TIME, BASE_NONE, NULL, LATER, \
-      "Time from the client's SYN to the segment that completed the handshake.") \
+      "Time from the client's SYN that the first SYN-ACK answers to the segment that completed the handshake.") \
+    X(hs_connect_time, "tcpphase.handshake.connect_time", "Connect time", FT_RELATIVE_TIME, BASE_NONE, NULL, \
+      LATER, "Time from the client's first SYN to the segment that completed the handshake: the wait its user saw, SYN retries included.") \
+    X(hs_syn_count, "tcpphase.handshake.syn_count", "SYNs sent", FT_UINT32, BASE_DEC, NULL, LATER, \
+      "SYNs the client sent, retransmissions included (1: no retry).") \
     X(outcome, "tcpphase.outcome", "Outcome", FT_UINT8, BASE_DEC, VALS(outcome_vals), LATER, \
       "What became of the connection, as Zeek's conn_state code (once the whole capture has been read).") \
     X(history, "tcpphase.history", "History", FT_STRING, BASE_NONE, NULL, LATER, \

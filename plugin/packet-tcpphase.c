@@ -192,7 +192,7 @@ static void add_duration(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t from_
 /* Links and timings of the handshake. They come from the connection, so
  * what later frames taught shows whenever the whole file has been read. */
 static void add_handshake(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
-                          const struct tp_conn *c)
+                          const struct tp_conn *c, bool whole_capture)
 {
     add_frame_link(tree, hf_tcpphase_syn_frame, tvb, pinfo, c->syn_frame);
     add_frame_link(tree, hf_tcpphase_synack_frame, tvb, pinfo, c->synack_frame);
@@ -203,6 +203,11 @@ static void add_handshake(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
                  c->hs_ack_frame, c->hs_ack_time);
     add_duration(tree, hf_tcpphase_hs_rtt, tvb, c->syn_frame, c->syn_time, c->hs_ack_frame,
                  c->hs_ack_time);
+    add_duration(tree, hf_tcpphase_hs_connect_time, tvb, c->syn_count > 0 ? c->syn_frame : 0,
+                 c->first_syn_time, c->hs_ack_frame, c->hs_ack_time);
+    /* a count so far would contradict the final one: only once it is final */
+    if (c->syn_count > 0 && whole_capture)
+        proto_item_set_generated(proto_tree_add_uint(tree, hf_tcpphase_hs_syn_count, tvb, 0, 0, c->syn_count));
 }
 
 static void add_steps(proto_tree *tree, tvbuff_t *tvb, uint8_t steps)
@@ -276,8 +281,8 @@ static void prepend_ladder_label(packet_info *pinfo, const struct tp_result *r)
  * -T fields, filters, custom columns); |c| is the segment's connection.
  * Returns the item's subtree. */
 static proto_tree *add_record_items(const struct frame_record *rec, const struct tp_conn *c,
-                                    tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                                    proto_item **item)
+                                    bool whole_capture, tvbuff_t *tvb, packet_info *pinfo,
+                                    proto_tree *tree, proto_item **item)
 {
     const struct tp_result *r = &rec->verdict.result;
     const uint8_t sender = r->sender_role == TP_ROLE_CLIENT ? c->client : (uint8_t)(1 - c->client);
@@ -313,7 +318,7 @@ static proto_tree *add_record_items(const struct frame_record *rec, const struct
 
     if (r->hs_steps) {
         proto_tree *hs = proto_tree_add_subtree(st, tvb, 0, 0, ett_tcpphase_handshake, NULL, "Handshake");
-        add_handshake(hs, tvb, pinfo, c);
+        add_handshake(hs, tvb, pinfo, c, whole_capture);
     }
     add_frame_link(st, hf_tcpphase_fin_frame, tvb, pinfo, r->fin_frame);
     if (r->td_steps & (TP_STEP_BIT(1) | TP_STEP_BIT(3)))
@@ -341,7 +346,7 @@ static void show_record(const struct frame_record *rec, const struct tp_conn *c,
     if (!c && (tree || replayed))
         c = conn_view(rec->conn, &storage);
     if (tree)
-        st = add_record_items(rec, c, tvb, pinfo, tree, &ti);
+        st = add_record_items(rec, c, replayed, tvb, pinfo, tree, &ti);
     if (replayed) {
         /* what the rest of the capture disproves is not shown */
         hindsight = *r;
@@ -525,7 +530,7 @@ void proto_register_tcpphase(void)
                                    "Reusing ports sooner after TIME_WAIT began is premature (Linux: 60 s; RFC 9293's MSL of 2 min gives 240 s).",
                                    10, &pref_time_wait_s);
     prefs_register_uint_preference(module, "slow_handshake", "Slow handshake threshold (ms)",
-                                   "A handshake (SYN to the segment completing it) slower than this is flagged (default: the 1 s initial RTO).",
+                                   "A connect (the client's first SYN to the segment completing the handshake, SYN retries included) slower than this is flagged (default: the 1 s initial RTO).",
                                    10, &pref_slow_handshake_ms);
     prefs_register_bool_preference(module, "show_notes", "Show notes",
                                    "Show anomalies of severity Note (midstream pickup, retransmissions, half-closed at the end...); off shows only warnings and errors.",

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Make real loopback captures of real programs, for testing tcpphase.
-# Usage (as root): ./make_loopback.sh [outdir]   (default: this script's dir)
+# Usage (as root): ./make_loopback.sh [outdir [capture...]]
+#   outdir defaults to this script's dir; captures (http refused half_close
+#   server_close slow_connect) default to all of them.
 set -euo pipefail
 
 OUT=$(cd "${1:-$(dirname "$0")}" && pwd)
@@ -43,6 +45,7 @@ capture() {
 }
 
 # --- HTTP: two fetches => two connections; HTTP/1.0 server closes first.
+section_http() {
 mkdir "$TMP/www"
 echo "hello from tcpphase" > "$TMP/www/a.txt"
 echo "second small file"   > "$TMP/www/b.txt"
@@ -58,11 +61,17 @@ http_fetch() {
 }
 capture loopback-http 18080 http_fetch
 
+}
+
 # --- Refused: nothing listens, the kernel answers SYN with RST-ACK.
+section_refused() {
 refused() { curl -s --max-time 3 http://127.0.0.1:18081/ || true; }
 capture loopback-refused 18081 refused
 
+}
+
 # --- Half-close: client sends request then FIN; server replies afterwards.
+section_half_close() {
 cat > "$TMP/hc_server.py" <<'PY'
 import socket, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -87,7 +96,10 @@ $PY "$TMP/hc_server.py" & PIDS+=($!)
 wait_port 18082
 capture loopback-half-close 18082 $PY "$TMP/hc_client.py"
 
+}
+
 # --- Server close: server greets and closes first; client reads to EOF.
+section_server_close() {
 cat > "$TMP/sc_server.py" <<'PY'
 import socket
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -107,3 +119,44 @@ PY
 $PY "$TMP/sc_server.py" & PIDS+=($!)
 wait_port 18083
 capture loopback-server-close 18083 $PY "$TMP/sc_client.py"
+}
+
+# --- Slow connect: a listener with listen(0) whose accept queue is full
+# (one connection it does not accept yet) drops the SYNs of the next client,
+# which retransmits its SYN (after 1 s, then 1 s later) and connects once
+# the listener accepts, after about 2 s: connect_time 2 s, 3 SYNs, an rtt
+# well under 1 ms.
+section_slow_connect() {
+cat > "$TMP/slow_server.py" <<'PY'
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 18084)); s.listen(0)
+time.sleep(2.5)              # accept nothing for a while: the queue stays full
+for _ in range(2):
+    c, _ = s.accept()
+    c.recv(4096)
+    c.close()
+PY
+cat > "$TMP/slow_client.py" <<'PY'
+import socket, time
+# the connection that fills the accept queue (not captured: another port)
+filler = socket.create_connection(("127.0.0.1", 18084))
+filler.sendall(b"first\n")
+time.sleep(0.2)
+c = socket.socket()
+c.bind(("127.0.0.1", 18085))  # the captured client's port
+c.connect(("127.0.0.1", 18084))
+c.sendall(b"second\n")
+c.recv(4096)
+c.close()
+filler.close()
+PY
+$PY "$TMP/slow_server.py" & PIDS+=($!)
+wait_port 18084
+capture slow-connect 18085 $PY "$TMP/slow_client.py"
+}
+
+shift || true
+for section in "${@:-http refused half_close server_close slow_connect}"; do
+    for s in $section; do "section_$s"; done
+done

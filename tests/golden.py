@@ -39,6 +39,8 @@ COLUMNS = [
     ("syn_to_synack", "tcpphase.handshake.syn_to_synack"),
     ("synack_to_ack", "tcpphase.handshake.synack_to_ack"),
     ("hs_rtt", "tcpphase.handshake.rtt"),
+    ("connect_time", "tcpphase.handshake.connect_time"),
+    ("syn_count", "tcpphase.handshake.syn_count"),
     ("anomalies", "tcpphase.anomaly"),
 ]
 

@@ -80,7 +80,7 @@
       "SYN with ISN %u on a synchronized connection (RFC 5961: answered by a challenge ACK)",  \
       "SYN_inside_connection", "stream.est_syn_resend, stream.est_syn_resend_diff_seq")            \
     X(slow_handshake, SEQUENCE, NOTE, NOW, "Slow handshake",                                       \
-      "Handshake took %u ms, above the %u ms threshold",                                           \
+      "Connecting took %u ms from the client's first SYN, %u SYNs sent (above the slow_handshake preference)", \
       "-", "-")                                                                                    \
     X(illegal_flags, MALFORMED, ERROR, NOW, "Illegal TCP flag combination",                        \
       "Flags 0x%03x are an illegal combination (SYN+FIN, SYN+RST, FIN+RST, none or all)",     \

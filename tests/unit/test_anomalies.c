@@ -118,7 +118,22 @@ static void test_syn_sent_slow_handshake(void)
 
     FEED(&c, &r, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = C_NXT, .time_ns = 1500000000);
     FEED(&c, &r, C2S, .flags = TP_ACK, .seq = C_NXT, .ack = S_NXT, .time_ns = 1510000000);
-    EXPECT_ANOMALY_NUMBERS(&r, slow_handshake, 1509, 1000);
+    EXPECT_ANOMALY_NUMBERS(&r, slow_handshake, 1509, 1);
+}
+
+/* Slow is judged from the client's first SYN: a quick SYN-ACK to the third
+ * SYN after 2 s of retries is a slow connect (the numbers name the SYNs). */
+static void test_slow_handshake_counts_from_first_syn(void)
+{
+    struct tp_conn c = conn_syn_sent();
+    struct tp_result r;
+
+    FEED(&c, &r, C2S, .flags = TP_SYN, .seq = CLIENT_ISN, .time_ns = 1000000000);
+    FEED(&c, &r, C2S, .flags = TP_SYN, .seq = CLIENT_ISN, .time_ns = 2000000000);
+    FEED(&c, &r, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = C_NXT, .time_ns = 2000100000);
+    FEED(&c, &r, C2S, .flags = TP_ACK, .seq = C_NXT, .ack = S_NXT, .time_ns = 2000200000);
+    EXPECT_ANOMALY_NUMBERS(&r, slow_handshake, 1999, 3);
+    g_assert_cmpint(c.synack_time - c.syn_time, ==, 100000); /* the round trip stays the round trip */
 }
 
 static void test_established_syn_challenge_ack(void)
@@ -291,6 +306,7 @@ int main(int argc, char **argv)
     g_test_add_func("/anomaly/syn_received/data_completes", test_syn_received_data_completes);
     g_test_add_func("/anomaly/syn_received/server_data_early", test_syn_received_server_data_early);
     g_test_add_func("/anomaly/syn_sent/slow_handshake", test_syn_sent_slow_handshake);
+    g_test_add_func("/anomaly/syn_sent/slow_handshake_counts_from_first_syn", test_slow_handshake_counts_from_first_syn);
     g_test_add_func("/anomaly/established/syn_challenge_ack", test_established_syn_challenge_ack);
     g_test_add_func("/anomaly/established/rst_in_window", test_established_rst_in_window_not_exact);
     g_test_add_func("/anomaly/established/rst_outside_window", test_established_rst_outside_window);

@@ -109,6 +109,19 @@ static void test_connection_without_syn_is_never_rej(void)
     EXPECT_OUTCOME(&c, OTH);
 }
 
+/* FIN, RST, then the peer's FIN crossing that RST on the wire (sooner than
+ * a round trip: irc-starttls in Zeek's traces): SF, as for Zeek. */
+static void test_peer_fin_crossing_rst_after_fin_is_sf(void)
+{
+    struct tp_conn c = conn_established();
+    struct tp_result r;
+
+    FEED(&c, &r, C2S, .flags = TP_FIN | TP_ACK, .seq = C_NXT, .ack = S_NXT, .time_ns = 100000000);
+    FEED(&c, &r, C2S, .flags = TP_RST, .seq = C_NXT + 1, .time_ns = 100100000);
+    FEED(&c, &r, S2C, .flags = TP_FIN | TP_ACK, .seq = S_NXT, .ack = C_NXT + 1, .time_ns = 100200000);
+    EXPECT_OUTCOME(&c, SF);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -120,5 +133,6 @@ int main(int argc, char **argv)
     g_test_add_func("/outcome/outcome_fixed_at_first_accepted_rst", test_outcome_fixed_at_first_accepted_rst);
     g_test_add_func("/outcome/ignored_rst_does_not_fix_outcome", test_ignored_rst_does_not_fix_outcome);
     g_test_add_func("/outcome/connection_without_syn_is_never_rej", test_connection_without_syn_is_never_rej);
+    g_test_add_func("/outcome/peer_fin_crossing_rst_after_fin_is_sf", test_peer_fin_crossing_rst_after_fin_is_sf);
     return g_test_run();
 }
