@@ -72,9 +72,13 @@ void tp_later_anomalies(const struct tp_conn *c, const struct tp_result *r, stru
     const bool synack_acks_syn = Y->synack_sent && X->has_isn &&
                                  (Y->synack_ack == X->isn + 1 || Y->synack_ack == X->isn + 1 + X->syn_data_len);
 
-    if ((r->hs_steps & TP_STEP_BIT(1)) && sender == c->client &&
+    /* Raised once per connection, on its first SYN (not on its copies or a
+     * SYN with another ISN), with how many SYNs went unanswered over how long. */
+    const bool first_syn = !r->retransmission && !(r->anomalies & TP_ANOMALY_BIT(syn_new_isn));
+
+    if ((r->hs_steps & TP_STEP_BIT(1)) && sender == c->client && first_syn &&
         (c->answered ? c->answer_time - c->first_syn_time > timeout : !synack_acks_syn))
-        raise_anomaly(out, TP_A_syn_unanswered, to_ms(timeout) / 1000, to_ms(timeout) / 1000);
+        raise_anomaly(out, TP_A_syn_unanswered, c->syn_count, to_ms(c->syn_time - c->first_syn_time));
     if ((r->hs_steps & TP_STEP_BIT(2)) && !c->established)
         raise_anomaly(out, TP_A_synack_unacked, 0, 0);
     if (c->reset)

@@ -23,7 +23,7 @@
 #define TP_ANOMALIES(X)                                                                            \
     /* handshake */                                                                                \
     X(syn_unanswered, SEQUENCE, WARN, LATER, "SYN never answered",                                 \
-      "SYN not answered by a SYN-ACK or RST within the handshake timeout (%u s)",                 \
+      "No SYN-ACK or RST answers the client's %u SYNs (sent over %u ms) in the capture, or within the handshake timeout", \
       "conn_state S0", "tcp.state syn_sent at flow end")                                           \
     X(syn_retransmission, SEQUENCE, NOTE, NOW, "SYN retransmitted",                                \
       "SYN retransmitted (same ISN), attempt %u, %u ms after the first",                           \

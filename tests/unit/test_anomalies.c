@@ -223,15 +223,21 @@ static void test_bad_flags_syn_fin(void)
     EXPECT_ANOMALY_NUMBERS(&r, illegal_flags, TP_SYN | TP_FIN, 0);
 }
 
-static void test_later_syn_unanswered(void)
+/* Once per connection: on the first SYN, with the number of SYNs and the
+ * time they span; not on the copies. */
+static void test_later_syn_unanswered_once_on_first_syn(void)
 {
-    struct tp_conn c = conn_syn_sent();
-    struct tp_result r, later;
+    struct tp_conn c = {0};
+    struct tp_result first, copy, later;
 
-    FEED(&c, &r, C2S, .flags = TP_SYN, .seq = CLIENT_ISN);
+    FEED(&c, &first, C2S, .flags = TP_SYN, .seq = CLIENT_ISN, .time_ns = 1000000);
+    FEED(&c, &copy, C2S, .flags = TP_SYN, .seq = CLIENT_ISN, .time_ns = 1001000000);
     memset(&later, 0, sizeof later);
-    tp_later_anomalies(&c, &r, &later);
-    EXPECT_ANOMALY(&later, syn_unanswered);
+    tp_later_anomalies(&c, &first, &later);
+    EXPECT_ANOMALY_NUMBERS(&later, syn_unanswered, 2, 1000);
+    memset(&later, 0, sizeof later);
+    tp_later_anomalies(&c, &copy, &later);
+    g_assert_false(RAISED(&later, syn_unanswered));
 }
 
 static void test_later_synack_unacked(void)
@@ -315,7 +321,7 @@ int main(int argc, char **argv)
     g_test_add_func("/anomaly/fin_wait_1/ack_beyond_sent", test_fin_wait_1_ack_beyond_sent);
     g_test_add_func("/anomaly/time_wait/rst_assassination", test_time_wait_rst_assassination);
     g_test_add_func("/anomaly/flags/syn_fin", test_bad_flags_syn_fin);
-    g_test_add_func("/anomaly/later/syn_unanswered", test_later_syn_unanswered);
+    g_test_add_func("/anomaly/later/syn_unanswered_once_on_first_syn", test_later_syn_unanswered_once_on_first_syn);
     g_test_add_func("/anomaly/later/synack_unacked", test_later_synack_unacked);
     g_test_add_func("/anomaly/later/half_closed_and_final_ack", test_later_half_closed_and_final_ack);
     g_test_add_func("/anomaly/reuse/in_time_wait", test_reuse_in_time_wait);
