@@ -157,9 +157,10 @@ bool tp_starts_new_incarnation(const struct tp_conn *c, const struct tp_segment 
         return false;
     if (ep->state != TP_CLOSED && ep->state != TP_TIME_WAIT)
         return false;
-    /* The same ISN again is a late copy of its old SYN, unless a RST ended
-     * the connection (then it is a new attempt, as stacks retry that way). */
-    if (ep->has_isn && s->seq == ep->isn && !c->reset)
+    /* The same ISN again is the same attempt: a late copy of its SYN, or,
+     * after a RST refused it, the connect retried (Windows retries with the
+     * same ISN; Wireshark's tcp.stream keeps it one stream too). */
+    if (ep->has_isn && s->seq == ep->isn)
         return false;
     if (tp_conn_finished(c))
         return true;
@@ -494,7 +495,7 @@ static void process_rst(struct tp_conn *c, uint8_t x, const struct tp_segment *s
                 raise_anomaly(out, TP_A_rst_invalid, (s->flags & TP_ACK) ? s->ack - Y->isn : 0, 1);
                 return;
             }
-            raise_anomaly(out, TP_A_rejected, to_ms(s->time_ns - c->syn_time), 0);
+            raise_anomaly(out, TP_A_rejected, to_ms(s->time_ns - c->syn_time), c->syn_count);
             close_by_rst(Y, TP_CLOSED); /* connection refused */
             break;
         case TP_SYN_RECEIVED:

@@ -14,7 +14,7 @@
 
 #define TP_FIELDS(X) \
     X(conn, "tcpphase.conn", "Connection", FT_UINT32, BASE_DEC, NULL, NOW, \
-      "Connection number; a new SYN on the addresses and ports of a finished connection starts a new one.") \
+      "Connection number; a SYN with another ISN on the addresses and ports of a finished connection starts a new one.") \
     X(phase, "tcpphase.phase", "Phase", FT_UINT8, BASE_DEC, VALS(phase_vals), NOW, \
       "Phase of the connection this segment belongs to.") \
     X(step, "tcpphase.step", "Step", FT_UINT8, BASE_DEC, NULL, NOW, \

@@ -6,6 +6,7 @@ read the four tshark ways and through one sharkd session shared by all
   golden     one-pass tshark equals tests/golden/<capture>.tsv (golden.py)
   conns      its -z tcpphase,conns,tsv report equals tests/golden/conns/<capture>.tsv
   order      every way of reading it agrees (order.py)
+  streams    tcpphase.conn and Wireshark's tcp.stream agree (streams.py)
   oracle     a shared capture agrees with its project's verdict (shared_oracles.py)
   anomalies  a sample capture raises what it must and no near miss (anomalies.py)
 
@@ -21,6 +22,7 @@ import anomalies
 import golden
 import order
 import shared_oracles
+import streams
 import tplib
 import views
 
@@ -28,7 +30,8 @@ import views
 def checks_of(capture):
     """(name, function(sandbox, view) -> problems) that apply to |capture|."""
     name = os.path.basename(capture)
-    checks = [("golden", golden.check), ("conns", golden.check_conns), ("order", order.check)]
+    checks = [("golden", golden.check), ("conns", golden.check_conns), ("order", order.check),
+              ("streams", streams.check)]
     if os.path.dirname(os.path.abspath(capture)) == tplib.SHARED and name in shared_oracles.ORACLES:
         checks.append(("oracle", shared_oracles.check))
     if os.path.dirname(os.path.abspath(capture)) == tplib.SAMPLES and name in anomalies.CAPTURES:

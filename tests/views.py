@@ -20,6 +20,8 @@ import tplib
 # Packet fields the oracles read, from the innermost headers (last occurrence).
 PACKET_FIELDS = ["frame.number", "ip.src", "ipv6.src", "tcp.srcport", "tcp.dstport", "tcp.flags",
                  "tcp.len", "tcp.seq_raw"]
+# ... and the one tests/streams.py compares tcpphase.conn with
+STREAM_FIELDS = ["tcp.stream"]
 
 TWO_PASS = ["-o", "tcpphase.two_pass:TRUE"]
 REPORT = ["-z", "tcpphase,conns,tsv"]
@@ -79,7 +81,7 @@ class Rows:
 
 
 def tshark_rows(sandbox, capture, two_pass, extra):
-    fields = ["frame.number"] + [f for f in tcpphase_fields(sandbox)] + PACKET_FIELDS[1:]
+    fields = ["frame.number"] + [f for f in tcpphase_fields(sandbox)] + PACKET_FIELDS[1:] + STREAM_FIELDS
     args = list(extra) + ["-T", "fields", "-E", "separator=/t", "-E", "occurrence=a",
                           "-E", "aggregator=" + AGGREGATOR]
     for field in fields:

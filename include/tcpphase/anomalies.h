@@ -32,7 +32,7 @@
       "SYN with ISN %u replaces the unanswered SYN with ISN %u",                                   \
       "SYN_seq_jump", "stream.3whs_syn_resend_diff_seq_on_syn_recv")                               \
     X(rejected, SEQUENCE, WARN, NOW, "Connection rejected: SYN answered by RST",                   \
-      "SYN answered by RST (connection refused), %u ms after the SYN",                         \
+      "SYN answered by RST (connection refused) %u ms after it; the client has sent %u SYNs",     \
       "conn_state REJ", "-")                                                                       \
     X(synack_unacked, SEQUENCE, WARN, LATER, "SYN-ACK never acknowledged",                         \
       "SYN-ACK never acknowledged by the client: the handshake did not complete",          \
