@@ -465,6 +465,8 @@ static void process_rst(struct tp_conn *c, uint8_t x, const struct tp_segment *s
         close_by_rst(X, TP_CLOSED);
         close_by_rst(Y, TP_CLOSED);
         c->rst_frame = s->frame;
+        c->rst_time = s->time_ns;
+        c->rst_from = x;
         c->reset = true;
         return;
     }
@@ -536,6 +538,7 @@ static void process_rst(struct tp_conn *c, uint8_t x, const struct tp_segment *s
         close_by_own_rst(X);
     c->rst_frame = s->frame;
     c->rst_time = s->time_ns;
+    c->rst_from = x;
     c->reset = true;
 }
 

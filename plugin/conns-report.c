@@ -42,7 +42,8 @@ struct conns_report {
     X(CLOSED_BY, "closed_by", "closer", 6)                   \
     X(ANOMALIES, "anomalies", "anom", 4)                     \
     X(BYTES_C2S, "bytes_c2s", "bytes c>s", 10)               \
-    X(BYTES_S2C, "bytes_s2c", "bytes s>c", 0)
+    X(BYTES_S2C, "bytes_s2c", "bytes s>c", 10)              \
+    X(SUMMARY, "summary", "summary", 0)
 
 enum {
 #define X_ENUM(id, tsv, title, width) COL_##id,
@@ -146,6 +147,8 @@ static void print_row(const struct conns_report *report, const struct report_row
     snprintf(text[COL_ANOMALIES], sizeof text[0], "%u", row->anomalies);
     snprintf(text[COL_BYTES_C2S], sizeof text[0], "%" PRIu64, c->ep[client].bytes);
     snprintf(text[COL_BYTES_S2C], sizeof text[0], "%" PRIu64, c->ep[1 - client].bytes);
+    char story[160];
+    cells[COL_SUMMARY] = tp_conn_story(c, story, sizeof story);
     print_cells(report, cells);
 }
 

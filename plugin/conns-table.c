@@ -11,7 +11,7 @@
 enum {
     COL_CONN, COL_STREAM, COL_CLIENT, COL_SERVER, COL_OUTCOME, COL_HISTORY, COL_CLOSED_BY,
     COL_SEGMENTS, COL_ANOMALIES, COL_BYTES_C2S, COL_BYTES_S2C, COL_DURATION, COL_CONNECT_TIME,
-    COL_SYN_COUNT, COL_COUNT
+    COL_SYN_COUNT, COL_SUMMARY, COL_COUNT
 };
 
 static stat_tap_table_item table_columns[COL_COUNT] = {
@@ -29,6 +29,7 @@ static stat_tap_table_item table_columns[COL_COUNT] = {
     {TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Duration (s)", "%.6f"},
     {TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Connect time (s)", "%.6f"},
     {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "SYNs", "%u"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Summary", "%s"},
 };
 
 static const char TABLE_NAME[] = "TCP Connection Phase connection table";
@@ -75,6 +76,7 @@ static unsigned add_row(stat_tap_table *table, const struct tp_entry *e)
     items[COL_OUTCOME].value.string_value = g_strdup("");
     items[COL_HISTORY].value.string_value = g_strdup("");
     items[COL_CLOSED_BY].value.string_value = g_strdup("");
+    items[COL_SUMMARY].value.string_value = g_strdup("");
     stat_tap_init_table_row(table, row, COL_COUNT, items);
     g_hash_table_insert(row_of_conn, (gpointer)e, GUINT_TO_POINTER(row + 1));
     return row;
@@ -112,6 +114,8 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_, epa
     item->value.float_value = c->syn_count > 0 && c->hs_ack_frame ? (double)(c->hs_ack_time - c->first_syn_time) / 1e9 : 0;
     stat_tap_set_field_data(table, row, COL_CONNECT_TIME, item);
     set_uint(table, row, COL_SYN_COUNT, c->syn_count);
+    char story[160];
+    set_string(table, row, COL_SUMMARY, tp_conn_story(c, story, sizeof story));
     return TAP_PACKET_REDRAW;
 }
 

@@ -57,6 +57,8 @@
       "What became of the connection, as Zeek's conn_state code (once the whole capture has been read).") \
     X(history, "tcpphase.history", "History", FT_STRING, BASE_NONE, NULL, LATER, \
       "The connection's Zeek history string (once the whole capture has been read).") \
+    X(summary, "tcpphase.summary", "Summary", FT_STRING, BASE_NONE, NULL, LATER, \
+      "What became of the connection, in one line (\"refused: RST to 3 SYNs in 1.0 s\"), once the whole capture has been read.") \
     X(closed_by, "tcpphase.closed_by", "Closed first by", FT_UINT8, BASE_DEC, VALS(closer_vals), LATER, \
       "Which end closed first: sent the first FIN, both at once, or the RST that ended it.") \
     X(anomaly, "tcpphase.anomaly", "Anomaly", FT_STRING, BASE_NONE, NULL, NOW, \

@@ -227,8 +227,10 @@ static void add_connection_summary(proto_tree *tree, tvbuff_t *tvb, const struct
     proto_item_set_generated(proto_tree_add_uint_format_value(
         tree, hf_tcpphase_outcome, tvb, 0, 0, outcome, "%s: %s", tp_outcome_code(outcome),
         tp_outcome_text(outcome)));
-    char history[TP_HISTORY_MAX + 1];
+    char history[TP_HISTORY_MAX + 1], story[160];
 
+    proto_item_set_generated(
+        proto_tree_add_string(tree, hf_tcpphase_summary, tvb, 0, 0, tp_conn_story(c, story, sizeof story)));
     if (c->history_len > 0)
         proto_item_set_generated(proto_tree_add_string(tree, hf_tcpphase_history, tvb, 0, 0,
                                                        tp_conn_history_at_end(c, history)));

@@ -79,11 +79,12 @@ def main():
                and normal[0]["client"] == "10.0.0.1:40001" and normal[0]["duration"] == "0.100000",
                f"normal-client-close.pcap: SF, closed by client, timings and bytes ({normal})")
         reuse = conns(sandbox, os.path.join(tplib.SAMPLES, "syn-unanswered.pcap"))
-        expect([(r["outcome"], r["syn_count"], r["connect_time"]) for r in reuse] == [("S0", "3", "-")],
-               "syn-unanswered.pcap: S0 with 3 SYNs, no connect time")
+        expect([(r["outcome"], r["syn_count"], r["connect_time"], r["summary"]) for r in reuse] ==
+               [("S0", "3", "-", "no answer to 3 SYNs over 3.0 s")],
+               f"syn-unanswered.pcap: S0 with 3 SYNs, no connect time, its story ({reuse})")
         slow = conns(sandbox, os.path.join(tplib.SAMPLES, "slow-connect.pcapng"))
-        expect([(r["syn_count"], r["connect_time"], r["syn_to_synack"]) for r in slow] ==
-               [("3", "2.026946", "0.000028")],
+        expect([(r["syn_count"], r["connect_time"], r["syn_to_synack"], r["summary"]) for r in slow] ==
+               [("3", "2.026946", "0.000028", "connected after 2.0 s and 3 SYNs, closed by the server first")],
                f"slow-connect.pcapng: 3 SYNs, connected after 2.03 s, a 28 us round trip ({slow})")
 
         table = sandbox.tshark(refused, ["-q", "-z", "tcpphase,conntable"])

@@ -178,6 +178,7 @@ struct tp_conn {
     uint32_t syn_count;       /* SYNs the client sent */
     uint32_t rst_frame;       /* frame of the last RST that closed an end */
     int64_t rst_time;         /* its capture time */
+    uint8_t rst_from;         /* endpoint index of its sender */
     const struct tp_config *cfg;
     uint32_t first_frame;     /* first segment of the connection */
     int64_t first_time, last_time;
@@ -266,6 +267,12 @@ char *tp_conn_history_at_end(const struct tp_conn *c, char *buf);
  * decided) the NOW anomalies that |c|, the connection once the whole capture
  * has been read, disproves; call it where the LATER ones are shown. */
 void tp_hindsight(const struct tp_conn *c, struct tp_result *r);
+
+/* tp_conn_story writes into |buf| (|size| bytes) what became of |c|, in one
+ * line a person reads ("refused: RST to 3 SYNs in 1.0 s", "closed by the
+ * client first; server still in LAST_ACK at the end"), as the capture has
+ * shown it so far: call it once the whole capture has been read. Returns |buf|. */
+char *tp_conn_story(const struct tp_conn *c, char *buf, unsigned size);
 
 /* tp_conn_outcome returns the Zeek conn_state of |c| as far as it has been seen. */
 enum tp_outcome tp_conn_outcome(const struct tp_conn *c);
