@@ -15,7 +15,58 @@
 struct report_row {
     const struct tp_entry *conn;
     uint32_t anomalies;
+    /* In one pass, the results of its segments whose anomalies the rest of
+     * the capture may add to or withdraw (handshake and FIN steps, REVISED
+     * anomalies): judged again when the report is drawn, after the last
+     * packet, so that it counts what the GUI and two-pass count. */
+    GArray *undecided; /* struct tp_result */
 };
+
+static const uint64_t REVISED_ANOMALIES = 0
+#define TP_X_REVISED(id, grp, sev, when, summary, msg, zeek, suricata) | (TP_X_IS_##when ? TP_ANOMALY_BIT(id) : 0)
+#define TP_X_IS_NOW 0
+#define TP_X_IS_LATER 0
+#define TP_X_IS_REVISED 1
+    TP_ANOMALIES(TP_X_REVISED)
+#undef TP_X_REVISED
+    ;
+
+static unsigned count_bits(uint64_t bits)
+{
+    unsigned n = 0;
+
+    for (; bits; bits &= bits - 1)
+        n++;
+    return n;
+}
+
+static bool may_change(const struct tp_result *r)
+{
+    return r->hs_steps || (r->td_steps & (TP_STEP_BIT(1) | TP_STEP_BIT(3))) || (r->anomalies & REVISED_ANOMALIES);
+}
+
+/* |row|'s anomalies as the whole capture judges them. */
+static unsigned row_anomalies(const struct report_row *row)
+{
+    struct tp_conn view;
+    const struct tp_conn *c;
+    unsigned n = row->anomalies;
+
+    if (!row->undecided || row->undecided->len == 0)
+        return n;
+    c = conn_view(row->conn, &view);
+    for (unsigned i = 0; i < row->undecided->len; i++) {
+        struct tp_result shown = g_array_index(row->undecided, struct tp_result, i), later;
+        const uint64_t before = shown.anomalies;
+
+        tp_hindsight(c, &shown);
+        n -= count_bits(before & ~shown.anomalies);
+        memset(&later, 0, sizeof later);
+        tp_later_anomalies(c, &shown, &later);
+        n += count_bits(later.anomalies);
+    }
+    return n;
+}
 
 struct conns_report {
     GPtrArray *rows;        /* struct report_row *, owned */
@@ -79,6 +130,15 @@ static void print_cells(const struct conns_report *report, const char *const cel
 }
 
 
+static void free_row(gpointer data)
+{
+    struct report_row *row = (struct report_row *)data;
+
+    if (row->undecided)
+        g_array_free(row->undecided, TRUE);
+    g_free(row);
+}
+
 static void report_reset(void *tapdata)
 {
     struct conns_report *report = (struct conns_report *)tapdata;
@@ -101,8 +161,12 @@ static tap_packet_status report_packet(void *tapdata, packet_info *pinfo _U_,
         g_ptr_array_add(report->rows, row);
         g_hash_table_insert(report->row_by_conn, (gpointer)t->conn, row);
     }
-    for (uint64_t a = t->anomalies; a; a &= a - 1)
-        row->anomalies++;
+    row->anomalies += count_bits(t->anomalies);
+    if (!t->whole_capture && may_change(t->result)) {
+        if (!row->undecided)
+            row->undecided = g_array_new(FALSE, FALSE, sizeof(struct tp_result));
+        g_array_append_vals(row->undecided, t->result, 1);
+    }
     return TAP_PACKET_REDRAW;
 }
 
@@ -144,7 +208,7 @@ static void print_row(const struct conns_report *report, const struct report_row
                     c->syn_count > 0 && c->hs_ack_frame);
     snprintf(text[COL_SYN_COUNT], sizeof text[0], "%u", c->syn_count);
     cells[COL_CLOSED_BY] = closer[0] ? closer : "-";
-    snprintf(text[COL_ANOMALIES], sizeof text[0], "%u", row->anomalies);
+    snprintf(text[COL_ANOMALIES], sizeof text[0], "%u", row_anomalies(row));
     snprintf(text[COL_BYTES_C2S], sizeof text[0], "%" PRIu64, c->ep[client].bytes);
     snprintf(text[COL_BYTES_S2C], sizeof text[0], "%" PRIu64, c->ep[1 - client].bytes);
     char story[160];
@@ -183,7 +247,7 @@ static tp_stat_init_result report_init(const char *opt_arg, void *userdata _U_)
     struct conns_report *report = g_new0(struct conns_report, 1);
     GString *error;
 
-    report->rows = g_ptr_array_new_with_free_func(g_free);
+    report->rows = g_ptr_array_new_with_free_func(free_row);
     report->row_by_conn = g_hash_table_new(g_direct_hash, g_direct_equal);
     report->tsv = opt_arg && g_str_has_suffix(opt_arg, ",tsv");
     error = register_tap_listener("tcpphase", report, NULL, 0, report_reset, report_packet,

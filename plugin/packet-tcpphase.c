@@ -239,7 +239,8 @@ static void add_connection_summary(proto_tree *tree, tvbuff_t *tvb, const struct
             proto_tree_add_uint(tree, hf_tcpphase_closed_by, tvb, 0, 0, (uint32_t)c->closer));
 }
 
-static void queue_tap_record(packet_info *pinfo, const struct frame_record *rec, uint64_t anomalies)
+static void queue_tap_record(packet_info *pinfo, const struct frame_record *rec, uint64_t anomalies,
+                             bool whole_capture)
 {
     struct tcpphase_tap_record *t;
 
@@ -249,6 +250,7 @@ static void queue_tap_record(packet_info *pinfo, const struct frame_record *rec,
     t->conn = rec->conn;
     t->result = (const struct tp_result *)wmem_memdup(pinfo->pool, &rec->verdict.result, sizeof rec->verdict.result);
     t->anomalies = anomalies;
+    t->whole_capture = whole_capture;
     t->outcome_before = rec->verdict.outcome_before;
     t->outcome_after = rec->verdict.outcome_after;
     tap_queue_packet(tcpphase_tap, pinfo, t);
@@ -363,7 +365,7 @@ static void show_record(const struct frame_record *rec, const struct tp_conn *c,
         if (tree)
             add_connection_summary(st, tvb, c);
     }
-    queue_tap_record(pinfo, rec, r->anomalies | later.anomalies);
+    queue_tap_record(pinfo, rec, r->anomalies | later.anomalies, replayed);
 
     if (pref_info_ladder)
         prepend_ladder_label(pinfo, r);

@@ -13,6 +13,7 @@ struct tcpphase_tap_record {
     uint64_t anomalies;     /* result's, plus those needing the whole capture once it is read */
     uint8_t outcome_before; /* the connection's outcome before and after this segment */
     uint8_t outcome_after;
+    bool whole_capture;     /* anomalies already has those needing the whole capture */
 };
 
 /* Registers the -z tcpphase,tree statistics and the -z tcpphase,conns report;

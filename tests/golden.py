@@ -97,9 +97,17 @@ def conns_table(report):
 
 def check_conns(sandbox, view):
     """Problems of one capture's -z tcpphase,conns,tsv report (outcome,
-    history, closer, timings of every connection) against its golden file."""
-    return compare(conns_table(view.rows["one"].report),
-                   golden_path(view.capture, sandbox.wireshark_version(), "conns"))
+    history, closer, timings, anomalies of every connection) against its
+    golden file; and one-pass tshark's report, drawn after the last packet,
+    must say what tshark -2 with the whole capture known says."""
+    one = conns_table(view.rows["one"].report)
+    problems = compare(one, golden_path(view.capture, sandbox.wireshark_version(), "conns"))
+    whole = conns_table(view.rows["two_tp"].report)
+    if one != whole:
+        problems.append("one-pass report differs from tshark -2 -o tcpphase.two_pass:TRUE's:\n" +
+                        "".join(difflib.unified_diff(whole.splitlines(True), one.splitlines(True),
+                                                     "two-pass", "one-pass")))
+    return problems
 
 
 def main():

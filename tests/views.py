@@ -31,7 +31,7 @@ CONFIGS = [
     ("one", False, REPORT),
     ("two", True, []),
     ("one_tp", False, TWO_PASS),
-    ("two_tp", True, TWO_PASS),
+    ("two_tp", True, TWO_PASS + REPORT),
 ]
 
 AGGREGATOR = "\x1f"  # never inside a value
