@@ -36,6 +36,8 @@ def checks_of(capture):
         checks.append(("oracle", shared_oracles.check))
     if os.path.dirname(os.path.abspath(capture)) == tplib.SAMPLES and name in anomalies.CAPTURES:
         checks.append(("anomalies", anomalies.check))
+    if os.path.dirname(os.path.abspath(capture)) == tplib.SHARED and name in anomalies.SHARED_CAPTURES:
+        checks.append(("anomalies", anomalies.check))
     return checks
 
 
