@@ -141,12 +141,18 @@ static void add_anomaly(proto_tree *tree, proto_item *ti, tvbuff_t *tvb, packet_
 {
     if (anomaly_severity[id] == PI_NOTE && !pref_show_notes)
         return;
-    proto_item_set_generated(
-        proto_tree_add_string(tree, hf_tcpphase_anomaly, tvb, 0, 0, tp_anomaly_name(id)));
-    if (hit)
-        expert_add_info_format(pinfo, ti, ei_by_anomaly[id], tp_anomaly_message(id), hit->a, hit->b);
-    else
-        expert_add_info(pinfo, ti, ei_by_anomaly[id]);
+    proto_item *item = proto_tree_add_string(tree, hf_tcpphase_anomaly, tvb, 0, 0, tp_anomaly_name(id));
+
+    proto_item_set_generated(item);
+    /* The expert info says the id's constant summary, so that Expert
+     * Information groups each id in one row; this segment's numbers go in
+     * the text of its tcpphase.anomaly item (not formatted on a tree nobody
+     * shows). */
+    if (hit) {
+        proto_item_append_text(item, ": ");
+        proto_item_append_text(item, tp_anomaly_message(id), hit->a, hit->b);
+    }
+    expert_add_info(pinfo, ti, ei_by_anomaly[id]);
 }
 
 /* Expert infos and tcpphase.anomaly fields for the anomalies of |r|: those

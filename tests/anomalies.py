@@ -199,10 +199,13 @@ def main():
                                ["-o", "tcpphase.show_notes:FALSE", "-T", "fields", "-e", "tcpphase.anomaly"])
         expect("midstream" not in quiet and "illegal_flags" in quiet,
                "tcpphase.show_notes:FALSE hides notes, keeps errors")
-        expert = sandbox.tshark(os.path.join(tplib.SAMPLES, "anomaly-synack-bad-ack.pcap"),
-                                ["-q", "-z", "expert,tcpphase"])
-        expect("SYN-ACK acknowledges 1001, expected 1 (client ISN+1)" in expert,
-               "messages give the numbers (tshark -z expert)")
+        capture = os.path.join(tplib.SAMPLES, "anomaly-synack-bad-ack.pcap")
+        expert = sandbox.tshark(capture, ["-q", "-z", "expert,tcpphase"])
+        expect("SYN-ACK acknowledges the wrong number" in expert and "1001" not in expert,
+               "expert infos say the id's constant summary, so that Expert Information groups them")
+        details = sandbox.tshark(capture, ["-V", "-Y", "frame.number == 2"])
+        expect("[Anomaly: synack_bad_ack: SYN-ACK acknowledges 1001, expected 1 (client ISN+1)]" in details,
+               "the segment's numbers are in its tcpphase.anomaly item (tshark -V)")
     return checks.exit_status()
 
 
