@@ -136,6 +136,13 @@ static const struct tp_conn *compute_record(const tcp_info_t *th, packet_info *p
     return after;
 }
 
+/* TP_WIRESHARK_REPORTS as a mask: no expert info of tcpphase's for those. */
+static const uint64_t WIRESHARK_REPORTS = 0
+#define TP_X_BIT(id) | TP_ANOMALY_BIT(id)
+    TP_WIRESHARK_REPORTS(TP_X_BIT)
+#undef TP_X_BIT
+    ;
+
 static void add_anomaly(proto_tree *tree, proto_item *ti, tvbuff_t *tvb, packet_info *pinfo,
                         unsigned id, const struct tp_anomaly_hit *hit)
 {
@@ -152,7 +159,8 @@ static void add_anomaly(proto_tree *tree, proto_item *ti, tvbuff_t *tvb, packet_
         proto_item_append_text(item, ": ");
         proto_item_append_text(item, tp_anomaly_message(id), hit->a, hit->b);
     }
-    expert_add_info(pinfo, ti, ei_by_anomaly[id]);
+    if (!(WIRESHARK_REPORTS & ((uint64_t)1 << id)))
+        expert_add_info(pinfo, ti, ei_by_anomaly[id]);
 }
 
 /* Expert infos and tcpphase.anomaly fields for the anomalies of |r|: those

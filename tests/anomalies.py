@@ -199,6 +199,14 @@ def main():
                                ["-o", "tcpphase.show_notes:FALSE", "-T", "fields", "-e", "tcpphase.anomaly"])
         expect("midstream" not in quiet and "illegal_flags" in quiet,
                "tcpphase.show_notes:FALSE hides notes, keeps errors")
+        repeated = sandbox.tshark(os.path.join(tplib.SAMPLES, "syn-unanswered.pcap"),
+                                  ["-2", "-o", "tcpphase.two_pass:TRUE", "-q", "-z", "expert,tcpphase"])
+        fields = sandbox.tshark(os.path.join(tplib.SAMPLES, "syn-unanswered.pcap"),
+                                ["-T", "fields", "-e", "tcpphase.anomaly"])
+        expect("SYN retransmitted" not in repeated and "SYN never answered" in repeated
+               and "syn_retransmission" in fields,
+               "no expert info for what Wireshark's TCP analysis reports (a SYN sent again); "
+               "the id stays in tcpphase.anomaly")
         capture = os.path.join(tplib.SAMPLES, "anomaly-synack-bad-ack.pcap")
         expert = sandbox.tshark(capture, ["-q", "-z", "expert,tcpphase"])
         expect("SYN-ACK acknowledges the wrong number" in expert and "1001" not in expert,

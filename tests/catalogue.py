@@ -27,13 +27,23 @@ def load():
     return rows
 
 
+def wireshark_reports():
+    """The ids of TP_WIRESHARK_REPORTS: raised as no expert info, as
+    Wireshark's TCP analysis reports them on the same frame."""
+    text = open(HEADER).read()
+    body = re.search(r"#define TP_WIRESHARK_REPORTS\(X\)((?:[^\n]*\\\n)*[^\n]*)", text).group(1)
+    return set(re.findall(r"\bX\((\w+)\)", body))
+
+
 WHEN_TEXT = {"NOW": "", "LATER": " (needs the whole capture)",
              "REVISED": " (withdrawn once the whole capture disproves it)"}
 
 
 def severity_text(a):
-    """The README's severity cell: the severity and when it is decided."""
-    return a["severity"].lower() + WHEN_TEXT[a["when"]]
+    """The README's severity cell: the severity, when it is decided, and
+    whether it is an expert info."""
+    quiet = " (no expert info: Wireshark's TCP analysis reports it)" if a["id"] in wireshark_reports() else ""
+    return a["severity"].lower() + WHEN_TEXT[a["when"]] + quiet
 
 
 def readme_rows():

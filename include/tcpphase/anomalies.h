@@ -158,6 +158,17 @@
       "New ISN %u is not above the old connection's last sequence number %u (RFC 6191)",           \
       "-", "-")
 
+/* The anomalies that Wireshark's own TCP analysis already reports on the same
+ * frame, at the same severity (tcp.analysis.retransmission on a SYN, SYN-ACK
+ * or FIN sent again, tcp.analysis.reused_ports): tcpphase keeps them as
+ * tcpphase.anomaly values and in its counts, but raises no expert info for
+ * them, which would repeat Wireshark's. */
+#define TP_WIRESHARK_REPORTS(X) \
+    X(syn_retransmission)       \
+    X(synack_retransmission)    \
+    X(fin_retransmission)       \
+    X(port_reuse)
+
 enum tp_anomaly {
 #define TP_X_ENUM(id, grp, sev, when, summary, msg, zeek, suricata) TP_A_##id,
     TP_ANOMALIES(TP_X_ENUM)
