@@ -331,6 +331,10 @@ KINDS = [
      "receiver queue SYN data (SND.UNA < SEG.ACK =< SND.NXT), so tcpphase takes it; Suricata accepts "
      "ISN+1 only (3whs_synack_with_wrong_ack) without a TFO option and stays in syn_sent",
      lambda cs, fs: only(cs) and len(fs) == 1 and fs[0].state == "syn_sent" and cs[0].syn_data),
+    ("FIN not captured", "the capture lacks a FIN that the peer's ACK acknowledges: tcpphase "
+     "moves both ends as if it had been seen (fin_not_captured); Suricata, without the FIN, "
+     "stays in close_wait",
+     lambda cs, fs: only(cs) and cs[0].has("fin_not_captured")),
     ("ACK of unsent data", "a closing ACK acknowledges data never sent: Suricata takes it for packets "
      "its capture missed and moves the sender's next sequence number there, so the genuine last ACK "
      "looks old and it stays in last_ack; tcpphase waits for the ACK of the FIN",
