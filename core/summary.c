@@ -65,6 +65,15 @@ static void add_once(struct tp_conn *c, uint8_t ep, uint8_t bit, char letter)
     }
 }
 
+static bool power_of_ten(unsigned n)
+{
+    for (unsigned p = 1; p <= n; p *= 10) {
+        if (p == n)
+            return true;
+    }
+    return false;
+}
+
 /* Counts one more occurrence of a scaled letter and records it if the count
  * is a power of ten (Zeek's ScaledHistoryEntry). Counts stop at 65535, so
  * the letter appears at most five times. */
@@ -75,12 +84,8 @@ static void add_scaled(struct tp_conn *c, uint8_t ep, unsigned which, char lette
     if (*n == UINT16_MAX)
         return;
     ++*n;
-    for (unsigned p = 1; p <= *n; p *= 10) {
-        if (p == *n) {
-            add_letter(c, ep, letter);
-            return;
-        }
-    }
+    if (power_of_ten(*n))
+        add_letter(c, ep, letter);
 }
 
 /* Content gaps, as Zeek's reassembler finds them: bytes of a stream the
@@ -293,16 +298,21 @@ void tp_summary_update(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
 
 char *tp_conn_history_at_end(const struct tp_conn *c, char *buf)
 {
-    struct tp_conn end = *c;
+    unsigned len = c->history_len;
 
+    memcpy(buf, c->history, sizeof c->history);
     /* A hole nobody acknowledged, with data after it: Zeek's reassembler
-     * reports it when the connection is done. */
+     * reports it when the connection is done (one more gap, recorded if
+     * that count is a power of ten, as add_scaled would). */
     for (uint8_t i = 0; i < 2; i++) {
         const uint8_t ep = i == 0 ? c->client : (uint8_t)(1 - c->client);
-        if (end.ep[ep].marks.hole && gap_counts(c))
-            add_scaled(&end, ep, SCALED_G, 'g');
+        const unsigned gaps = c->ep[ep].marks.counts[SCALED_G];
+        if (c->ep[ep].marks.hole && gap_counts(c) && gaps < UINT16_MAX && power_of_ten(gaps + 1) &&
+            len < TP_HISTORY_MAX) {
+            buf[len++] = ep == c->client ? 'G' : 'g';
+            buf[len] = '\0';
+        }
     }
-    memcpy(buf, end.history, sizeof end.history);
     return buf;
 }
 
