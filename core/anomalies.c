@@ -61,7 +61,8 @@ void tp_check_reuse(const struct tp_conn *old, uint8_t old_from, uint32_t old_nu
     }
 }
 
-void tp_later_anomalies(const struct tp_conn *c, const struct tp_result *r, struct tp_result *out)
+void tp_later_anomalies(const struct tp_conn *c, const struct tp_result *r, const struct tp_horizon *h,
+                        struct tp_result *out)
 {
     const uint8_t sender = r->sender_role == TP_ROLE_CLIENT ? c->client : (uint8_t)(1 - c->client);
     const struct tp_endpoint *X = &c->ep[sender], *Y = &c->ep[1 - sender];
@@ -73,15 +74,22 @@ void tp_later_anomalies(const struct tp_conn *c, const struct tp_result *r, stru
                                  (Y->synack_ack == X->isn + 1 || Y->synack_ack == X->isn + 1 + X->syn_data_len);
 
     /* Raised once per connection, on its first SYN (not on its copies or a
-     * SYN with another ISN), with how many SYNs went unanswered over how long. */
+     * SYN with another ISN), with how many SYNs went unanswered for how long:
+     * until the answer, if it came after the handshake timeout; else until
+     * the end of the capture, or (still running) once the timeout has passed. */
     const bool first_syn = !r->retransmission && !(r->anomalies & TP_ANOMALY_BIT(syn_new_isn));
 
-    if ((r->hs_steps & TP_STEP_BIT(1)) && sender == c->client && first_syn &&
-        (c->answered ? c->answer_time - c->first_syn_time > timeout : !synack_acks_syn))
-        raise_anomaly(out, TP_A_syn_unanswered, c->syn_count, to_ms(c->syn_time - c->first_syn_time));
-    if ((r->hs_steps & TP_STEP_BIT(2)) && !c->established)
-        raise_anomaly(out, TP_A_synack_unacked, 0, 0);
-    if (c->reset)
+    if ((r->hs_steps & TP_STEP_BIT(1)) && sender == c->client && first_syn) {
+        const int64_t waited = c->answered ? c->answer_time - c->first_syn_time : h->now_ns - c->first_syn_time;
+        const bool unanswered = c->answered ? timeout > 0 && waited > timeout
+                                            : !synack_acks_syn && (h->ended || (timeout > 0 && waited > timeout));
+        if (unanswered)
+            raise_anomaly(out, TP_A_syn_unanswered, c->syn_count, to_ms(waited));
+    }
+    if ((r->hs_steps & TP_STEP_BIT(2)) && !c->established &&
+        (h->ended || (timeout > 0 && h->now_ns - c->synack_time > timeout)))
+        raise_anomaly(out, TP_A_synack_unacked, to_ms(h->now_ns - c->synack_time), 0);
+    if (c->reset || !h->ended)
         return;
     if ((r->td_steps & TP_STEP_BIT(1)) && !Y->fin_sent)
         raise_anomaly(out, TP_A_half_closed_at_end, 0, 0);

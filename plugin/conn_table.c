@@ -102,13 +102,23 @@ static bool make_key(const tcp_info_t *th, struct tp_key *key)
     return src_low;
 }
 
+int64_t capture_time_ns(const nstime_t *ts)
+{
+    /* Seconds beyond what 64-bit nanoseconds hold (before 1678 or after
+     * 2262, as a hostile pcapng may say) are clamped, not overflowed. */
+    const int64_t max_secs = INT64_MAX / TP_NS_PER_SEC - 1;
+    const int64_t secs = ts->secs > max_secs ? max_secs : ts->secs < -max_secs ? -max_secs : (int64_t)ts->secs;
+
+    return secs * TP_NS_PER_SEC + ts->nsecs;
+}
+
 const struct tp_conn *conn_table_step(const tcp_info_t *th, const nstime_t *ts, uint32_t frame, bool payload_cut,
                                       const struct tp_config *cfg, struct tp_conn *storage, struct tp_step *out)
 {
     struct tp_key key;
     const bool sender_is_low = make_key(th, &key);
     const struct tp_segment seg = {
-        .time_ns = (int64_t)ts->secs * TP_NS_PER_SEC + ts->nsecs,
+        .time_ns = capture_time_ns(ts),
         .frame = frame,
         .seq = th->th_rawseq,
         .ack = th->th_rawack,

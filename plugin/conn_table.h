@@ -20,6 +20,9 @@ void conn_table_reset(void);
 const struct tp_conn *conn_table_step(const tcp_info_t *th, const nstime_t *ts, uint32_t frame, bool payload_cut,
                                       const struct tp_config *cfg, struct tp_conn *storage, struct tp_step *out);
 
+/* capture_time_ns is |ts| in nanoseconds, clamped to what an int64_t holds. */
+int64_t capture_time_ns(const nstime_t *ts);
+
 /* conn_view is the tracker of |e| as its segments so far left it (its own,
  * or |storage| filled). */
 const struct tp_conn *conn_view(const struct tp_entry *e, struct tp_conn *storage);

@@ -10,26 +10,14 @@
 #include <stdio.h>
 
 #include "tcpphase-tap.h"
+#include "undecided.h"
 
 /* One connection of the report, in order of first segment. */
 struct report_row {
     const struct tp_entry *conn;
-    uint32_t anomalies;
-    /* In one pass, the results of its segments whose anomalies the rest of
-     * the capture may add to or withdraw (handshake and FIN steps, REVISED
-     * anomalies): judged again when the report is drawn, after the last
-     * packet, so that it counts what the GUI and two-pass count. */
-    GArray *undecided; /* struct tp_result */
+    int anomalies;
+    GArray *undecided; /* judged again when the report is drawn (undecided.h) */
 };
-
-static const uint64_t REVISED_ANOMALIES = 0
-#define TP_X_REVISED(id, grp, sev, when, summary, msg, zeek, suricata) | (TP_X_IS_##when ? TP_ANOMALY_BIT(id) : 0)
-#define TP_X_IS_NOW 0
-#define TP_X_IS_LATER 0
-#define TP_X_IS_REVISED 1
-    TP_ANOMALIES(TP_X_REVISED)
-#undef TP_X_REVISED
-    ;
 
 static unsigned count_bits(uint64_t bits)
 {
@@ -40,32 +28,14 @@ static unsigned count_bits(uint64_t bits)
     return n;
 }
 
-static bool may_change(const struct tp_result *r)
-{
-    return r->hs_steps || (r->td_steps & (TP_STEP_BIT(1) | TP_STEP_BIT(3))) || (r->anomalies & REVISED_ANOMALIES);
-}
-
-/* |row|'s anomalies as the whole capture judges them. */
-static unsigned row_anomalies(const struct report_row *row)
+/* |row|'s anomalies as the capture read so far judges them. */
+static unsigned row_anomalies(struct report_row *row, const struct tp_horizon *h)
 {
     struct tp_conn view;
-    const struct tp_conn *c;
-    unsigned n = row->anomalies;
 
-    if (!row->undecided || row->undecided->len == 0)
-        return n;
-    c = conn_view(row->conn, &view);
-    for (unsigned i = 0; i < row->undecided->len; i++) {
-        struct tp_result shown = g_array_index(row->undecided, struct tp_result, i), later;
-        const uint64_t before = shown.anomalies;
-
-        tp_hindsight(c, &shown);
-        n -= count_bits(before & ~shown.anomalies);
-        memset(&later, 0, sizeof later);
-        tp_later_anomalies(c, &shown, &later);
-        n += count_bits(later.anomalies);
-    }
-    return n;
+    if (row->undecided)
+        row->anomalies += undecided_judge(row->undecided, conn_view(row->conn, &view), h, NULL, NULL);
+    return row->anomalies > 0 ? (unsigned)row->anomalies : 0;
 }
 
 struct conns_report {
@@ -134,8 +104,7 @@ static void free_row(gpointer data)
 {
     struct report_row *row = (struct report_row *)data;
 
-    if (row->undecided)
-        g_array_free(row->undecided, TRUE);
+    undecided_free(row->undecided);
     g_free(row);
 }
 
@@ -161,12 +130,9 @@ static tap_packet_status report_packet(void *tapdata, packet_info *pinfo _U_,
         g_ptr_array_add(report->rows, row);
         g_hash_table_insert(report->row_by_conn, (gpointer)t->conn, row);
     }
-    row->anomalies += count_bits(t->anomalies);
-    if (!t->whole_capture && may_change(t->result)) {
-        if (!row->undecided)
-            row->undecided = g_array_new(FALSE, FALSE, sizeof(struct tp_result));
-        g_array_append_vals(row->undecided, t->result, 1);
-    }
+    row->anomalies += (int)count_bits(t->anomalies);
+    if (!t->whole_capture && undecided_may_change(t->result))
+        undecided_add(&row->undecided, t->result, t->result->anomalies);
     return TAP_PACKET_REDRAW;
 }
 
@@ -178,7 +144,7 @@ static void format_duration(char *buf, size_t size, int64_t ns, bool known)
         snprintf(buf, size, "-");
 }
 
-static void print_row(const struct conns_report *report, const struct report_row *row)
+static void print_row(const struct conns_report *report, struct report_row *row, const struct tp_horizon *h)
 {
     const struct tp_entry *e = row->conn;
     struct tp_conn view;
@@ -208,7 +174,7 @@ static void print_row(const struct conns_report *report, const struct report_row
                     c->syn_count > 0 && c->hs_ack_frame);
     snprintf(text[COL_SYN_COUNT], sizeof text[0], "%u", c->syn_count);
     cells[COL_CLOSED_BY] = closer[0] ? closer : "-";
-    snprintf(text[COL_ANOMALIES], sizeof text[0], "%u", row_anomalies(row));
+    snprintf(text[COL_ANOMALIES], sizeof text[0], "%u", row_anomalies(row, h));
     snprintf(text[COL_BYTES_C2S], sizeof text[0], "%" PRIu64, c->ep[client].bytes);
     snprintf(text[COL_BYTES_S2C], sizeof text[0], "%" PRIu64, c->ep[1 - client].bytes);
     char story[160];
@@ -219,6 +185,7 @@ static void print_row(const struct conns_report *report, const struct report_row
 static void report_draw(void *tapdata)
 {
     const struct conns_report *report = (const struct conns_report *)tapdata;
+    const struct tp_horizon horizon = tcpphase_report_horizon();
     const char *header[COL_COUNT];
 
     for (unsigned i = 0; i < COL_COUNT; i++)
@@ -228,7 +195,7 @@ static void report_draw(void *tapdata)
                "TCP Connection Phase: connections (outcome and history as Zeek's conn.log)\n");
     print_cells(report, header);
     for (unsigned i = 0; i < report->rows->len; i++)
-        print_row(report, (const struct report_row *)g_ptr_array_index(report->rows, i));
+        print_row(report, (struct report_row *)g_ptr_array_index(report->rows, i), &horizon);
     if (!report->tsv)
         printf("==================================================================\n");
 }

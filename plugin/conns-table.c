@@ -7,6 +7,7 @@
 #include <epan/stat_tap_ui.h>
 
 #include "tcpphase-tap.h"
+#include "undecided.h"
 
 enum {
     COL_CONN, COL_STREAM, COL_CLIENT, COL_SERVER, COL_OUTCOME, COL_HISTORY, COL_CLOSED_BY,
@@ -36,6 +37,11 @@ static const char TABLE_NAME[] = "TCP Connection Phase connection table";
 
 /* connection -> row; one table per process, as Wireshark opens one file */
 static GHashTable *row_of_conn;
+/* connection -> its segments not yet judged against the whole capture
+ * (undecided.h), judged again on each of its segments */
+static GHashTable *undecided_of_conn;
+
+static void free_undecided(gpointer list) { undecided_free((GArray *)list); }
 
 static void set_string(stat_tap_table *table, unsigned row, unsigned col, const char *text)
 {
@@ -94,17 +100,30 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_, epa
     const unsigned found = GPOINTER_TO_UINT(g_hash_table_lookup(row_of_conn, e));
     const unsigned row = found ? found - 1 : add_row(table, e);
     stat_tap_table_item_type *item;
-    unsigned anomalies = 0;
+    const struct tp_horizon horizon = tcpphase_report_horizon();
+    /* what became of the connection, once the capture has ended */
+    const bool ended = t->whole_capture || horizon.ended;
+    int anomalies = 0;
 
     for (uint64_t a = t->anomalies; a; a &= a - 1)
         anomalies++;
-    set_string(table, row, COL_OUTCOME, tp_outcome_code(t->outcome_after));
-    char history[TP_HISTORY_MAX + 1];
-    set_string(table, row, COL_HISTORY, tp_conn_history_at_end(c, history));
+    if (!t->whole_capture) {
+        gpointer list = g_hash_table_lookup(undecided_of_conn, e);
+        if (undecided_may_change(t->result)) {
+            const bool first = !list;
+            undecided_add((GArray **)&list, t->result, t->result->anomalies);
+            if (first) /* the table frees a value it replaces, even with itself */
+                g_hash_table_insert(undecided_of_conn, (gpointer)e, list);
+        }
+        anomalies += undecided_judge((GArray *)list, c, &horizon, NULL, NULL);
+    }
+    char history[TP_HISTORY_MAX + 1], story[160];
+    set_string(table, row, COL_OUTCOME, ended ? tp_outcome_code(t->outcome_after) : "");
+    set_string(table, row, COL_HISTORY, ended ? tp_conn_history_at_end(c, history) : c->history);
     set_string(table, row, COL_CLOSED_BY, tp_closer_name((unsigned)c->closer));
     set_uint(table, row, COL_SEGMENTS, stat_tap_get_field_data(table, row, COL_SEGMENTS)->value.uint_value + 1);
     set_uint(table, row, COL_ANOMALIES,
-             stat_tap_get_field_data(table, row, COL_ANOMALIES)->value.uint_value + anomalies);
+             (unsigned)((int)stat_tap_get_field_data(table, row, COL_ANOMALIES)->value.uint_value + anomalies));
     set_uint(table, row, COL_BYTES_C2S, (unsigned)MIN(c->ep[c->client].bytes, UINT_MAX));
     set_uint(table, row, COL_BYTES_S2C, (unsigned)MIN(c->ep[1 - c->client].bytes, UINT_MAX));
     item = stat_tap_get_field_data(table, row, COL_DURATION);
@@ -114,8 +133,7 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_, epa
     item->value.float_value = c->syn_count > 0 && c->hs_ack_frame ? (double)(c->hs_ack_time - c->first_syn_time) / 1e9 : 0;
     stat_tap_set_field_data(table, row, COL_CONNECT_TIME, item);
     set_uint(table, row, COL_SYN_COUNT, c->syn_count);
-    char story[160];
-    set_string(table, row, COL_SUMMARY, tp_conn_story(c, story, sizeof story));
+    set_string(table, row, COL_SUMMARY, ended ? tp_conn_story(c, story, sizeof story) : "");
     return TAP_PACKET_REDRAW;
 }
 
@@ -132,6 +150,7 @@ static void table_reset(stat_tap_table *table)
     }
     table->num_elements = 0;
     g_hash_table_remove_all(row_of_conn);
+    g_hash_table_remove_all(undecided_of_conn);
 }
 
 static void table_free_item(stat_tap_table *table _U_, unsigned row _U_, unsigned column _U_,
@@ -164,6 +183,8 @@ static tp_wmem_cb_result free_with_epan_scope(wmem_allocator_t *scope _U_, wmem_
     }
     g_hash_table_destroy(row_of_conn);
     row_of_conn = NULL;
+    g_hash_table_destroy(undecided_of_conn);
+    undecided_of_conn = NULL;
     return FALSE;
 }
 
@@ -173,6 +194,7 @@ static void table_init(stat_tap_table_ui *ui)
 
     if (!row_of_conn) {
         row_of_conn = g_hash_table_new(g_direct_hash, g_direct_equal);
+        undecided_of_conn = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_undecided);
         wmem_register_callback(wmem_epan_scope(), free_with_epan_scope, NULL);
     }
     if (table) {
@@ -182,6 +204,7 @@ static void table_init(stat_tap_table_ui *ui)
     table = stat_tap_init_table(TABLE_NAME, COL_COUNT, 0, NULL);
     stat_tap_add_table(ui, table);
     g_hash_table_remove_all(row_of_conn);
+    g_hash_table_remove_all(undecided_of_conn);
 }
 
 void register_tcpphase_conns_table(void) { register_stat_tap_table_ui(&table_ui); }

@@ -117,6 +117,72 @@ static const value_string role_vals[] = {
     {TP_ROLE_SERVER, "server"},
     {0, NULL}};
 
+/* How far the capture has been read. Wireshark tells a plugin that a file
+ * has been read to its end only through the post-sequential-read cleanup
+ * (after the GUI's or sharkd's load, tshark -2's first pass, the end of a
+ * GUI live capture); a running live capture and one-pass tshark get none. */
+static struct {
+    bool read_whole;               /* the post-sequential-read cleanup ran */
+    uint32_t first_frame, last_frame; /* first and latest frame the tracker took */
+    int64_t first_ns, latest_ns;   /* their times (latest: the greatest read) */
+} progress;
+/* A file read whole and then dissected again from its first frame (the GUI
+ * after a preference change) gets no second cleanup: the same first and last
+ * frames, at the same times, say it has been read whole again. */
+static struct {
+    bool valid;
+    uint32_t first_frame, last_frame;
+    int64_t first_ns, last_ns;
+} read_before;
+
+static void note_progress(uint32_t frame, int64_t ns)
+{
+    if (progress.first_frame == 0) {
+        progress.first_frame = frame;
+        progress.first_ns = ns;
+        progress.latest_ns = ns;
+    }
+    if (ns > progress.latest_ns)
+        progress.latest_ns = ns;
+    if (frame <= progress.last_frame)
+        return;
+    progress.last_frame = frame;
+    if (read_before.valid && frame == read_before.last_frame && ns == read_before.last_ns &&
+        progress.first_frame == read_before.first_frame && progress.first_ns == read_before.first_ns)
+        progress.read_whole = true;
+}
+
+static void capture_read_whole(void) { progress.read_whole = true; }
+
+static void forget_progress(void)
+{
+    read_before.valid = progress.read_whole && progress.first_frame != 0;
+    read_before.first_frame = progress.first_frame;
+    read_before.last_frame = progress.last_frame;
+    read_before.first_ns = progress.first_ns;
+    read_before.last_ns = progress.latest_ns;
+    memset(&progress, 0, sizeof progress);
+}
+
+struct tp_horizon tcpphase_horizon(void)
+{
+    struct tp_horizon h = {progress.read_whole, progress.latest_ns};
+    return h;
+}
+
+struct tp_horizon tcpphase_report_horizon(void)
+{
+    struct tp_horizon h = tcpphase_horizon();
+    /* tshark prints its reports once, after the last packet: the capture
+     * has ended then, one-pass and live alike. The GUI redraws them while a
+     * capture runs. */
+    const char *program = g_get_prgname();
+
+    if (program && (strcmp(program, "tshark") == 0 || strcmp(program, "rawshark") == 0))
+        h.ended = true;
+    return h;
+}
+
 /* Runs the tracker on the segment |th|, keeps its verdict for layer |layer|
  * of the frame and reads it back into |rec| as every later dissection will.
  * Returns the connection after it (its tracker, or |storage| filled); NULL
@@ -133,6 +199,7 @@ static const struct tp_conn *compute_record(const tcp_info_t *th, packet_info *p
     if (!step.entry)
         return NULL;
     frame_store_keep(pinfo->num, layer, step.entry, &step.verdict, rec);
+    note_progress(pinfo->num, capture_time_ns(&pinfo->abs_ts));
     return after;
 }
 
@@ -353,6 +420,9 @@ static void show_record(const struct frame_record *rec, const struct tp_conn *c,
                         tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     const struct tp_result *r = &rec->verdict.result;
+    const struct tp_horizon horizon = tcpphase_horizon();
+    /* the whole capture is known: what became of the connection can be told */
+    const bool whole_capture = replayed && horizon.ended;
     struct tp_conn storage;
     struct tp_result later, hindsight;
     proto_item *ti = NULL;
@@ -364,9 +434,9 @@ static void show_record(const struct frame_record *rec, const struct tp_conn *c,
     if (!c && (tree || replayed))
         c = conn_view(rec->conn, &storage);
     if (tree)
-        st = add_record_items(rec, c, replayed, tvb, pinfo, tree, &ti);
+        st = add_record_items(rec, c, whole_capture, tvb, pinfo, tree, &ti);
     if (replayed) {
-        /* what the rest of the capture disproves is not shown */
+        /* what later frames disproved is not shown */
         hindsight = *r;
         tp_hindsight(c, &hindsight);
         r = &hindsight;
@@ -374,12 +444,15 @@ static void show_record(const struct frame_record *rec, const struct tp_conn *c,
     add_anomalies(st, ti, tvb, pinfo, r);
     memset(&later, 0, sizeof later);
     if (replayed) {
-        tp_later_anomalies(c, r, &later);
+        /* A live capture still running shows only what a deadline decided. */
+        tp_later_anomalies(c, r, &horizon, &later);
         add_anomalies(st, ti, tvb, pinfo, &later);
-        if (tree)
+        if (tree && whole_capture)
             add_connection_summary(st, tvb, c);
     }
-    queue_tap_record(pinfo, rec, r->anomalies | later.anomalies, replayed);
+    /* Reports judge again what the tap hands them undecided. */
+    queue_tap_record(pinfo, rec, whole_capture ? r->anomalies | later.anomalies : rec->verdict.result.anomalies,
+                     whole_capture);
 
     if (pref_info_ladder)
         prepend_ladder_label(pinfo, r);
@@ -488,6 +561,7 @@ static void want_tree_fields(void)
 
 static void tcpphase_init(void)
 {
+    forget_progress();
     conn_table_reset();
     frame_store_reset();
     want_tree_fields();
@@ -556,6 +630,7 @@ void proto_register_tcpphase(void)
     apply_preferences();
 
     register_init_routine(tcpphase_init);
+    register_postseq_cleanup_routine(capture_read_whole);
     tcpphase_tap = register_tap("tcpphase");
     register_tcpphase_conns_table();
 }

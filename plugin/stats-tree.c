@@ -5,6 +5,7 @@
 #include <epan/stats_tree.h>
 
 #include "tcpphase-tap.h"
+#include "undecided.h"
 
 static const char SEGMENTS_BY_PHASE[] = "Segments by phase";
 static const char SEGMENTS_BY_STEP[] = "Segments by step";
@@ -13,8 +14,105 @@ static const char ANOMALIES[] = "Anomalies";
 
 static int node_phase, node_step, node_outcome, node_anomaly;
 
+/* The tree's segments whose anomalies are not yet judged against the whole
+ * capture (one-pass tshark, a live capture), by connection: judged again
+ * before the tree is drawn. One tree at a time, as in tshark and the GUI. */
+static struct {
+    stats_tree *st;
+    GHashTable *by_conn; /* const struct tp_entry * -> GArray * (undecided.h) */
+} pending;
+
+static void free_pending(gpointer list) { undecided_free((GArray *)list); }
+
+static void count_anomaly(void *ctx, unsigned id, int delta)
+{
+    stats_tree *st = (stats_tree *)ctx;
+
+    increase_stat_node(st, ANOMALIES, 0, TRUE, delta);
+    increase_stat_node(st, tp_anomaly_name(id), node_anomaly, FALSE, delta);
+}
+
+/* Drawn before the tree itself (tap listeners draw newest first): the
+ * anomalies that the capture read so far adds or withdraws. */
+static void judge_pending(void *tapdata _U_)
+{
+    const struct tp_horizon horizon = tcpphase_report_horizon();
+    GHashTableIter it;
+    gpointer conn, list;
+    struct tp_conn view;
+
+    if (!pending.by_conn)
+        return;
+    g_hash_table_iter_init(&it, pending.by_conn);
+    while (g_hash_table_iter_next(&it, &conn, &list))
+        undecided_judge((GArray *)list, conn_view((const struct tp_entry *)conn, &view), &horizon, count_anomaly,
+                        pending.st);
+}
+
+static tap_packet_status ignore_packet(void *tapdata _U_, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
+                                       const void *data _U_, tap_flags_t flags _U_)
+{
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+static void reset_pending(void *tapdata _U_)
+{
+    if (pending.by_conn)
+        g_hash_table_remove_all(pending.by_conn);
+}
+
+static void finish_pending(void *tapdata _U_)
+{
+    if (pending.by_conn)
+        g_hash_table_destroy(pending.by_conn);
+    pending.by_conn = NULL;
+    pending.st = NULL;
+}
+
+static void keep_pending(stats_tree *st, const struct tcpphase_tap_record *t, uint64_t counted)
+{
+    gpointer list;
+
+    if (st != pending.st)
+        return;
+    list = g_hash_table_lookup(pending.by_conn, t->conn);
+    const bool first = !list;
+    undecided_add((GArray **)&list, t->result, counted);
+    if (first) /* the table frees a value it replaces, even with itself */
+        g_hash_table_insert(pending.by_conn, (gpointer)t->conn, list);
+}
+
+/* The pending segments of a new tree: a listener of tcpphase's tap of its
+ * own, registered after the tree's, so drawn before it. */
+static void watch_pending(stats_tree *st)
+{
+    GString *error;
+
+    if (pending.st == st) { /* the same tree, reset */
+        reset_pending(NULL);
+        return;
+    }
+    if (pending.st)
+        remove_tap_listener(&pending);
+    pending.by_conn = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_pending);
+    pending.st = st;
+    error = register_tap_listener("tcpphase", &pending, NULL, 0, reset_pending, ignore_packet, judge_pending,
+                                  finish_pending);
+    if (error) { /* the tree then counts what the tap hands it, as it is */
+        g_string_free(error, TRUE);
+        finish_pending(NULL);
+    }
+}
+
+static void stats_cleanup(stats_tree *st)
+{
+    if (pending.st == st)
+        remove_tap_listener(&pending);
+}
+
 static void stats_init(stats_tree *st)
 {
+    watch_pending(st);
     node_phase = stats_tree_create_node(st, SEGMENTS_BY_PHASE, 0, STAT_DT_INT, TRUE);
     node_step = stats_tree_create_node(st, SEGMENTS_BY_STEP, 0, STAT_DT_INT, TRUE);
     node_outcome = stats_tree_create_node(st, CONNECTIONS_BY_OUTCOME, 0, STAT_DT_INT, TRUE);
@@ -51,8 +149,15 @@ static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo _U_, ep
         outcome_name(name, sizeof name, t->outcome_after);
         tick_stat_node(st, name, node_outcome, FALSE);
     }
+    /* What the rest of the capture may withdraw is counted once judged, so
+     * that no row is left at 0. */
+    uint64_t counted = t->anomalies;
+    if (!t->whole_capture && undecided_may_change(r) && pending.st == st) {
+        counted &= ~undecided_revisable(r);
+        keep_pending(st, t, counted);
+    }
     for (unsigned id = 0; id < TP_ANOMALY_COUNT; id++) {
-        if (t->anomalies & ((uint64_t)1 << id)) {
+        if (counted & ((uint64_t)1 << id)) {
             tick_stat_node(st, ANOMALIES, 0, TRUE);
             tick_stat_node(st, tp_anomaly_name(id), node_anomaly, FALSE);
         }
@@ -64,5 +169,5 @@ void register_tcpphase_stats(void)
 {
     /* no "/" in the name: 4.0 and 4.2+ split menu paths differently */
     stats_tree_register_plugin("tcpphase", "tcpphase", "TCP Connection Phase", 0, stats_packet,
-                               stats_init, NULL);
+                               stats_init, stats_cleanup);
 }

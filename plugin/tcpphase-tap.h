@@ -16,6 +16,13 @@ struct tcpphase_tap_record {
     bool whole_capture;     /* anomalies already has those needing the whole capture */
 };
 
+/* How much of the capture has been read, for what a frame shows. */
+struct tp_horizon tcpphase_horizon(void);
+
+/* The same for a report being drawn: in tshark, which prints reports only
+ * after the last packet, the capture has ended then. */
+struct tp_horizon tcpphase_report_horizon(void);
+
 /* Registers the -z tcpphase,tree statistics and the -z tcpphase,conns report;
  * called through tap_register_plugin(). */
 void register_tcpphase_stats(void);

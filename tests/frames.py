@@ -4,7 +4,8 @@ read the four tshark ways and through one sharkd session shared by all
 (tests/views.py), then checked by
 
   golden     one-pass tshark equals tests/golden/<capture>.tsv (golden.py)
-  conns      its -z tcpphase,conns,tsv report equals tests/golden/conns/<capture>.tsv
+  conns      its -z tcpphase,conns,tsv report equals tests/golden/conns/<capture>.tsv, and
+             one-pass conns, tree and conntable reports equal tshark -2's
   order      every way of reading it agrees (order.py)
   streams    tcpphase.conn and Wireshark's tcp.stream agree (streams.py)
   oracle     a shared capture agrees with its project's verdict (shared_oracles.py)

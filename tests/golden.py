@@ -98,15 +98,22 @@ def conns_table(report):
 def check_conns(sandbox, view):
     """Problems of one capture's -z tcpphase,conns,tsv report (outcome,
     history, closer, timings, anomalies of every connection) against its
-    golden file; and one-pass tshark's report, drawn after the last packet,
-    must say what tshark -2 with the whole capture known says."""
+    golden file; and one-pass tshark's three reports (conns, the statistics
+    tree, the connection table), drawn after the last packet, must say what
+    tshark -2 with the whole capture known says."""
     one = conns_table(view.rows["one"].report)
     problems = compare(one, golden_path(view.capture, sandbox.wireshark_version(), "conns"))
     whole = conns_table(view.rows["two_tp"].report)
-    if one != whole:
-        problems.append("one-pass report differs from tshark -2 -o tcpphase.two_pass:TRUE's:\n" +
-                        "".join(difflib.unified_diff(whole.splitlines(True), one.splitlines(True),
-                                                     "two-pass", "one-pass")))
+    for name, one_pass, two_pass in (("-z tcpphase,conns", one, whole),
+                                     ("-z tcpphase,tree", view.rows["one"].tree, view.rows["two_tp"].tree),
+                                     ("-z tcpphase,conntable", view.rows["one"].conntable,
+                                      view.rows["two_tp"].conntable)):
+        if not two_pass:
+            problems.append(f"{name} printed nothing in tshark -2")
+        elif one_pass != two_pass:
+            problems.append(f"one-pass {name} differs from tshark -2 -o tcpphase.two_pass:TRUE's:\n" +
+                            "".join(difflib.unified_diff(two_pass.splitlines(True), one_pass.splitlines(True),
+                                                         "two-pass", "one-pass")))
     return problems
 
 

@@ -14,6 +14,7 @@ preference two_pass. sharkd reads every frame first to last, then (after a
 fresh load) last to first, each after an expert tap pass, as the GUI shows
 frames once the file has been read."""
 import json
+import re
 
 import tplib
 
@@ -24,9 +25,11 @@ PACKET_FIELDS = ["frame.number", "ip.src", "ipv6.src", "tcp.srcport", "tcp.dstpo
 STREAM_FIELDS = ["tcp.stream"]
 
 TWO_PASS = ["-o", "tcpphase.two_pass:TRUE"]
-REPORT = ["-z", "tcpphase,conns,tsv"]
+# The three reports, printed after the frames: one-pass must print what -2
+# prints with the whole capture known (tests/golden.py check_conns).
+REPORT = ["-z", "tcpphase,conns,tsv", "-z", "tcpphase,tree", "-z", "tcpphase,conntable"]
 
-# (key, tshark -2, extra options); one-pass also prints the connection report
+# (key, tshark -2, extra options); one-pass also prints the reports
 CONFIGS = [
     ("one", False, REPORT),
     ("two", True, []),
@@ -55,16 +58,24 @@ REPORT_HEADER = "conn\tstream\t"
 
 class Rows:
     """One tshark run's output: for every printed frame, {field: [values]};
-    .report: the -z tcpphase,conns,tsv report printed after them, if asked."""
+    .report: the -z tcpphase,conns,tsv report printed after them, if asked;
+    .tree: the -z tcpphase,tree rows as "topic<TAB>count" lines (the
+    rates and bursts left out: they depend on when a count was made);
+    .conntable: the -z tcpphase,conntable rows."""
 
     def __init__(self, fields, text):
         self.fields = fields
         self.frames = []
-        at = 0 if text.startswith(REPORT_HEADER) else text.find("\n" + REPORT_HEADER) + 1
-        if at > 0 or text.startswith(REPORT_HEADER):
-            self.report, text = text[at:], text[:at]
-        else:
-            self.report = ""
+        self.report = self.tree = self.conntable = ""
+        starts = [at for at in (text.find("\n" + REPORT_HEADER) + 1, text.find("\n\n====") + 1) if at > 0]
+        if text.startswith(REPORT_HEADER):
+            starts.append(0)
+        if starts:
+            reports, text = text[min(starts):], text[:min(starts)]
+            at = reports.find(REPORT_HEADER)
+            self.report = reports[at:] if at >= 0 else ""
+            self.tree = tree_rows(reports)
+            self.conntable = conntable_rows(reports)
         for line in text.splitlines():
             cells = line.split("\t")
             self.frames.append({f: (c.split(AGGREGATOR) if c else []) for f, c in zip(fields, cells)})
@@ -78,6 +89,33 @@ class Rows:
         for name in names:
             out += [(name, tplib.display_value(value_names, name, v)) for v in row.get(name, []) if v != ""]
         return sorted(out)
+
+
+def tree_rows(reports):
+    """The statistics tree's topics and counts, in the printed order."""
+    out, inside = [], False
+    for line in reports.splitlines():
+        if line.startswith("Topic / Item"):
+            inside = True
+        elif inside and line.startswith("---") and out:
+            break
+        elif inside and line.strip() and not line.startswith("---"):
+            cells = re.split(r"\s{2,}", line.rstrip())
+            out.append(cells[0] + "\t" + cells[1])
+    return "\n".join(out)
+
+
+def conntable_rows(reports):
+    """The connection table's header and rows, as printed."""
+    out, inside = [], False
+    for line in reports.splitlines():
+        if line.startswith("TCP Connection Phase connection table:"):
+            inside = True
+        elif inside and line.startswith("===="):
+            break
+        elif inside and "|" in line:
+            out.append(line)
+    return "\n".join(out)
 
 
 def tshark_rows(sandbox, capture, two_pass, extra):

@@ -23,7 +23,7 @@
 #define TP_ANOMALIES(X)                                                                            \
     /* handshake */                                                                                \
     X(syn_unanswered, SEQUENCE, WARN, LATER, "SYN never answered",                                 \
-      "No SYN-ACK or RST answers the client's %u SYNs (sent over %u ms) in the capture, or within the handshake timeout", \
+      "No SYN-ACK or RST answers the client's %u SYNs for %u ms of capture after the first", \
       "conn_state S0", "tcp.state syn_sent at flow end")                                           \
     X(syn_retransmission, SEQUENCE, NOTE, NOW, "SYN retransmitted",                                \
       "SYN retransmitted (same ISN), attempt %u, %u ms after the first",                           \
@@ -35,7 +35,7 @@
       "SYN answered by RST (connection refused) %u ms after it; the client has sent %u SYNs",     \
       "conn_state REJ", "-")                                                                       \
     X(synack_unacked, SEQUENCE, WARN, LATER, "SYN-ACK never acknowledged",                         \
-      "SYN-ACK never acknowledged by the client: the handshake did not complete",          \
+      "No ACK of the SYN-ACK for %u ms of capture after it: the handshake did not complete",          \
       "-", "tcp.state syn_recv at flow end")                                                       \
     X(synack_not_captured, SEQUENCE, NOTE, REVISED, "ACK of a SYN-ACK not in the capture",             \
       "Acknowledges %u: the server's SYN-ACK (ISN %u) is not in the capture",                      \
@@ -111,7 +111,7 @@
       "Half-closed at the end of the capture: the other end never sent a FIN",             \
       "conn_state S2/S3", "-")                                                                     \
     X(final_ack_missing, SEQUENCE, NOTE, LATER, "Last FIN never acknowledged",                     \
-      "Both ends sent a FIN but this last FIN was never acknowledged",                     \
+      "Both ends sent a FIN but the capture holds no ACK of this last FIN",                     \
       "-", "tcp.state last_ack at flow end")                                                       \
     X(simultaneous_close, SEQUENCE, NOTE, NOW, "Simultaneous close: the FINs crossed",             \
       "This FIN crossed the other end's FIN (simultaneous close, RFC 9293 figure 13)",     \

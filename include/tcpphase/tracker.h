@@ -252,10 +252,24 @@ void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
 void tp_check_reuse(const struct tp_conn *old, uint8_t old_from, uint32_t old_number,
                     const struct tp_segment *syn, struct tp_result *out);
 
+/* How much of the capture has been read when a LATER anomaly is judged.
+ * |ended|: all of it (a file read to its end, a capture stopped); else a
+ * live capture still running, or a file not known to be read whole.
+ * |now_ns|: the time of the latest segment read (the end of the capture
+ * once it has ended). */
+struct tp_horizon {
+    bool ended;
+    int64_t now_ns;
+};
+
 /* tp_later_anomalies fills |out| with the anomalies of the segment described
  * by |r| that only the rest of the capture tells (the catalogue's LATER ones),
- * judged from |c| as it is now: call it once the whole capture has been read. */
-void tp_later_anomalies(const struct tp_conn *c, const struct tp_result *r, struct tp_result *out);
+ * judged from |c| as it is now, up to |h|. Until the capture has ended, only
+ * what a deadline has really decided is raised (no answer to a SYN for more
+ * than the handshake timeout of capture time); what "at the end" means waits
+ * for the end. */
+void tp_later_anomalies(const struct tp_conn *c, const struct tp_result *r, const struct tp_horizon *h,
+                        struct tp_result *out);
 
 /* tp_conn_history_at_end writes |c|'s Zeek history into |buf| (at least
  * TP_HISTORY_MAX + 1 bytes) as it stands once the whole capture has been

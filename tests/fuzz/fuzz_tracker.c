@@ -122,7 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_record(&step.verdict);
         const struct tp_conn *c = tp_table_view(table, step.entry, &view);
         memset(&later, 0, sizeof later);
-        tp_later_anomalies(c, &step.verdict.result, &later);
+        tp_later_anomalies(c, &step.verdict.result, &(const struct tp_horizon){.ended = (frame & 1) != 0, .now_ns = s.time_ns}, &later);
         check(later.hit_count <= TP_MAX_HITS);
         tp_label_format(&step.verdict.result, label, sizeof label);
         check(strlen(label) < sizeof label);

@@ -224,7 +224,7 @@ static void test_bad_flags_syn_fin(void)
 }
 
 /* Once per connection: on the first SYN, with the number of SYNs and the
- * time they span; not on the copies. */
+ * capture time after the first without an answer; not on the copies. */
 static void test_later_syn_unanswered_once_on_first_syn(void)
 {
     struct tp_conn c = {0};
@@ -233,10 +233,10 @@ static void test_later_syn_unanswered_once_on_first_syn(void)
     FEED(&c, &first, C2S, .flags = TP_SYN, .seq = CLIENT_ISN, .time_ns = 1000000);
     FEED(&c, &copy, C2S, .flags = TP_SYN, .seq = CLIENT_ISN, .time_ns = 1001000000);
     memset(&later, 0, sizeof later);
-    tp_later_anomalies(&c, &first, &later);
-    EXPECT_ANOMALY_NUMBERS(&later, syn_unanswered, 2, 1000);
+    tp_later_anomalies(&c, &first, ENDED_AT(3001000000), &later);
+    EXPECT_ANOMALY_NUMBERS(&later, syn_unanswered, 2, 3000);
     memset(&later, 0, sizeof later);
-    tp_later_anomalies(&c, &copy, &later);
+    tp_later_anomalies(&c, &copy, ENDED_AT(3001000000), &later);
     g_assert_false(RAISED(&later, syn_unanswered));
 }
 
@@ -247,7 +247,7 @@ static void test_later_synack_unacked(void)
 
     FEED(&c, &r, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = C_NXT);
     memset(&later, 0, sizeof later);
-    tp_later_anomalies(&c, &r, &later);
+    tp_later_anomalies(&c, &r, ENDED_AT(0), &later);
     EXPECT_ANOMALY(&later, synack_unacked);
     g_assert_false(later.anomalies & TP_ANOMALY_BIT(syn_unanswered));
 }
@@ -260,15 +260,79 @@ static void test_later_half_closed_and_final_ack(void)
     c = conn_established();
     FEED(&c, &fin1, C2S, .flags = TP_FIN | TP_ACK, .seq = C_NXT, .ack = S_NXT);
     memset(&later, 0, sizeof later);
-    tp_later_anomalies(&c, &fin1, &later);
+    tp_later_anomalies(&c, &fin1, ENDED_AT(0), &later);
     EXPECT_ANOMALY(&later, half_closed_at_end);
     FEED(&c, &fin2, S2C, .flags = TP_FIN | TP_ACK, .seq = S_NXT, .ack = C_NXT + 1);
     memset(&later, 0, sizeof later);
-    tp_later_anomalies(&c, &fin2, &later);
+    tp_later_anomalies(&c, &fin2, ENDED_AT(0), &later);
     EXPECT_ANOMALY(&later, final_ack_missing);
     memset(&later, 0, sizeof later);
-    tp_later_anomalies(&c, &fin1, &later);
+    tp_later_anomalies(&c, &fin1, ENDED_AT(0), &later);
     EXPECT_NO_ANOMALY(&later);
+}
+
+/* While a live capture runs, a SYN is unanswered only once the handshake
+ * timeout has passed in capture time: before, nobody checked. */
+static void test_later_syn_unanswered_while_running_waits_for_the_timeout(void)
+{
+    struct tp_conn c = {0};
+    struct tp_result syn, later;
+    const int64_t timeout = tp_config_default.handshake_timeout_ns;
+
+    FEED(&c, &syn, C2S, .flags = TP_SYN, .seq = CLIENT_ISN, .time_ns = 1000000);
+    memset(&later, 0, sizeof later);
+    tp_later_anomalies(&c, &syn, RUNNING_AT(1000000 + 3 * TP_NS_PER_SEC), &later);
+    g_assert_false(RAISED(&later, syn_unanswered));
+    tp_later_anomalies(&c, &syn, RUNNING_AT(1000000 + timeout + TP_NS_PER_SEC), &later);
+    EXPECT_ANOMALY_NUMBERS(&later, syn_unanswered, 1, (uint32_t)((timeout + TP_NS_PER_SEC) / TP_NS_PER_MS));
+}
+
+static void test_later_synack_unacked_while_running_waits_for_the_timeout(void)
+{
+    struct tp_conn c = conn_syn_sent();
+    struct tp_result r, later;
+    const int64_t timeout = tp_config_default.handshake_timeout_ns;
+
+    FEED(&c, &r, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = C_NXT, .time_ns = 0);
+    memset(&later, 0, sizeof later);
+    tp_later_anomalies(&c, &r, RUNNING_AT(TP_NS_PER_SEC), &later);
+    g_assert_false(RAISED(&later, synack_unacked));
+    tp_later_anomalies(&c, &r, RUNNING_AT(timeout + TP_NS_PER_SEC), &later);
+    EXPECT_ANOMALY(&later, synack_unacked);
+}
+
+/* "At the end of the capture" waits for the end: no deadline decides it. */
+static void test_later_half_closed_and_final_ack_wait_for_the_end(void)
+{
+    struct tp_conn c = conn_established();
+    struct tp_result fin1, fin2, later;
+
+    FEED(&c, &fin1, C2S, .flags = TP_FIN | TP_ACK, .seq = C_NXT, .ack = S_NXT);
+    memset(&later, 0, sizeof later);
+    tp_later_anomalies(&c, &fin1, RUNNING_AT(INT64_MAX / 2), &later);
+    g_assert_false(RAISED(&later, half_closed_at_end));
+    FEED(&c, &fin2, S2C, .flags = TP_FIN | TP_ACK, .seq = S_NXT, .ack = C_NXT + 1);
+    tp_later_anomalies(&c, &fin2, RUNNING_AT(INT64_MAX / 2), &later);
+    EXPECT_NO_ANOMALY(&later);
+}
+
+/* handshake_timeout 0 turns the timeout off: an answered SYN is never
+ * unanswered, and a running capture waits for its end. */
+static void test_later_handshake_timeout_zero_is_off(void)
+{
+    struct tp_config cfg = tp_config_default;
+    struct tp_conn c = {0};
+    struct tp_result syn, synack, later;
+
+    cfg.handshake_timeout_ns = 0;
+    FEED(&c, &syn, C2S, .flags = TP_SYN, .seq = CLIENT_ISN, .time_ns = 0);
+    c.cfg = &cfg;
+    memset(&later, 0, sizeof later);
+    tp_later_anomalies(&c, &syn, RUNNING_AT(3600 * TP_NS_PER_SEC), &later);
+    g_assert_false(RAISED(&later, syn_unanswered));
+    FEED(&c, &synack, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = C_NXT, .time_ns = 5 * TP_NS_PER_SEC);
+    tp_later_anomalies(&c, &syn, ENDED_AT(5 * TP_NS_PER_SEC), &later);
+    g_assert_false(RAISED(&later, syn_unanswered));
 }
 
 static void test_reuse_in_time_wait(void)
@@ -324,6 +388,13 @@ int main(int argc, char **argv)
     g_test_add_func("/anomaly/later/syn_unanswered_once_on_first_syn", test_later_syn_unanswered_once_on_first_syn);
     g_test_add_func("/anomaly/later/synack_unacked", test_later_synack_unacked);
     g_test_add_func("/anomaly/later/half_closed_and_final_ack", test_later_half_closed_and_final_ack);
+    g_test_add_func("/anomaly/later/running/syn_unanswered_waits_for_the_timeout",
+                    test_later_syn_unanswered_while_running_waits_for_the_timeout);
+    g_test_add_func("/anomaly/later/running/synack_unacked_waits_for_the_timeout",
+                    test_later_synack_unacked_while_running_waits_for_the_timeout);
+    g_test_add_func("/anomaly/later/running/half_closed_and_final_ack_wait_for_the_end",
+                    test_later_half_closed_and_final_ack_wait_for_the_end);
+    g_test_add_func("/anomaly/later/handshake_timeout_zero_is_off", test_later_handshake_timeout_zero_is_off);
     g_test_add_func("/anomaly/reuse/in_time_wait", test_reuse_in_time_wait);
     g_test_add_func("/anomaly/reuse/after_two_msl", test_reuse_after_two_msl);
     return g_test_run();

@@ -32,6 +32,11 @@ enum { C2S = 0, S2C = 1 };
     feed_ports((c), (r), (struct tp_segment){ .win = 65535, .from = (dir), __VA_ARGS__ }, \
                (from_port), (to_port))
 
+/* How much of the capture tp_later_anomalies may judge: ENDED_AT(ns), a
+ * capture that ended at |ns|; RUNNING_AT(ns), a live one read up to |ns|. */
+#define ENDED_AT(ns) (&(const struct tp_horizon){ .ended = true, .now_ns = (ns) })
+#define RUNNING_AT(ns) (&(const struct tp_horizon){ .ended = false, .now_ns = (ns) })
+
 #define STEPS(...) steps_mask((const unsigned[]){ __VA_ARGS__, 0 })
 
 #define EXPECT_STATES(r, want_client, want_server)                                  \
