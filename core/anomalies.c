@@ -123,3 +123,31 @@ void tp_hindsight(const struct tp_conn *c, struct tp_result *r)
     if (c->synack_late)
         withdraw_anomaly(r, TP_A_synack_not_captured);
 }
+
+/* |r|'s server states and their reasons, with |from| replaced by |to|. */
+static void replace_server_state(struct tp_result *r, unsigned from, unsigned to)
+{
+    if (r->state_server_before == from)
+        r->state_server_before = (uint8_t)to;
+    if (r->state_server == from)
+        r->state_server = (uint8_t)to;
+    if (r->state_server_before == r->state_server)
+        r->why_server = TP_WHY_NONE;
+}
+
+void tp_hindsight_states(const struct tp_conn *c, struct tp_result *r)
+{
+    const struct tp_endpoint *server = &c->ep[1 - c->client];
+
+    if (c->syn_count == 0 || c->established || server->synack_sent)
+        return;
+    if (tp_conn_outcome(c) == TP_OUTCOME_REJ) {
+        /* RST to a SYN: nothing listened, the server was CLOSED all along
+         * (RFC 9293 3.10.7.1: a segment to a CLOSED port is answered by RST). */
+        replace_server_state(r, TP_LISTEN, TP_CLOSED);
+        replace_server_state(r, TP_SYN_RECEIVED, TP_CLOSED);
+    } else if (!server->seen) {
+        /* Not a word from the server: nothing says a SYN reached it. */
+        replace_server_state(r, TP_SYN_RECEIVED, TP_LISTEN);
+    }
+}

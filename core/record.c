@@ -17,6 +17,7 @@ enum {
 #define PAIR_HIGH(b) ((uint8_t)((b) >> 4))
 _Static_assert(TP_STATE_COUNT <= 16, "a state fits 4 bits");
 _Static_assert(TP_OUTCOME_NONE < 16, "an outcome (or none) fits 4 bits");
+_Static_assert(TP_WHY_COUNT <= 16, "a reason fits 4 bits");
 /* Handshake steps are bits 0-2, teardown steps bits 0-3: both fit a byte. */
 #define STEPS_TD_SHIFT 3
 _Static_assert(TP_STEP_BIT(3) < (1u << STEPS_TD_SHIFT), "handshake steps fit below the teardown steps");
@@ -36,6 +37,7 @@ bool tp_record_encode(const struct tp_verdict *v, struct tp_record *rec, struct 
     rec->states = PAIR(r->state_client, r->state_server);
     rec->states_before = PAIR(r->state_client_before, r->state_server_before);
     rec->outcomes = PAIR(v->outcome_before, v->outcome_after);
+    rec->whys = PAIR(r->why_client, r->why_server);
     rec->flags = (uint8_t)(TP_RECORD_USED | (r->retransmission ? TP_RECORD_RETRANSMISSION : 0) |
                            (r->has_data ? TP_RECORD_HAS_DATA : 0) |
                            (r->sender_role == TP_ROLE_SERVER ? TP_RECORD_SERVER_SENT : 0) |
@@ -71,6 +73,8 @@ bool tp_record_decode(const struct tp_record *rec, const struct tp_record_anomal
     r->state_server = PAIR_HIGH(rec->states);
     r->state_client_before = PAIR_LOW(rec->states_before);
     r->state_server_before = PAIR_HIGH(rec->states_before);
+    r->why_client = PAIR_LOW(rec->whys);
+    r->why_server = PAIR_HIGH(rec->whys);
     r->sender_role = (rec->flags & TP_RECORD_SERVER_SENT) ? TP_ROLE_SERVER : TP_ROLE_CLIENT;
     r->retransmission = (rec->flags & TP_RECORD_RETRANSMISSION) != 0;
     r->has_data = (rec->flags & TP_RECORD_HAS_DATA) != 0;

@@ -6,6 +6,7 @@
 #include "summary.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 const char *tp_closer_name(unsigned c)
@@ -366,4 +367,46 @@ enum tp_outcome tp_conn_outcome(const struct tp_conn *c)
     if (os == TP_Z_ESTABLISHED && rs == TP_Z_ESTABLISHED)
         return TP_OUTCOME_S1;
     return TP_OUTCOME_OTH;
+}
+
+char *tp_history_letters(const char *history, char *buf, unsigned size)
+{
+    static const struct {
+        char letter;
+        const char *meaning;
+    } letters[] = {
+        {'s', "SYN"}, {'h', "SYN-ACK"}, {'a', "pure ACK"}, {'d', "data"}, {'f', "FIN"}, {'r', "RST"},
+        {'t', "retransmitted data"}, {'w', "zero window"}, {'g', "bytes missing from the capture"},
+        {'i', "inconsistent packet"}, {'q', "multi-flag packet"},
+    };
+    bool seen[256] = {false};
+    unsigned used = 0;
+
+    if (size == 0)
+        return buf;
+    buf[0] = '\0';
+    for (const char *h = history; *h && used < size; h++) {
+        const unsigned char ch = (unsigned char)*h;
+        const char *meaning = NULL, *who = ch >= 'a' && ch <= 'z' ? "server" : "client";
+        int n;
+
+        if (seen[ch])
+            continue;
+        seen[ch] = true;
+        if (ch == '^') {
+            meaning = "the first packet seen came from the server (Zeek flips the direction)";
+            who = "";
+        }
+        for (unsigned i = 0; !meaning && i < sizeof letters / sizeof letters[0]; i++) {
+            if (letters[i].letter == (ch | 0x20))
+                meaning = letters[i].meaning;
+        }
+        if (!meaning)
+            continue;
+        n = snprintf(buf + used, size - used, "%s%c: %s%s%s", used ? ", " : "", ch, who, who[0] ? " " : "", meaning);
+        if (n < 0 || (unsigned)n >= size - used)
+            break; /* cut: what fits stays */
+        used += (unsigned)n;
+    }
+    return buf;
 }

@@ -24,8 +24,19 @@ const struct tp_config tp_config_default = {
 /* An end's state, typed for the switches (-Wswitch-enum: every state handled). */
 static enum tp_state state_of(const struct tp_endpoint *ep) { return (enum tp_state)ep->state; }
 
-/* The one place where an end changes state. */
+/* The one place where an end changes state (set_state below too), with why
+ * when the segment's own kind does not say it (segment_why says the rest). */
+static void set_state_why(struct tp_endpoint *ep, enum tp_state s, enum tp_why why)
+{
+    ep->state = (uint8_t)s;
+    ep->why = (uint8_t)why;
+}
+
+/* A reason given earlier on the same segment stays (an inferred FIN, then
+ * the ACK that closes the end it was inferred for). */
 static void set_state(struct tp_endpoint *ep, enum tp_state s) { ep->state = (uint8_t)s; }
+
+static uint8_t segment_why(bool sent, uint16_t f, unsigned before, unsigned after);
 
 static bool is_closing(unsigned s) { return s >= TP_FIN_WAIT_1 && s <= TP_LAST_ACK; }
 
@@ -209,7 +220,7 @@ static bool send_syn(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
     if (out->retransmission && c->established)
         return false;
     if (out->retransmission && X->state == TP_ESTABLISHED)
-        set_state(X, TP_SYN_SENT); /* it never took the SYN-ACK: only SYN_SENT resends a SYN */
+        set_state_why(X, TP_SYN_SENT, TP_WHY_RESENT_SYN); /* it never took the SYN-ACK: only SYN_SENT resends a SYN */
     X->isn = s->seq;
     X->syn_data_len = s->len;
     X->has_isn = X->syn_sent = true;
@@ -579,7 +590,7 @@ static void revive_after_ignored_rst(struct tp_conn *c, uint8_t x, const struct 
             X->closed_by_rst = X->rst_sent = false;
             return;
         }
-        set_state(X, X->state_before_rst);
+        set_state_why(X, (enum tp_state)X->state_before_rst, TP_WHY_RST_IGNORED);
         X->closed_by_rst = false;
         c->rst_ignored = true;
         c->outcome_fixed = false; /* the RST did not end the connection after all */
@@ -662,8 +673,9 @@ static void infer_uncaptured_fin(struct tp_conn *c, uint8_t y, const struct tp_s
     Y->fin_seq = s->ack - 1;
     Y->fin_frame = Y->fin_last_frame = 0;
     Y->snd_nxt = s->ack;
-    set_state(Y, TP_LAST_ACK);
+    set_state_why(Y, TP_LAST_ACK, TP_WHY_FIN_NOT_CAPTURED);
     receive_fin(X);
+    X->why = TP_WHY_FIN_NOT_CAPTURED;
 }
 
 /* |X|'s FIN was inferred from an ACK, but it sends data past it: the ACK
@@ -676,11 +688,11 @@ static void retract_inferred_fin(struct tp_conn *c, uint8_t x, const struct tp_s
         return;
     X->fin_sent = X->fin_inferred = X->fin_ack_pending = X->fin_was_acked = false;
     X->fin_acked_in = 0;
-    set_state(X, TP_CLOSE_WAIT);
+    set_state_why(X, TP_CLOSE_WAIT, TP_WHY_FIN_TAKEN_BACK);
     if (Y->state == TP_TIME_WAIT)
-        set_state(Y, TP_FIN_WAIT_2);
+        set_state_why(Y, TP_FIN_WAIT_2, TP_WHY_FIN_TAKEN_BACK);
     else if (Y->state == TP_CLOSING)
-        set_state(Y, TP_FIN_WAIT_1);
+        set_state_why(Y, TP_FIN_WAIT_1, TP_WHY_FIN_TAKEN_BACK);
 }
 
 /* What the receiver does with the ACK field: completes its handshake or
@@ -943,6 +955,7 @@ void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
     out->sender_role = x == c->client ? TP_ROLE_CLIENT : TP_ROLE_SERVER;
     states_before[0] = c->ep[0].state;
     states_before[1] = c->ep[1].state;
+    c->ep[0].why = c->ep[1].why = TP_WHY_NONE;
     note_first_segment(c, s, out);
     note_challenge_ack(c, x, s, out);
     if (x != c->client && c->syn_count > 0 && !c->answered) {
@@ -981,6 +994,59 @@ void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
     out->state_server = c->ep[1 - c->client].state;
     out->state_client_before = states_before[c->client];
     out->state_server_before = states_before[1 - c->client];
+    for (unsigned i = 0; i < 2; i++) {
+        const struct tp_endpoint *ep = &c->ep[i];
+        const uint8_t why = ep->state == states_before[i] ? TP_WHY_NONE
+                            : ep->why != TP_WHY_NONE   ? ep->why
+                                                       : segment_why(i == x, f, states_before[i], ep->state);
+        if (i == c->client)
+            out->why_client = why;
+        else
+            out->why_server = why;
+    }
+}
+
+/* Why an end went from |before| to |after| on a segment with flags |f| that
+ * it sent (|sent|) or received, when no special case said otherwise. */
+static uint8_t segment_why(bool sent, uint16_t f, unsigned before, unsigned after)
+{
+    if (f & TP_RST)
+        return sent ? TP_WHY_SENT_RST : TP_WHY_RECEIVED_RST;
+    if ((f & TP_SYN) && !(f & TP_ACK))
+        return sent ? TP_WHY_SENT_SYN : TP_WHY_RECEIVED_SYN;
+    if (f & TP_SYN)
+        return sent ? TP_WHY_SENT_SYNACK : TP_WHY_RECEIVED_SYNACK;
+    if (sent)
+        return (f & TP_FIN) ? TP_WHY_SENT_FIN : TP_WHY_SENT_ACK;
+    if ((f & TP_FIN) && (after == TP_CLOSE_WAIT || after == TP_CLOSING || after == TP_TIME_WAIT))
+        return TP_WHY_RECEIVED_FIN;
+    if (before == TP_SYN_RECEIVED || before == TP_SYN_SENT)
+        return TP_WHY_RECEIVED_ACK_OF_SYN;
+    return TP_WHY_RECEIVED_ACK_OF_FIN;
+}
+
+const char *tp_why_text(unsigned w)
+{
+    static const char *const texts[] = {
+#define TP_X_TEXT(id, text) text,
+        TP_WHYS(TP_X_TEXT)
+#undef TP_X_TEXT
+    };
+    return w < TP_WHY_COUNT ? texts[w] : "";
+}
+
+char *tp_transition_format(unsigned before, unsigned after, unsigned why, char *buf, unsigned size)
+{
+    if (size == 0)
+        return buf;
+    buf[0] = '\0';
+    if (before == after)
+        return buf;
+    if (why != TP_WHY_NONE && why < TP_WHY_COUNT)
+        snprintf(buf, size, "%s \u2192 %s (%s)", tp_state_name(before), tp_state_name(after), tp_why_text(why));
+    else
+        snprintf(buf, size, "%s \u2192 %s", tp_state_name(before), tp_state_name(after));
+    return buf;
 }
 
 char *tp_label_format(const struct tp_result *r, char *buf, unsigned size)

@@ -8,7 +8,10 @@
  *         LATER = needs the whole capture (links to later frames, timings,
  *                 what became of the connection): shown in the GUI, sharkd
  *                 and tshark -2 with the two_pass preference, and in one-pass
- *                 tshark only where the frames it depends on came before. */
+ *                 tshark only where the frames it depends on came before;
+ *         HINDSIGHT = known when the segment is dissected, and corrected
+ *                 where the whole capture proves it wrong (a refused or
+ *                 unanswered SYN's server state: tp_hindsight_states). */
 #ifndef TCPPHASE_FIELDS_H
 #define TCPPHASE_FIELDS_H
 
@@ -27,10 +30,14 @@
       "Role of the end that sent this segment; the client sent the first SYN.") \
     X(role_guessed, "tcpphase.role_guessed", "Role guessed", FT_BOOLEAN, BASE_NONE, NULL, NOW, \
       "No SYN or SYN-ACK was seen: the server is taken to be the end with the lower port (present only then).") \
-    X(state_client, "tcpphase.state.client", "Client state", FT_UINT8, BASE_DEC, VALS(state_vals), NOW, \
+    X(state_client, "tcpphase.state.client", "Client state", FT_UINT8, BASE_DEC, VALS(state_vals), HINDSIGHT, \
       "RFC 9293 state of the client once this segment has been sent and received.") \
-    X(state_server, "tcpphase.state.server", "Server state", FT_UINT8, BASE_DEC, VALS(state_vals), NOW, \
+    X(state_server, "tcpphase.state.server", "Server state", FT_UINT8, BASE_DEC, VALS(state_vals), HINDSIGHT, \
       "RFC 9293 state of the server once this segment has been sent and received.") \
+    X(transition_client, "tcpphase.transition.client", "Client transition", FT_STRING, BASE_NONE, NULL, HINDSIGHT, \
+      "The client's state change on this segment and why, e.g. CLOSED \u2192 SYN_SENT (sent SYN); present only on a segment that changes it.") \
+    X(transition_server, "tcpphase.transition.server", "Server transition", FT_STRING, BASE_NONE, NULL, HINDSIGHT, \
+      "The server's state change on this segment and why, e.g. LISTEN \u2192 SYN_RECEIVED (received SYN); present only on a segment that changes it.") \
     X(midstream, "tcpphase.midstream", "Midstream", FT_BOOLEAN, BASE_NONE, NULL, NOW, \
       "The capture does not hold the connection's SYN: it was picked up midstream (present only then).") \
     X(syn_frame, "tcpphase.syn_frame", "SYN in frame", FT_FRAMENUM, BASE_NONE, \
@@ -57,6 +64,8 @@
       "What became of the connection, as Zeek's conn_state code (once the whole capture has been read).") \
     X(history, "tcpphase.history", "History", FT_STRING, BASE_NONE, NULL, LATER, \
       "The connection's Zeek history string (once the whole capture has been read).") \
+    X(history_letters, "tcpphase.history.letters", "History letters", FT_STRING, BASE_NONE, NULL, LATER, \
+      "The history's letters spelled out, e.g. S: client SYN, h: server SYN-ACK (upper case: the client).") \
     X(summary, "tcpphase.summary", "Summary", FT_STRING, BASE_NONE, NULL, LATER, \
       "What became of the connection, in one line (\"refused: RST to 3 SYNs in 1.0 s\"), once the whole capture has been read.") \
     X(closed_by, "tcpphase.closed_by", "Closed first by", FT_UINT8, BASE_DEC, VALS(closer_vals), LATER, \

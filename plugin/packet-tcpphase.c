@@ -40,6 +40,7 @@ TP_FIELDS(TP_X_HF)
 
 static int ett_tcpphase = -1;
 static int ett_tcpphase_handshake = -1;
+static int ett_tcpphase_history = -1;
 
 /* One expert field per anomaly, as Wireshark's checkers expect (checkhf.pl
  * matches "static expert_field ei_x = EI_INIT;" and "{&ei_x, {...}}"), and a
@@ -291,6 +292,21 @@ static void add_handshake(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
         proto_item_set_generated(proto_tree_add_uint(tree, hf_tcpphase_hs_syn_count, tvb, 0, 0, c->syn_count));
 }
 
+/* Whether add_handshake adds anything: a link to another frame of the
+ * handshake, or a timing (which needs two of its frames). */
+static bool has_handshake_items(const struct tp_conn *c, const packet_info *pinfo)
+{
+    const uint32_t frames[] = {c->syn_frame, c->synack_frame, c->hs_ack_frame};
+    unsigned known = 0;
+
+    for (unsigned i = 0; i < 3; i++) {
+        if (frames[i] != 0 && frames[i] != pinfo->num)
+            return true;
+        known += frames[i] != 0;
+    }
+    return known >= 2;
+}
+
 static void add_steps(proto_tree *tree, tvbuff_t *tvb, uint8_t steps)
 {
     for (unsigned n = 1; n <= 4; n++) {
@@ -312,9 +328,18 @@ static void add_connection_summary(proto_tree *tree, tvbuff_t *tvb, const struct
 
     proto_item_set_generated(
         proto_tree_add_string(tree, hf_tcpphase_summary, tvb, 0, 0, tp_conn_story(c, story, sizeof story)));
-    if (c->history_len > 0)
-        proto_item_set_generated(proto_tree_add_string(tree, hf_tcpphase_history, tvb, 0, 0,
-                                                       tp_conn_history_at_end(c, history)));
+    if (c->history_len > 0) {
+        proto_item *hi = proto_tree_add_string(tree, hf_tcpphase_history, tvb, 0, 0,
+                                               tp_conn_history_at_end(c, history));
+        proto_item_set_generated(hi);
+        /* spelled out only for a tree that shows it or a field that asks */
+        if (proto_field_is_referenced(tree, hf_tcpphase_history_letters)) {
+            char letters[400];
+            proto_item_set_generated(proto_tree_add_string(proto_item_add_subtree(hi, ett_tcpphase_history),
+                                                           hf_tcpphase_history_letters, tvb, 0, 0,
+                                                           tp_history_letters(history, letters, sizeof letters)));
+        }
+    }
     if (c->closer != TP_CLOSER_NONE)
         proto_item_set_generated(
             proto_tree_add_uint(tree, hf_tcpphase_closed_by, tvb, 0, 0, (uint32_t)c->closer));
@@ -345,7 +370,9 @@ static void prepend_ladder_label(packet_info *pinfo, const struct tp_result *r)
     const char *kind = strchr(text, ':');
     wmem_strbuf_t *buf = wmem_strbuf_new(pinfo->pool, "[");
 
-    if (tag[0] != '\0' && kind)
+    if (tag[0] != '\0' && kind && strcmp(kind + 1 + (kind[1] == ' '), tag) == 0)
+        wmem_strbuf_append(buf, tag); /* "RST", not "RST RST" */
+    else if (tag[0] != '\0' && kind)
         wmem_strbuf_append_printf(buf, "%s%s", tag, kind + 1);
     else
         wmem_strbuf_append(buf, text);
@@ -362,14 +389,23 @@ static void prepend_ladder_label(packet_info *pinfo, const struct tp_result *r)
     col_prepend_fstr(pinfo->cinfo, COL_INFO, "%s", wmem_strbuf_get_str(buf));
 }
 
+/* "CLOSED → SYN_SENT (sent SYN)": only on a segment that changes the state. */
+static void add_transition(proto_tree *tree, int hf, tvbuff_t *tvb, unsigned before, unsigned after, unsigned why)
+{
+    char text[96];
+
+    if (before != after)
+        proto_item_set_generated(proto_tree_add_string(tree, hf, tvb, 0, 0,
+                                                       tp_transition_format(before, after, why, text, sizeof text)));
+}
+
 /* The protocol item (in *|ti|) and its fields, for a tree (GUI, -V,
  * -T fields, filters, custom columns); |c| is the segment's connection.
  * Returns the item's subtree. */
-static proto_tree *add_record_items(const struct frame_record *rec, const struct tp_conn *c,
-                                    bool whole_capture, tvbuff_t *tvb, packet_info *pinfo,
-                                    proto_tree *tree, proto_item **item)
+static proto_tree *add_record_items(const struct frame_record *rec, const struct tp_result *r,
+                                    const struct tp_conn *c, bool whole_capture, tvbuff_t *tvb,
+                                    packet_info *pinfo, proto_tree *tree, proto_item **item)
 {
-    const struct tp_result *r = &rec->verdict.result;
     const uint8_t sender = r->sender_role == TP_ROLE_CLIENT ? c->client : (uint8_t)(1 - c->client);
     char label[64];
     proto_item *ti;
@@ -398,10 +434,13 @@ static proto_tree *add_record_items(const struct frame_record *rec, const struct
         proto_item_set_generated(proto_tree_add_boolean(st, hf_tcpphase_role_guessed, tvb, 0, 0, TRUE));
     proto_item_set_generated(proto_tree_add_uint(st, hf_tcpphase_state_client, tvb, 0, 0, r->state_client));
     proto_item_set_generated(proto_tree_add_uint(st, hf_tcpphase_state_server, tvb, 0, 0, r->state_server));
+    add_transition(st, hf_tcpphase_transition_client, tvb, r->state_client_before, r->state_client, r->why_client);
+    add_transition(st, hf_tcpphase_transition_server, tvb, r->state_server_before, r->state_server, r->why_server);
     if (c->midstream)
         proto_item_set_generated(proto_tree_add_boolean(st, hf_tcpphase_midstream, tvb, 0, 0, TRUE));
 
-    if (r->hs_steps) {
+    /* no empty "Handshake" subtree (a refused or unanswered SYN links nothing) */
+    if (r->hs_steps && has_handshake_items(c, pinfo)) {
         proto_tree *hs = proto_tree_add_subtree(st, tvb, 0, 0, ett_tcpphase_handshake, NULL, "Handshake");
         add_handshake(hs, tvb, pinfo, c, whole_capture);
     }
@@ -433,14 +472,16 @@ static void show_record(const struct frame_record *rec, const struct tp_conn *c,
      * path, and no connection lookup unless the file has been read. */
     if (!c && (tree || replayed))
         c = conn_view(rec->conn, &storage);
-    if (tree)
-        st = add_record_items(rec, c, whole_capture, tvb, pinfo, tree, &ti);
     if (replayed) {
         /* what later frames disproved is not shown */
         hindsight = *r;
         tp_hindsight(c, &hindsight);
+        if (whole_capture)
+            tp_hindsight_states(c, &hindsight);
         r = &hindsight;
     }
+    if (tree)
+        st = add_record_items(rec, r, c, whole_capture, tvb, pinfo, tree, &ti);
     add_anomalies(st, ti, tvb, pinfo, r);
     memset(&later, 0, sizeof later);
     if (replayed) {
@@ -584,7 +625,7 @@ void proto_register_tcpphase(void)
         TP_FIELDS(TP_X_HFREG)
 #undef TP_X_HFREG
     };
-    static int *ett[] = {&ett_tcpphase, &ett_tcpphase_handshake};
+    static int *ett[] = {&ett_tcpphase, &ett_tcpphase_handshake, &ett_tcpphase_history};
     static ei_register_info ei[] = {
 #define TP_X_REG(id, grp, sev, when, summary, msg, zeek, suricata) \
     {&ei_tcpphase_##id, {"tcpphase.anomaly." #id, PI_##grp, PI_##sev, summary, EXPFILL}},

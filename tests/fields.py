@@ -18,7 +18,7 @@ README_TYPE = {"FT_UINT8": "uint", "FT_UINT32": "uint", "FT_BOOLEAN": "bool", "F
                "FT_FRAMENUM": "frame", "FT_RELATIVE_TIME": "time"}
 
 ROW = re.compile(r"\bX\((\w+),\s*\"([^\"]+)\",\s*\"([^\"]+)\",\s*(\w+),\s*(\w+),\s*(NULL|\w+\(\w+\)),"
-                 r"\s*(NOW|LATER),\s*((?:\"(?:[^\"\\]|\\.)*\"\s*)+)\)")
+                 r"\s*(NOW|LATER|HINDSIGHT),\s*((?:\"(?:[^\"\\]|\\.)*\"\s*)+)\)")
 
 
 def load():
@@ -40,6 +40,12 @@ def filters():
 def lookahead():
     """Fields that may need frames after the one shown (LATER)."""
     return {f["filter"] for f in load() if f["when"] == "LATER"}
+
+
+def hindsight():
+    """Fields the whole capture may correct (HINDSIGHT): a refused or
+    unanswered SYN's server state."""
+    return {f["filter"] for f in load() if f["when"] == "HINDSIGHT"}
 
 
 def booleans():

@@ -9,6 +9,8 @@ For each capture:
   3. every field one-pass tshark shows has the value sharkd shows. The
      fields that look ahead (links to later frames, handshake timings) may
      be missing in tshark, which prints a frame before reading the next;
+     the server's state and transition may differ on a connection the whole
+     capture finds refused or unanswered (HINDSIGHT fields);
      every other field must be there, equal; so must every anomaly but the
      catalogue's LATER ones, which need the whole capture; tshark may show
      REVISED ones that the whole capture withdraws;
@@ -30,6 +32,12 @@ import views
 # field table (plugin/fields.h).
 LOOKAHEAD = fields.lookahead()
 
+
+# Fields the whole capture may correct (a refused or unanswered SYN's server
+# state, tp_hindsight_states): they may differ between tshark and sharkd on
+# the frames of a connection sharkd calls REJ, S0, RSTOS0 or SH, and only there.
+HINDSIGHT = fields.hindsight()
+HINDSIGHT_OUTCOMES = ("REJ", "S0", "RSTOS0", "SH")  # refused, or no word from the server
 
 LATER_ANOMALIES = {a["id"] for a in catalogue.load() if a["when"] == "LATER"}
 # Anomalies one-pass tshark may show that the whole capture withdraws.
@@ -72,10 +80,14 @@ def check(sandbox, view):
         for n in frames:
             full = forward[n]
             seen = tshark.get(n, [])
+            corrected = any(name == "tcpphase.outcome" and value.startswith(HINDSIGHT_OUTCOMES)
+                            for name, value in full)
             extra = [p for p in seen if p not in full
-                     and not (p[0] == "tcpphase.anomaly" and p[1] in REVISED_ANOMALIES)]
+                     and not (p[0] == "tcpphase.anomaly" and p[1] in REVISED_ANOMALIES)
+                     and not (corrected and p[0] in HINDSIGHT)]
             missing = [p for p in full if p not in seen and p[0] not in LOOKAHEAD
-                       and not (p[0] == "tcpphase.anomaly" and p[1] in LATER_ANOMALIES)]
+                       and not (p[0] == "tcpphase.anomaly" and p[1] in LATER_ANOMALIES)
+                       and not (corrected and p[0] in HINDSIGHT)]
             if extra or missing:
                 problems.append(f"frame {n}: tshark has {extra} not in sharkd, lacks {missing}")
         # With the two_pass preference, tshark -2 knows the whole capture too.

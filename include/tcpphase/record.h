@@ -32,6 +32,7 @@ struct tp_record {
     uint8_t states_before; /* the same before it */
     uint8_t outcomes;      /* before | after << 4 */
     uint8_t flags;         /* TP_RECORD_* */
+    uint8_t whys;          /* why_client | why_server << 4 */
 };
 
 /* The anomalies of a segment, kept beside its record. */

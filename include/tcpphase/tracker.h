@@ -19,6 +19,7 @@
 #include "tcpphase/outcomes.h"
 #include "tcpphase/phases.h"
 #include "tcpphase/states.h"
+#include "tcpphase/transitions.h"
 
 /* TCP header flag bits, as on the wire. */
 enum tp_flag {
@@ -147,6 +148,7 @@ struct tp_endpoint {
     uint8_t zeek_state;      /* enum tp_zeek_state */
     uint8_t zeek_prev_state; /* its zeek_state before the last change */
     uint8_t state;           /* enum tp_state */
+    uint8_t why;             /* enum tp_why: what set |state| on the segment being processed */
     uint8_t state_before_rst; /* its state before a RST closed it, if closed_by_rst */
     bool has_isn : 1;
     bool has_seq : 1;
@@ -222,6 +224,8 @@ struct tp_result {
     uint8_t state_server;
     uint8_t state_client_before; /* enum tp_state before it */
     uint8_t state_server_before;
+    uint8_t why_client;   /* enum tp_why: why the client's state changed (NONE: it did not) */
+    uint8_t why_server;
     uint8_t sender_role;  /* enum tp_role */
     bool retransmission;  /* the segment repeats a step already taken */
     bool has_data;        /* the segment carries payload */
@@ -277,10 +281,23 @@ void tp_later_anomalies(const struct tp_conn *c, const struct tp_result *r, cons
  * nobody acknowledged. Returns |buf|. */
 char *tp_conn_history_at_end(const struct tp_conn *c, char *buf);
 
+/* tp_history_letters spells the letters of the Zeek history |history| in
+ * order of first appearance ("S: client SYN, h: server SYN-ACK, ..."; upper
+ * case is the client, lower case the server) into |buf| of |size| bytes.
+ * Returns |buf|. */
+char *tp_history_letters(const char *history, char *buf, unsigned size);
+
 /* tp_hindsight removes from |r| (a segment's result as it was first
  * decided) the NOW anomalies that |c|, the connection once the whole capture
  * has been read, disproves; call it where the LATER ones are shown. */
 void tp_hindsight(const struct tp_conn *c, struct tp_result *r);
+
+/* tp_hindsight_states corrects in |r| (a segment's result as it was first
+ * decided) the server states that |c|, the connection once the whole
+ * capture has been read, proves wrong: a SYN answered by RST found nothing
+ * listening (the server was CLOSED throughout); a SYN never answered is no
+ * evidence it arrived (the server stays LISTEN). */
+void tp_hindsight_states(const struct tp_conn *c, struct tp_result *r);
 
 /* tp_conn_story writes into |buf| (|size| bytes) what became of |c|, in one
  * line a person reads ("refused: RST to 3 SYNs in 1.0 s", "closed by the
