@@ -24,6 +24,22 @@ static inline uint32_t to_ms(int64_t ns)
     return ns / TP_NS_PER_MS > UINT32_MAX ? UINT32_MAX : (uint32_t)(ns / TP_NS_PER_MS);
 }
 
+/* A line of text written piece by piece into |buf| of |size| bytes (used so
+ * far: |used|); what does not fit is cut. */
+struct tp_line {
+    char *buf;
+    unsigned size, used;
+};
+
+void tp_say(struct tp_line *l, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* "850 ms" below a second, "2.1 s" above. */
+void tp_say_duration(struct tp_line *l, int64_t ns);
+
 /* raise_anomaly records anomaly |id| with message numbers |a| and |b| in |out|. */
 void raise_anomaly(struct tp_result *out, enum tp_anomaly id, uint32_t a, uint32_t b);
 

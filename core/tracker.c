@@ -37,6 +37,7 @@ static void set_state_why(struct tp_endpoint *ep, enum tp_state s, enum tp_why w
 static void set_state(struct tp_endpoint *ep, enum tp_state s) { ep->state = (uint8_t)s; }
 
 static uint8_t segment_why(bool sent, uint16_t f, unsigned before, unsigned after);
+static void keep_check_numbers(struct tp_conn *c, uint8_t x, const struct tp_segment *s, const struct tp_result *out);
 
 static bool is_closing(unsigned s) { return s >= TP_FIN_WAIT_1 && s <= TP_LAST_ACK; }
 
@@ -989,6 +990,7 @@ void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
     c->segments++;
 
     out->label = pick_label(out, f, bad_flags);
+    keep_check_numbers(c, x, s, out);
     out->phase = pick_phase(c, out, f, bad_flags);
     out->state_client = c->ep[c->client].state;
     out->state_server = c->ep[1 - c->client].state;
@@ -1003,6 +1005,33 @@ void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
             out->why_client = why;
         else
             out->why_server = why;
+    }
+}
+
+/* What tcpphase.check needs of a step, kept the first time it is taken. */
+static void keep_check_numbers(struct tp_conn *c, uint8_t x, const struct tp_segment *s, const struct tp_result *out)
+{
+    struct tp_check_numbers *k = &c->check;
+    const struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[1 - x];
+
+    if (out->retransmission || (out->anomalies & TP_ANOMALY_BIT(syn_new_isn)))
+        return;
+    if ((out->hs_steps & (TP_STEP_BIT(1) | TP_STEP_BIT(2))) && !(k->has_isn & (1u << x))) {
+        k->isn[x] = s->seq;
+        k->isn_frame[x] = s->frame;
+        k->has_isn |= (uint8_t)(1u << x);
+    }
+    if ((out->hs_steps & TP_STEP_BIT(1)) && !k->syn_frame)
+        k->syn_frame = s->frame;
+    if ((out->hs_steps & TP_STEP_BIT(2)) && !k->synack_frame) {
+        k->synack_frame = s->frame;
+        k->syn_data_len = Y->syn_data_len;
+    }
+    if ((out->hs_steps & TP_STEP_BIT(3)) && !k->ack_frame)
+        k->ack_frame = s->frame;
+    if ((out->td_steps & (TP_STEP_BIT(1) | TP_STEP_BIT(3))) && !k->fin_frame[x] && X->fin_sent) {
+        k->fin_frame[x] = s->frame;
+        k->fin_seq[x] = X->fin_seq;
     }
 }
 

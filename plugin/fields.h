@@ -38,6 +38,8 @@
       "The client's state change on this segment and why, e.g. CLOSED \u2192 SYN_SENT (sent SYN); present only on a segment that changes it.") \
     X(transition_server, "tcpphase.transition.server", "Server transition", FT_STRING, BASE_NONE, NULL, HINDSIGHT, \
       "The server's state change on this segment and why, e.g. LISTEN \u2192 SYN_RECEIVED (received SYN); present only on a segment that changes it.") \
+    X(check, "tcpphase.check", "Numbers checked", FT_STRING, BASE_NONE, NULL, NOW, \
+      "On a handshake or teardown step, the rule a tutorial teaches checked with this connection's numbers, e.g. ACK 1 = client ISN + 1 \u2713 (raw 1001 = 1000 + 1).") \
     X(midstream, "tcpphase.midstream", "Midstream", FT_BOOLEAN, BASE_NONE, NULL, NOW, \
       "The capture does not hold the connection's SYN: it was picked up midstream (present only then).") \
     X(syn_frame, "tcpphase.syn_frame", "SYN in frame", FT_FRAMENUM, BASE_NONE, \

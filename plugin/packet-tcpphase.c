@@ -436,6 +436,12 @@ static proto_tree *add_record_items(const struct frame_record *rec, const struct
     proto_item_set_generated(proto_tree_add_uint(st, hf_tcpphase_state_server, tvb, 0, 0, r->state_server));
     add_transition(st, hf_tcpphase_transition_client, tvb, r->state_client_before, r->state_client, r->why_client);
     add_transition(st, hf_tcpphase_transition_server, tvb, r->state_server_before, r->state_server, r->why_server);
+    /* formatted only for a tree that shows it or a field that asks */
+    if ((r->hs_steps || r->td_steps) && proto_field_is_referenced(st, hf_tcpphase_check)) {
+        char check[320];
+        if (tp_check_format(c, r, pinfo->num, check, sizeof check)[0] != '\0')
+            proto_item_set_generated(proto_tree_add_string(st, hf_tcpphase_check, tvb, 0, 0, check));
+    }
     if (c->midstream)
         proto_item_set_generated(proto_tree_add_boolean(st, hf_tcpphase_midstream, tvb, 0, 0, TRUE));
 

@@ -167,8 +167,21 @@ struct tp_endpoint {
 };
 
 /* One connection incarnation (one 4-tuple, from a SYN to its end). */
+/* The numbers of the first handshake and of each end's first FIN, kept as
+ * they were when each step was taken and never changed after: tcpphase.check
+ * reads them, so it says the same on every dissection of the frame. */
+struct tp_check_numbers {
+    uint32_t syn_frame, synack_frame, ack_frame; /* the steps taken first */
+    uint32_t isn[2];                  /* by endpoint: its ISN as its SYN or SYN-ACK said */
+    uint32_t isn_frame[2];            /* ... in this frame (a late SYN-ACK's ISN checks no earlier step) */
+    uint32_t syn_data_len;            /* SYN payload the SYN-ACK had to acknowledge */
+    uint32_t fin_frame[2], fin_seq[2]; /* by endpoint: its first FIN */
+    uint8_t has_isn;                  /* bit per endpoint */
+};
+
 struct tp_conn {
     struct tp_endpoint ep[2];
+    struct tp_check_numbers check;
     uint32_t segments;        /* segments processed */
     uint32_t syn_frame;       /* the client SYN the first SYN-ACK answers */
     uint32_t synack_frame;    /* first SYN-ACK */
@@ -280,6 +293,14 @@ void tp_later_anomalies(const struct tp_conn *c, const struct tp_result *r, cons
  * read: with a g for bytes missing before data the capture holds, which
  * nobody acknowledged. Returns |buf|. */
 char *tp_conn_history_at_end(const struct tp_conn *c, char *buf);
+
+/* tp_check_format writes into |buf| (|size| bytes) the rule a tutorial
+ * teaches for the handshake or teardown step |r| describes, checked with
+ * |c|'s numbers ("ACK 1 = client ISN + 1 ✓ (raw 1001 = 1000 + 1)"); "" for
+ * a segment that is no step (or a step repeated). |frame|: the segment's.
+ * Returns |buf|. */
+char *tp_check_format(const struct tp_conn *c, const struct tp_result *r, uint32_t frame, char *buf,
+                      unsigned size);
 
 /* tp_history_letters spells the letters of the Zeek history |history| in
  * order of first appearance ("S: client SYN, h: server SYN-ACK, ..."; upper
