@@ -20,6 +20,11 @@ static int node_phase, node_step, node_outcome, node_anomaly;
 static struct {
     stats_tree *st;
     GHashTable *by_conn; /* const struct tp_entry * -> GArray * (undecided.h) */
+    /* The anomaly rows' counts, to set them when judged at draw time: an
+     * increase there would enter the burst statistics at the last packet's
+     * time (and Wireshark 4.4 loses the buckets it makes then). */
+    int counts[TP_ANOMALY_COUNT];
+    int total;
 } pending;
 
 static void free_pending(gpointer list) { undecided_free((GArray *)list); }
@@ -28,8 +33,10 @@ static void count_anomaly(void *ctx, unsigned id, int delta)
 {
     stats_tree *st = (stats_tree *)ctx;
 
-    increase_stat_node(st, ANOMALIES, 0, TRUE, delta);
-    increase_stat_node(st, tp_anomaly_name(id), node_anomaly, FALSE, delta);
+    pending.counts[id] += delta;
+    pending.total += delta;
+    set_stat_node(st, ANOMALIES, 0, TRUE, pending.total);
+    set_stat_node(st, tp_anomaly_name(id), node_anomaly, FALSE, pending.counts[id]);
 }
 
 /* Drawn before the tree itself (tap listeners draw newest first): the
@@ -59,6 +66,8 @@ static void reset_pending(void *tapdata _U_)
 {
     if (pending.by_conn)
         g_hash_table_remove_all(pending.by_conn);
+    memset(pending.counts, 0, sizeof pending.counts);
+    pending.total = 0;
 }
 
 static void finish_pending(void *tapdata _U_)
@@ -96,6 +105,7 @@ static void watch_pending(stats_tree *st)
         remove_tap_listener(&pending);
     pending.by_conn = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_pending);
     pending.st = st;
+    reset_pending(NULL);
     error = register_tap_listener("tcpphase", &pending, NULL, 0, reset_pending, ignore_packet, judge_pending,
                                   finish_pending);
     if (error) { /* the tree then counts what the tap hands it, as it is */
@@ -160,6 +170,10 @@ static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo _U_, ep
         if (counted & ((uint64_t)1 << id)) {
             tick_stat_node(st, ANOMALIES, 0, TRUE);
             tick_stat_node(st, tp_anomaly_name(id), node_anomaly, FALSE);
+            if (st == pending.st) {
+                pending.counts[id]++;
+                pending.total++;
+            }
         }
     }
     return TAP_PACKET_REDRAW;
