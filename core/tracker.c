@@ -192,7 +192,8 @@ static bool send_syn(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
     struct tp_endpoint *Y = &c->ep[1 - x];
 
     out->hs_steps |= TP_STEP_BIT(1);
-    if (x == c->client) {
+    /* Attempts to connect: a SYN once the connection is up is no retry. */
+    if (x == c->client && !c->established) {
         if (c->syn_count++ == 0)
             c->first_syn_time = s->time_ns;
     }

@@ -345,8 +345,8 @@ static void add_connection_summary(proto_tree *tree, tvbuff_t *tvb, const struct
             proto_tree_add_uint(tree, hf_tcpphase_closed_by, tvb, 0, 0, (uint32_t)c->closer));
 }
 
-static void queue_tap_record(packet_info *pinfo, const struct frame_record *rec, uint64_t anomalies,
-                             bool whole_capture)
+static void queue_tap_record(packet_info *pinfo, const struct frame_record *rec, const tcp_info_t *th,
+                             uint64_t anomalies, bool whole_capture)
 {
     struct tcpphase_tap_record *t;
 
@@ -359,33 +359,40 @@ static void queue_tap_record(packet_info *pinfo, const struct frame_record *rec,
     t->whole_capture = whole_capture;
     t->outcome_before = rec->verdict.outcome_before;
     t->outcome_after = rec->verdict.outcome_after;
+    t->has_header = th != NULL;
+    t->flags = th ? th->th_flags : 0;
+    t->seq = th ? th->th_seq : 0;
+    t->ack = th ? th->th_ack : 0;
+    t->len = th && th->th_have_seglen ? th->th_seglen : 0;
     tap_queue_packet(tcpphase_tap, pinfo, t);
 }
 
-/* "[HS 1/3 SYN: client CLOSED→SYN_SENT, server LISTEN→SYN_RECEIVED] " before
- * the Info text, so Statistics → Flow Graph draws the textbook ladder. */
+/* "[SYN 1/3] client CLOSED→SYN_SENT, server LISTEN→SYN_RECEIVED | " before
+ * the Info text, so that Statistics → Flow Graph draws the textbook ladder:
+ * its arrow label (the start of the Info text, cut to fit) is the step, its
+ * comment (all of it) has both ends' transitions. */
 static void prepend_ladder_label(packet_info *pinfo, const struct tp_result *r)
 {
     const char *tag = tp_label_info_tag(r->label), *text = tp_label_text(r->label);
-    const char *kind = strchr(text, ':');
+    const char *kind = strchr(text, ':'), *numbers = strchr(tag, ' ');
+    const bool client = r->state_client != r->state_client_before, server = r->state_server != r->state_server_before;
     wmem_strbuf_t *buf = wmem_strbuf_new(pinfo->pool, "[");
 
-    if (tag[0] != '\0' && kind && strcmp(kind + 1 + (kind[1] == ' '), tag) == 0)
-        wmem_strbuf_append(buf, tag); /* "RST", not "RST RST" */
-    else if (tag[0] != '\0' && kind)
-        wmem_strbuf_append_printf(buf, "%s%s", tag, kind + 1);
+    if (kind && numbers) /* "Handshake 1/3: SYN", "HS 1/3": "SYN 1/3" */
+        wmem_strbuf_append_printf(buf, "%s%s", kind + 1 + (kind[1] == ' '), numbers);
+    else if (tag[0] != '\0')
+        wmem_strbuf_append(buf, tag); /* "RST" */
     else
         wmem_strbuf_append(buf, text);
-    if (r->state_client != r->state_client_before || r->state_server != r->state_server_before)
-        wmem_strbuf_append_c(buf, ':');
-    if (r->state_client != r->state_client_before)
-        wmem_strbuf_append_printf(buf, " client %s\u2192%s", tp_state_name(r->state_client_before),
-                                  tp_state_name(r->state_client));
-    if (r->state_server != r->state_server_before)
-        wmem_strbuf_append_printf(buf, "%s server %s\u2192%s",
-                                  r->state_client != r->state_client_before ? "," : "",
-                                  tp_state_name(r->state_server_before), tp_state_name(r->state_server));
     wmem_strbuf_append(buf, "] ");
+    if (client)
+        wmem_strbuf_append_printf(buf, "client %s\u2192%s", tp_state_name(r->state_client_before),
+                                  tp_state_name(r->state_client));
+    if (server)
+        wmem_strbuf_append_printf(buf, "%sserver %s\u2192%s", client ? ", " : "",
+                                  tp_state_name(r->state_server_before), tp_state_name(r->state_server));
+    if (client || server)
+        wmem_strbuf_append(buf, " | ");
     col_prepend_fstr(pinfo->cinfo, COL_INFO, "%s", wmem_strbuf_get_str(buf));
 }
 
@@ -462,7 +469,7 @@ static proto_tree *add_record_items(const struct frame_record *rec, const struct
  * an earlier dissection, so the tracker has passed this frame and what later
  * frames tell (look-ahead fields, LATER anomalies) can be shown. */
 static void show_record(const struct frame_record *rec, const struct tp_conn *c, bool replayed,
-                        tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+                        const tcp_info_t *th, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     const struct tp_result *r = &rec->verdict.result;
     const struct tp_horizon horizon = tcpphase_horizon();
@@ -498,7 +505,7 @@ static void show_record(const struct frame_record *rec, const struct tp_conn *c,
             add_connection_summary(st, tvb, c);
     }
     /* Reports judge again what the tap hands them undecided. */
-    queue_tap_record(pinfo, rec, whole_capture ? r->anomalies | later.anomalies : rec->verdict.result.anomalies,
+    queue_tap_record(pinfo, rec, th, whole_capture ? r->anomalies | later.anomalies : rec->verdict.result.anomalies,
                      whole_capture);
 
     if (pref_info_ladder)
@@ -566,7 +573,7 @@ static void label_layer(unsigned i, const tcp_info_t *th, tvbuff_t *tvb, packet_
         if (!after)
             return;
     }
-    show_record(&rec, after, replay, tvb, pinfo, tree);
+    show_record(&rec, after, replay, th, tvb, pinfo, tree);
 }
 
 static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
@@ -654,7 +661,7 @@ void proto_register_tcpphase(void)
                                    "Append a short step tag such as [HS 1/3] or [FIN 2/4] to the Info column.",
                                    &pref_info_column);
     prefs_register_bool_preference(module, "info_ladder", "Ladder labels in the Info column",
-                                   "Put the step and the ends' state changes first in the Info column, e.g. [HS 1/3 SYN: client CLOSED\u2192SYN_SENT], for Statistics \u2192 Flow Graph.",
+                                   "Put the step and the ends' state changes first in the Info column, e.g. [SYN 1/3] client CLOSED\u2192SYN_SENT, server LISTEN\u2192SYN_RECEIVED | , for Statistics \u2192 Flow Graph.",
                                    &pref_info_ladder);
     prefs_register_bool_preference(module, "two_pass", "Full knowledge in tshark -2 and sharkd",
                                    "Have Wireshark build the protocol tree in tshark -2's first pass and sharkd's load, so that tcpphase runs there and every frame shows what only later frames tell. Costs the tree on every packet.",

@@ -15,6 +15,7 @@ static void register_tcpphase_taps(void)
 {
     register_tcpphase_stats();
     register_tcpphase_conns();
+    register_tcpphase_ladder();
 }
 
 void plugin_register(void)

@@ -14,6 +14,11 @@ struct tcpphase_tap_record {
     uint8_t outcome_before; /* the connection's outcome before and after this segment */
     uint8_t outcome_after;
     bool whole_capture;     /* anomalies already has those needing the whole capture */
+    /* The segment's header as the tcp tap gave it this dissection (for the
+     * ladder), if it did: relative numbers when Wireshark shows them so. */
+    bool has_header;
+    uint16_t flags;
+    uint32_t seq, ack, len;
 };
 
 /* How much of the capture has been read, for what a frame shows. */
@@ -27,6 +32,7 @@ struct tp_horizon tcpphase_report_horizon(void);
  * called through tap_register_plugin(). */
 void register_tcpphase_stats(void);
 void register_tcpphase_conns(void);
+void register_tcpphase_ladder(void);
 
 /* Registers the connection table dialog (and -z tcpphase,conntable); called
  * at protocol registration, where Wireshark collects such tables. */

@@ -24,13 +24,18 @@ typedef gboolean tp_wmem_cb_result;
 #define tvb_get_uint8 tvb_get_guint8
 #endif
 
-/* A -z statistic's init callback returns whether it started, from 4.6 on. */
+/* A -z statistic's init callback returns whether it started, from 4.6 on
+ * (before, the argument is evaluated and dropped). */
 #if TP_WS_AT_LEAST(4, 6)
 typedef bool tp_stat_init_result;
 #define TP_STAT_INIT_RETURN(ok) return (ok)
 #else
 typedef void tp_stat_init_result;
-#define TP_STAT_INIT_RETURN(ok) return
+#define TP_STAT_INIT_RETURN(ok) \
+    do {                        \
+        (void)(ok);             \
+        return;                 \
+    } while (0)
 #endif
 
 #endif

@@ -202,6 +202,13 @@ def refused(cap):
     c.syn(dt=1.0); c.rst("s", seq=0)
 
 
+def half_open_scan(cap):
+    """A half-open (SYN) scan: SYN, SYN-ACK, and the scanner's RST instead of
+    the third segment; the server returns to LISTEN."""
+    c = Conn(cap.add, 40127)
+    c.syn(); c.synack(); c.rst("c", flags="R", seq=1001)
+
+
 def syn_unanswered(cap):
     """One SYN retransmitted after 1 s and 2 s more; never answered."""
     c = Conn(cap.add, 40009)
@@ -681,6 +688,7 @@ SCENARIOS = {
     "split-handshake": split_handshake,
     "simultaneous-close": simultaneous_close,
     "refused": refused,
+    "half-open-scan": half_open_scan,
     "syn-unanswered": syn_unanswered,
     "synack-retransmitted": synack_retransmitted,
     "handshake-ack-lost": handshake_ack_lost,

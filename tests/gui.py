@@ -2,7 +2,7 @@
 """The real Wireshark GUI loads the plugin: tools/gui-screenshots.sh runs it
 under Xvfb on a sample capture, and OCR (tesseract) must find tcpphase's
 text in each screenshot: the column values and subtree, the expert infos, the
-statistics tree and the connection table.
+statistics tree, the connection table and the ladder window (Tools menu).
 
   gui.py --build BUILD"""
 import argparse
@@ -19,6 +19,7 @@ EXPECTED = {
     "gui-expert.png": ["SYN on a synchronized connection", "Challenge ACK"],
     "gui-stats.png": ["Segments by phase", "Connections by outcome", "Handshake 2/3: SYN-ACK"],
     "gui-conntable.png": ["10.0.0.1:40110", "ShADadSFf", "client"],
+    "gui-ladder.png": ["Connection 1: client 10.0.0.1:40110", "SYN_RECEIVED", "FIN_WAIT_2", "TIME_WAIT"],
 }
 
 

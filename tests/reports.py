@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """The connection-level views: the outcome, history and closer fields, the
 -z tcpphase,tree statistics, the -z tcpphase,conns report, the ladder labels
-for the flow graph, and agreement with Zeek's conn.log.
+for the flow graph, the -z tcpphase,ladder text ladder against its golden
+files (tests/golden/ladder/), and agreement with Zeek's conn.log.
 
-  reports.py --build BUILD"""
+  reports.py --build BUILD [--update-ladders]"""
 import argparse
 import csv
 import io
@@ -41,6 +42,34 @@ def zeek_verdicts():
     return verdicts
 
 
+# The text ladder's golden files: a textbook connection each way of ending,
+# a refusal, an unanswered SYN, a simultaneous open and close, a half-open scan.
+LADDERS = ["normal-client-close.pcap", "refused.pcap", "syn-unanswered.pcap", "simultaneous-open.pcap",
+           "simultaneous-close.pcap", "half-close.pcap", "half-open-scan.pcap", "loopback-http.pcapng"]
+LADDER_DIR = os.path.join(tplib.GOLDEN, "ladder")
+
+
+def check_ladders(sandbox, expect, update):
+    for name in LADDERS:
+        capture = os.path.join(tplib.SAMPLES, name)
+        one = sandbox.tshark(capture, ["-q", "-z", "tcpphase,ladder"])
+        path = os.path.join(LADDER_DIR, name + ".txt")
+        if update:
+            os.makedirs(LADDER_DIR, exist_ok=True)
+            with open(path, "w") as f:
+                f.write(one)
+        expect(os.path.exists(path) and open(path).read() == one,
+               f"{name}: -z tcpphase,ladder equals {os.path.relpath(path, tplib.ROOT)}")
+        two = sandbox.tshark(capture, ["-q", "-o", "tcpphase.two_pass:TRUE", "-z", "tcpphase,ladder"],
+                             two_pass=True)
+        expect(two == one, f"{name}: the ladder is the same in tshark -2")
+    only = sandbox.tshark(os.path.join(tplib.SAMPLES, "refused.pcap"), ["-q", "-z", "tcpphase,ladder,2"])
+    expect("Connection 2:" in only and "Connection 1:" not in only, "-z tcpphase,ladder,2 draws connection 2 only")
+    bad = sandbox.run(["tshark", "-r", sandbox.stage(os.path.join(tplib.SAMPLES, "refused.pcap")), "-q",
+                       "-z", "tcpphase,ladder,x"], check=False)
+    expect("CONN is a connection number" in bad.stderr, f"-z tcpphase,ladder,x says what CONN is ({bad.stderr!r})")
+
+
 def conns(sandbox, capture):
     out = sandbox.tshark(capture, ["-q", "-z", "tcpphase,conns,tsv"])
     return list(csv.DictReader(io.StringIO(out), delimiter="\t"))
@@ -53,6 +82,7 @@ def port(endpoint):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
+    ap.add_argument("--update-ladders", action="store_true", help="rewrite tests/golden/ladder/")
     opts = ap.parse_args()
     checks = tplib.Checks()
     expect = checks.expect
@@ -114,10 +144,11 @@ def main():
 
         ladder = sandbox.tshark(os.path.join(tplib.SAMPLES, "normal-client-close.pcap"),
                                 ["-o", "tcpphase.info_ladder:TRUE", "-q", "-z", "flow,any,network"])
-        for text in ["[HS 1/3 SYN: client CLOSED\u2192SYN_SENT, server LISTEN\u2192SYN_RECEIVED]",
-                     "[HS 3/3 ACK: server SYN_RECEIVED\u2192ESTABLISHED]",
-                     "[FIN 4/4 ACK: server LAST_ACK\u2192CLOSED]"]:
+        for text in ["[SYN 1/3] client CLOSED\u2192SYN_SENT, server LISTEN\u2192SYN_RECEIVED | ",
+                     "[ACK 3/3] server SYN_RECEIVED\u2192ESTABLISHED | ",
+                     "[ACK 4/4] server LAST_ACK\u2192CLOSED | "]:
             expect(text in ladder, f"flow graph text shows {text}")
+        check_ladders(sandbox, expect, opts.update_ladders)
     return checks.exit_status()
 
 

@@ -114,3 +114,28 @@ kill "$gui_pid"; wait "$gui_pid" 2>/dev/null || true
 gui -z tcpphase,conntable
 shot "connection table" gui-conntable.png
 kill "$gui_pid"; wait "$gui_pid" 2>/dev/null || true
+
+# 5. The ladder: Tools → TCP Connection Phase ladder (funnel.h) asks for a
+# connection; connection 1 is drawn into a text window. No window manager
+# under Xvfb and menu bars differ between versions: open File, move left to
+# Tools (past Help), take its last entry; focus the question by its name.
+gui
+shot "capture.pcap" gui-ladder.png >/dev/null
+click 20 10
+key Left Left Up Return
+find_window() { # name-pattern: the newest window with that name, or nothing
+    local id=""
+    for _ in $(seq 1 50); do
+        id=$(DISPLAY=$display xdotool search --name "$1" 2>/dev/null | tail -1) && [ -n "$id" ] && break
+        sleep 0.2
+    done
+    echo "$id"
+}
+question=$(find_window "TCP Connection Phase ladder")
+[ -n "$question" ] && DISPLAY=$display xdotool windowfocus --sync "$question" 2>/dev/null
+key 1 Return
+sleep 1
+ladder=$(find_window "TCP Connection Phase ladder")
+[ -n "$ladder" ] && DISPLAY=$display xdotool windowsize "$ladder" 760 860 windowmove "$ladder" 0 0
+shot "TCP Connection Phase ladder" gui-ladder.png
+kill "$gui_pid"; wait "$gui_pid" 2>/dev/null || true
