@@ -17,13 +17,22 @@ static const struct tp_anomaly_hit *hit_of(const struct tp_result *r, enum tp_an
     return NULL;
 }
 
-static const char *role(const struct tp_conn *c, unsigned ep) { return ep == c->client ? "client" : "server"; }
+static unsigned lang_of(const struct tp_conn *c) { return c->cfg->language; }
 
-static void sep(struct tp_line *l)
+static const char *role(const struct tp_conn *c, unsigned ep)
+{
+    return tp_phrase(ep == c->client ? TP_P_CLIENT : TP_P_SERVER, lang_of(c));
+}
+
+static void sep(struct tp_line *l, const struct tp_conn *c)
 {
     if (l->used)
-        tp_say(l, "; ");
+        tp_say(l, "%s", tp_phrase(TP_P_SEPARATOR, lang_of(c)));
 }
+
+/* tp_say with phrase |p| as the format; the table keeps the arguments the
+ * same in every language (tests/unit/test_phrases.c). */
+#define SAY(l, c, p, ...) tp_say((l), tp_phrase(TP_P_##p, lang_of(c)), __VA_ARGS__)
 
 /* "ACK 1 = client ISN + 1 ✓ (raw 1001 = 1000 + 1)", or the wrong number. */
 static void say_ack_of_syn(struct tp_line *l, const struct tp_conn *c, unsigned syn_sender, uint32_t data_len,
@@ -32,14 +41,13 @@ static void say_ack_of_syn(struct tp_line *l, const struct tp_conn *c, unsigned 
     const uint32_t isn = c->check.isn[syn_sender], expected = 1 + data_len;
     const struct tp_anomaly_hit *bad = hit_of(r, wrong);
 
-    sep(l);
+    sep(l, c);
     if (bad)
-        tp_say(l, "ACK %u, expected %u = %s ISN + 1 \u2717", bad->a, expected, role(c, syn_sender));
+        SAY(l, c, CHECK_ACK_WRONG, bad->a, expected, role(c, syn_sender));
     else if (data_len > 0)
-        tp_say(l, "ACK %u = %s ISN + 1 + %u bytes of SYN data \u2713 (raw %u = %u + %u)", expected,
-               role(c, syn_sender), data_len, isn + expected, isn, expected);
+        SAY(l, c, CHECK_ACK_SYN_DATA, expected, role(c, syn_sender), data_len, isn + expected, isn, expected);
     else
-        tp_say(l, "ACK 1 = %s ISN + 1 \u2713 (raw %u = %u + 1)", role(c, syn_sender), isn + 1, isn);
+        SAY(l, c, CHECK_ACK, role(c, syn_sender), isn + 1, isn);
 }
 
 /* A sequence number of end |ep| relative to its ISN, if the capture has it. */
@@ -64,11 +72,11 @@ char *tp_check_format(const struct tp_conn *c, const struct tp_result *r, uint32
     /* Only where a step was first taken: a step again, or another attempt,
      * was checked there. */
     if ((r->hs_steps & TP_STEP_BIT(1)) && frame == k->syn_frame && x_isn)
-        tp_say(&l, "SYN: %s ISN = %u (raw); relative numbers count from it, and the SYN takes one", role(c, x),
-               k->isn[x]);
+        SAY(&l, c, CHECK_SYN, role(c, x), k->isn[x]);
     if ((r->hs_steps & TP_STEP_BIT(2)) && frame == k->synack_frame && x_isn && y_isn) {
         say_ack_of_syn(&l, c, y, k->syn_data_len, r, TP_A_synack_bad_ack);
-        tp_say(&l, "; %s ISN = %u (raw)", role(c, x), k->isn[x]);
+        sep(&l, c);
+        SAY(&l, c, CHECK_ISN, role(c, x), k->isn[x]);
     }
     if ((r->hs_steps & TP_STEP_BIT(3)) && frame == k->ack_frame && y_isn)
         say_ack_of_syn(&l, c, y, 0, r, TP_A_handshake_ack_bad);
@@ -76,24 +84,23 @@ char *tp_check_format(const struct tp_conn *c, const struct tp_result *r, uint32
      * end's FIN (steps 1, 3) */
     if ((r->td_steps & (TP_STEP_BIT(2) | TP_STEP_BIT(4))) && k->fin_frame[y] && r->fin_frame == k->fin_frame[y]) {
         const uint32_t fin = relative(k, y, k->fin_seq[y]);
-        sep(&l);
-        tp_say(&l, "ACK %u = %s's FIN seq %u + 1 \u2713 (raw %u)", fin + 1, role(c, y), fin, k->fin_seq[y] + 1);
+        sep(&l, c);
+        SAY(&l, c, CHECK_FIN_ACK, fin + 1, role(c, y), fin, k->fin_seq[y] + 1);
     }
     if ((r->td_steps & (TP_STEP_BIT(1) | TP_STEP_BIT(3))) && frame == k->fin_frame[x]) {
         const uint32_t fin = relative(k, x, k->fin_seq[x]);
-        sep(&l);
-        tp_say(&l, "FIN at seq %u (raw %u): it takes one sequence number, so its ACK is %u", fin, k->fin_seq[x],
-               fin + 1);
+        sep(&l, c);
+        SAY(&l, c, CHECK_FIN, fin, k->fin_seq[x], fin + 1);
     }
     for (unsigned i = 0; i < 2 && (r->hs_steps || r->td_steps); i++) {
         const unsigned ep = i == 0 ? c->client : 1u - c->client;
         const unsigned before = i == 0 ? r->state_client_before : r->state_server_before;
         const unsigned after = i == 0 ? r->state_client : r->state_server;
         if (after == TP_TIME_WAIT && before != TP_TIME_WAIT) {
-            sep(&l);
-            tp_say(&l, "%s in TIME_WAIT for 2\u00d7MSL = ", role(c, ep));
+            sep(&l, c);
+            SAY(&l, c, CHECK_TIME_WAIT, role(c, ep));
             tp_say_duration(&l, c->cfg->time_wait_ns);
-            tp_say(&l, " (preference tcpphase.time_wait), until then its port pair may not be reused");
+            tp_say(&l, "%s", tp_phrase(TP_P_CHECK_TIME_WAIT_END, lang_of(c)));
         }
     }
     return buf;

@@ -5,10 +5,16 @@
 
 #include <stdio.h>
 
+static unsigned lang_of(const struct tp_conn *c) { return c->cfg->language; }
+
 static const char *role(const struct tp_conn *c, unsigned ep)
 {
-    return ep == c->client ? "client" : "server";
+    return tp_phrase(ep == c->client ? TP_P_CLIENT : TP_P_SERVER, lang_of(c));
 }
+
+/* tp_say with phrase |p| (phrases.h) as the format, in the connection's language. */
+#define SAY(l, c, p, ...) tp_say((l), tp_phrase(TP_P_##p, lang_of(c)), __VA_ARGS__)
+#define SAY_TEXT(l, c, p) tp_say((l), "%s", tp_phrase(TP_P_##p, lang_of(c)))
 
 static bool gone(unsigned s)
 {
@@ -21,65 +27,67 @@ static void say_lingering(struct tp_line *l, const struct tp_conn *c)
     for (unsigned i = 0; i < 2; i++) {
         const unsigned ep = i == 0 ? c->client : 1u - c->client;
         if (!gone(c->ep[ep].state))
-            tp_say(l, "; %s still in %s at the end", role(c, ep), tp_state_name(c->ep[ep].state));
+            SAY(l, c, STORY_LINGERING, role(c, ep), tp_state_name(c->ep[ep].state));
     }
 }
 
 char *tp_conn_story(const struct tp_conn *c, char *buf, unsigned size)
 {
     struct tp_line l = {buf, size, 0};
-    const char *plural = c->syn_count == 1 ? "" : "s";
+    const char *plural = c->syn_count == 1 ? "" : tp_phrase(TP_P_PLURAL_S, lang_of(c));
 
     if (size == 0)
         return buf;
     buf[0] = '\0';
     if (c->syn_count > 0 && !c->established && c->reset && tp_conn_outcome(c) == TP_OUTCOME_REJ) {
-        tp_say(&l, "refused: RST to %u SYN%s in ", c->syn_count, plural);
+        SAY(&l, c, STORY_REFUSED, c->syn_count, plural);
         tp_say_duration(&l, c->rst_time - c->first_syn_time);
         return buf;
     }
     if (c->syn_count > 0 && !c->answered && !c->established) {
-        tp_say(&l, "no answer to %u SYN%s over ", c->syn_count, plural);
+        SAY(&l, c, STORY_NO_ANSWER, c->syn_count, plural);
         tp_say_duration(&l, c->syn_time - c->first_syn_time);
         return buf;
     }
     if (!c->established) {
-        tp_say(&l, c->synack_frame ? "handshake not completed: SYN-ACK not acknowledged"
-                                : "handshake not completed");
+        if (c->synack_frame)
+            SAY_TEXT(&l, c, STORY_NOT_COMPLETED_SYNACK);
+        else
+            SAY_TEXT(&l, c, STORY_NOT_COMPLETED);
         if (c->reset)
-            tp_say(&l, "; reset by the %s", role(c, c->rst_from));
+            SAY(&l, c, STORY_RESET_BY, role(c, c->rst_from));
         return buf;
     }
     if (c->midstream)
-        tp_say(&l, "picked up midstream");
+        SAY_TEXT(&l, c, STORY_MIDSTREAM);
     else if (c->syn_count > 1 && c->hs_ack_frame) {
-        tp_say(&l, "connected after ");
+        SAY_TEXT(&l, c, STORY_CONNECTED_AFTER);
         tp_say_duration(&l, c->hs_ack_time - c->first_syn_time);
-        tp_say(&l, " and %u SYNs", c->syn_count);
+        SAY(&l, c, STORY_AND_SYNS, c->syn_count);
     } else {
-        tp_say(&l, "connected");
+        SAY_TEXT(&l, c, STORY_CONNECTED);
     }
     if (c->reset && !(c->ep[0].fin_sent && c->ep[1].fin_sent)) {
-        tp_say(&l, ", reset by the %s ", role(c, c->rst_from));
+        SAY(&l, c, STORY_RESET_AFTER, role(c, c->rst_from));
         if (c->hs_ack_frame) {
             tp_say_duration(&l, c->rst_time - c->hs_ack_time);
-            tp_say(&l, " after the handshake");
+            SAY_TEXT(&l, c, STORY_AFTER_HANDSHAKE);
         } else {
             tp_say_duration(&l, c->rst_time - c->first_time);
-            tp_say(&l, " into the capture");
+            SAY_TEXT(&l, c, STORY_INTO_CAPTURE);
         }
         if (c->first_closer >= 0)
-            tp_say(&l, " (the %s had sent a FIN)", role(c, (unsigned)c->first_closer));
+            SAY(&l, c, STORY_HAD_SENT_FIN, role(c, (unsigned)c->first_closer));
         return buf;
     }
     if (c->simultaneous_close)
-        tp_say(&l, ", closed by both at once");
+        SAY_TEXT(&l, c, STORY_CLOSED_BY_BOTH);
     else if (c->first_closer >= 0 && c->ep[1 - c->first_closer].fin_sent)
-        tp_say(&l, ", closed by the %s first", role(c, (unsigned)c->first_closer));
+        SAY(&l, c, STORY_CLOSED_FIRST, role(c, (unsigned)c->first_closer));
     else if (c->first_closer >= 0)
-        tp_say(&l, ", closed by the %s only", role(c, (unsigned)c->first_closer));
+        SAY(&l, c, STORY_CLOSED_ONLY, role(c, (unsigned)c->first_closer));
     else
-        tp_say(&l, ", open at the end");
+        SAY_TEXT(&l, c, STORY_OPEN_AT_END);
     if (c->first_closer >= 0)
         say_lingering(&l, c);
     return buf;

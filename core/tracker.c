@@ -94,7 +94,7 @@ const char *tp_phase_name(unsigned p)
 const char *tp_label_text(unsigned l)
 {
     static const char *const texts[] = {
-#define TP_X_TEXT(id, label, tag) label,
+#define TP_X_TEXT(id, label, zh, tag) label,
         TP_LABELS(TP_X_TEXT)
 #undef TP_X_TEXT
     };
@@ -104,7 +104,7 @@ const char *tp_label_text(unsigned l)
 const char *tp_label_info_tag(unsigned l)
 {
     static const char *const tags[] = {
-#define TP_X_TAG(id, label, tag) tag,
+#define TP_X_TAG(id, label, zh, tag) tag,
         TP_LABELS(TP_X_TAG)
 #undef TP_X_TAG
     };
@@ -1055,17 +1055,7 @@ static uint8_t segment_why(bool sent, uint16_t f, unsigned before, unsigned afte
     return TP_WHY_RECEIVED_ACK_OF_FIN;
 }
 
-const char *tp_why_text(unsigned w)
-{
-    static const char *const texts[] = {
-#define TP_X_TEXT(id, text) text,
-        TP_WHYS(TP_X_TEXT)
-#undef TP_X_TEXT
-    };
-    return w < TP_WHY_COUNT ? texts[w] : "";
-}
-
-char *tp_transition_format(unsigned before, unsigned after, unsigned why, char *buf, unsigned size)
+char *tp_transition_format(unsigned before, unsigned after, unsigned why, unsigned lang, char *buf, unsigned size)
 {
     if (size == 0)
         return buf;
@@ -1073,22 +1063,26 @@ char *tp_transition_format(unsigned before, unsigned after, unsigned why, char *
     if (before == after)
         return buf;
     if (why != TP_WHY_NONE && why < TP_WHY_COUNT)
-        snprintf(buf, size, "%s \u2192 %s (%s)", tp_state_name(before), tp_state_name(after), tp_why_text(why));
+        snprintf(buf, size, lang == TP_LANG_ZH ? "%s \u2192 %s（%s）" : "%s \u2192 %s (%s)", tp_state_name(before),
+                 tp_state_name(after), tp_why_text(why, lang));
     else
         snprintf(buf, size, "%s \u2192 %s", tp_state_name(before), tp_state_name(after));
     return buf;
 }
 
-char *tp_label_format(const struct tp_result *r, char *buf, unsigned size)
+char *tp_label_format(const struct tp_result *r, unsigned lang, char *buf, unsigned size)
 {
     const bool step = r->hs_steps || r->td_steps || r->label == TP_LABEL_RST;
     const bool data = step && r->has_data;
+    const char *label = tp_label_text_in(r->label, lang);
 
     if (data && r->retransmission)
-        snprintf(buf, size, "%s (data, retransmission)", tp_label_text(r->label));
-    else if (data || r->retransmission)
-        snprintf(buf, size, "%s (%s)", tp_label_text(r->label), data ? "data" : "retransmission");
+        snprintf(buf, size, tp_phrase(TP_P_LABEL_DATA_RETRANSMISSION, lang), label);
+    else if (data)
+        snprintf(buf, size, tp_phrase(TP_P_LABEL_DATA, lang), label);
+    else if (r->retransmission)
+        snprintf(buf, size, tp_phrase(TP_P_LABEL_RETRANSMISSION, lang), label);
     else
-        snprintf(buf, size, "%s", tp_label_text(r->label));
+        snprintf(buf, size, "%s", label);
     return buf;
 }

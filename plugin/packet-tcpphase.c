@@ -70,6 +70,12 @@ static tp_bool_pref pref_show_notes = TRUE;
 static unsigned pref_handshake_timeout_s = TP_DEFAULT_HANDSHAKE_TIMEOUT_S;
 static unsigned pref_time_wait_s = TP_DEFAULT_TIME_WAIT_S;
 static unsigned pref_slow_handshake_ms = TP_DEFAULT_SLOW_HANDSHAKE_MS;
+static int pref_language = TP_LANG_EN;
+/* the languages of labels, transitions, checks and summaries (phrases.h) */
+static const enum_val_t language_vals[] = {
+    {"en", "English", TP_LANG_EN},
+    {"zh", "\u4e2d\u6587 (Chinese: \u4e09\u6b21\u63e1\u624b / \u56db\u6b21\u6325\u624b)", TP_LANG_ZH},
+    {NULL, NULL, 0}};
 
 /* The preferences as the tracker reads them; updated when they change. */
 static struct tp_config tracker_config;
@@ -403,7 +409,7 @@ static void add_transition(proto_tree *tree, int hf, tvbuff_t *tvb, unsigned bef
 
     if (before != after)
         proto_item_set_generated(proto_tree_add_string(tree, hf, tvb, 0, 0,
-                                                       tp_transition_format(before, after, why, text, sizeof text)));
+                                                       tp_transition_format(before, after, why, tracker_config.language, text, sizeof text)));
 }
 
 /* The protocol item (in *|ti|) and its fields, for a tree (GUI, -V,
@@ -418,7 +424,7 @@ static proto_tree *add_record_items(const struct frame_record *rec, const struct
     proto_item *ti;
     proto_tree *st;
 
-    tp_label_format(r, label, sizeof label);
+    tp_label_format(r, tracker_config.language, label, sizeof label);
     ti = proto_tree_add_item(tree, proto_tcpphase, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ti);
     proto_item_append_text(ti, ": %s, client %s, server %s", label,
@@ -628,6 +634,7 @@ static void apply_preferences(void)
     tracker_config.handshake_timeout_ns = (int64_t)pref_handshake_timeout_s * TP_NS_PER_SEC;
     tracker_config.time_wait_ns = (int64_t)pref_time_wait_s * TP_NS_PER_SEC;
     tracker_config.slow_handshake_ns = (int64_t)pref_slow_handshake_ms * TP_NS_PER_MS;
+    tracker_config.language = pref_language == TP_LANG_ZH ? TP_LANG_ZH : TP_LANG_EN;
 }
 
 void proto_register_tcpphase(void)
@@ -681,6 +688,9 @@ void proto_register_tcpphase(void)
     prefs_register_bool_preference(module, "show_notes", "Show notes",
                                    "Show anomalies of severity Note (midstream pickup, retransmissions, half-closed at the end...); off shows only warnings and errors.",
                                    &pref_show_notes);
+    prefs_register_enum_preference(module, "language", "Language of the texts",
+                                   "Language of the labels, transitions, checked numbers and summaries (en, zh); filter, field and value names stay as they are.",
+                                   &pref_language, language_vals, FALSE);
     apply_preferences();
 
     register_init_routine(tcpphase_init);

@@ -17,6 +17,7 @@
 #include "tcpphase/anomalies.h"
 #include "tcpphase/labels.h"
 #include "tcpphase/outcomes.h"
+#include "tcpphase/phrases.h"
 #include "tcpphase/phases.h"
 #include "tcpphase/states.h"
 #include "tcpphase/transitions.h"
@@ -96,6 +97,7 @@ struct tp_config {
     int64_t handshake_timeout_ns; /* a SYN unanswered this long counts as unanswered */
     int64_t time_wait_ns;         /* 2*MSL: how long TIME_WAIT lasts */
     int64_t slow_handshake_ns;    /* SYN to step 3 above this is slow */
+    unsigned language;            /* enum tp_language of the texts a person reads */
 };
 
 /* The defaults, Linux's choices: tcp_syn_retries 6 gives up after 127 s,
@@ -332,8 +334,9 @@ enum tp_outcome tp_conn_outcome(const struct tp_conn *c);
 /* tp_conn_finished tells whether neither end still has a connection. */
 bool tp_conn_finished(const struct tp_conn *c);
 
-/* tp_label_format writes the label of |r| ("Handshake 1/3: SYN (retransmission)")
+/* tp_label_format writes the label of |r| ("Handshake 1/3: SYN (retransmission)"), in
+ * language |lang| (enum tp_language),
  * into |buf| of |size| bytes and returns |buf|. */
-char *tp_label_format(const struct tp_result *r, char *buf, unsigned size);
+char *tp_label_format(const struct tp_result *r, unsigned lang, char *buf, unsigned size);
 
 #endif

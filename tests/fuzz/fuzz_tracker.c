@@ -124,7 +124,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memset(&later, 0, sizeof later);
         tp_later_anomalies(c, &step.verdict.result, &(const struct tp_horizon){.ended = (frame & 1) != 0, .now_ns = s.time_ns}, &later);
         check(later.hit_count <= TP_MAX_HITS);
-        tp_label_format(&step.verdict.result, label, sizeof label);
+        tp_label_format(&step.verdict.result, frame & 1 ? TP_LANG_ZH : TP_LANG_EN, label, sizeof label);
         check(strlen(label) < sizeof label);
     }
     tp_table_free(table);

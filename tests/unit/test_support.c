@@ -82,7 +82,7 @@ void expect_label(const char *file, int line, const char *func, const struct tp_
 {
     char buf[96];
 
-    tp_label_format(r, buf, sizeof buf);
+    tp_label_format(r, TP_LANG_EN, buf, sizeof buf);
     if (strcmp(buf, want) == 0)
         return;
     fail(file, line, func, g_strdup_printf("label: expected \"%s\", got \"%s\"", want, buf));

@@ -6,12 +6,12 @@ static char text[96];
 
 static const char *client_transition(const struct tp_result *r)
 {
-    return tp_transition_format(r->state_client_before, r->state_client, r->why_client, text, sizeof text);
+    return tp_transition_format(r->state_client_before, r->state_client, r->why_client, TP_LANG_EN, text, sizeof text);
 }
 
 static const char *server_transition(const struct tp_result *r)
 {
-    return tp_transition_format(r->state_server_before, r->state_server, r->why_server, text, sizeof text);
+    return tp_transition_format(r->state_server_before, r->state_server, r->why_server, TP_LANG_EN, text, sizeof text);
 }
 
 static void test_syn_sent_and_received(void)
