@@ -18,6 +18,10 @@ static struct tp_entry **by_stream;
 static uint32_t by_stream_capacity;
 #define STREAM_INDEX_MAX (1u << 26) /* beyond: the table's hash alone */
 
+/* The capture's first segment: the tracker counts time from it. */
+static nstime_t time_base;
+static bool have_time_base;
+
 #define KEY_BY_STREAM 0xff /* addr_type of a key made of the stream index */
 
 static void *file_alloc(void *ctx _U_, size_t size) { return wmem_alloc(wmem_file_scope(), size); }
@@ -26,6 +30,7 @@ static const struct tp_allocator file_scope = {file_alloc, file_release, NULL};
 
 void conn_table_reset(void)
 {
+    have_time_base = false;
     table = NULL;
     by_stream = NULL;
     by_stream_capacity = 0;
@@ -102,14 +107,22 @@ static bool make_key(const tcp_info_t *th, struct tp_key *key)
     return src_low;
 }
 
+static int64_t clamp(int64_t v, int64_t limit) { return v > limit ? limit : v < -limit ? -limit : v; }
+
 int64_t capture_time_ns(const nstime_t *ts)
 {
-    /* Seconds beyond what 64-bit nanoseconds hold (before 1678 or after
-     * 2262, as a hostile pcapng may say) are clamped, not overflowed. */
+    /* Nanoseconds since the first segment: whatever the date (a hostile
+     * pcapng may say year 586524, or 1600), only a capture spanning more
+     * than 292 years overflows them, and that is clamped. */
     const int64_t max_secs = INT64_MAX / TP_NS_PER_SEC - 1;
-    const int64_t secs = ts->secs > max_secs ? max_secs : ts->secs < -max_secs ? -max_secs : (int64_t)ts->secs;
+    int64_t secs;
 
-    return secs * TP_NS_PER_SEC + ts->nsecs;
+    if (!have_time_base) {
+        time_base = *ts;
+        have_time_base = true;
+    }
+    secs = clamp(clamp((int64_t)ts->secs, INT64_MAX / 2) - clamp((int64_t)time_base.secs, INT64_MAX / 2), max_secs);
+    return secs * TP_NS_PER_SEC + (ts->nsecs - time_base.nsecs);
 }
 
 const struct tp_conn *conn_table_step(const tcp_info_t *th, const nstime_t *ts, uint32_t frame, bool payload_cut,

@@ -20,7 +20,8 @@ void conn_table_reset(void);
 const struct tp_conn *conn_table_step(const tcp_info_t *th, const nstime_t *ts, uint32_t frame, bool payload_cut,
                                       const struct tp_config *cfg, struct tp_conn *storage, struct tp_step *out);
 
-/* capture_time_ns is |ts| in nanoseconds, clamped to what an int64_t holds. */
+/* capture_time_ns is |ts| in nanoseconds since the first segment of the
+ * capture (set by the first call after conn_table_reset). */
 int64_t capture_time_ns(const nstime_t *ts);
 
 /* conn_view is the tracker of |e| as its segments so far left it (its own,

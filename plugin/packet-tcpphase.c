@@ -566,8 +566,12 @@ static void label_layer(unsigned i, const tcp_info_t *th, tvbuff_t *tvb, packet_
     struct frame_record rec;
     struct tp_conn storage;
     /* A stored record means the tracker has run past this frame (GUI and
-     * sharkd after the first pass, tshark -2's second pass). */
-    const bool replay = frame_store_get(pinfo->num, i, &rec);
+     * sharkd after the first pass, tshark -2's second pass), on a frame
+     * dissected before. A first dissection that finds one has the number of
+     * a frame tshark -2 -R dropped: the read filter rejected it after it
+     * was dissected under the next free number, which this frame now gets.
+     * That record is not this frame's: it is computed again, over it. */
+    const bool replay = pinfo->fd->visited && frame_store_get(pinfo->num, i, &rec);
     const struct tp_conn *after = NULL;
 
     if (!replay) {

@@ -8,6 +8,7 @@ several interfaces and link types (all in sample-captures/), and, with
   hostile.py --build BUILD [--big]"""
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 
@@ -69,6 +70,22 @@ class Hostile(tplib.Checks):
                     f"({back[0]['tcpphase.handshake.syn_to_synack']})")
         self.expect(all(r["tcpphase.anomaly"] == "" for r in back) and back[-1]["tcpphase.outcome"] == "SF",
                     "clock going backwards: no anomaly, outcome SF")
+
+    def far_future(self, tmp):
+        """A pcapng dated year 318911 (editcap -t): nanoseconds since 1970 do
+        not fit 64 bits there; the tracker counts from the first segment."""
+        capture = os.path.join(tmp, "far-future.pcapng")
+        subprocess.run(["editcap", "-F", "pcapng", "-t", "10000000000000", self.sample("normal-client-close.pcap"),
+                        capture], check=True)
+        os.chmod(capture, 0o644)
+        far, normal = self.rows(capture), self.rows(self.sample("normal-client-close.pcap"))
+        self.expect([self.view(r) for r in far] == [self.view(r) for r in normal] and far[-1]["tcpphase.outcome"] == "SF",
+                    "year 318911: same labels, states and outcome as the same capture in 2023")
+        report = self.sandbox.tshark(capture, ["-q", "-z", "tcpphase,conns,tsv"]).splitlines()
+        row = dict(zip(report[0].split("\t"), report[1].split("\t"))) if len(report) > 1 else {}
+        self.expect(row.get("start") == "0.000000" and row.get("duration") == "0.100000"
+                    and row.get("syn_to_synack") == "0.010000",
+                    f"year 318911: the report's start, duration and timings are right ({row})")
 
     def no_tcp(self):
         capture = self.sample("no-tcp.pcap")
@@ -140,6 +157,9 @@ def main():
             checks.time_backwards()
             checks.no_tcp()
             checks.multi_interface()
+            with tempfile.TemporaryDirectory(dir=sandbox.dir) as tmp:
+                os.chmod(tmp, 0o755)
+                checks.far_future(tmp)
         return checks.exit_status()
 
 

@@ -15,7 +15,9 @@ For each capture:
      catalogue's LATER ones, which need the whole capture; tshark may show
      REVISED ones that the whole capture withdraws;
   4. with the preference two_pass, tshark -2 shows exactly what sharkd shows,
-     and one-pass tshark what it shows without it.
+     and one-pass tshark what it shows without it;
+  5. tshark -2 -R (two_pass) says of each frame its read filter keeps what
+     the unfiltered -2 says of it (links to frames aside: -R numbers anew).
 
   order.py --build BUILD CAPTURE..."""
 import argparse
@@ -38,6 +40,9 @@ LOOKAHEAD = fields.lookahead()
 # the frames of a connection sharkd calls REJ, S0, RSTOS0 or SH, and only there.
 HINDSIGHT = fields.hindsight()
 HINDSIGHT_OUTCOMES = ("REJ", "S0", "RSTOS0", "SH")  # refused, or no word from the server
+
+# Fields that name other frames by number: tshark -2 -R numbers anew.
+FRAME_LINKS = {f["filter"] for f in fields.load() if f["type"] == "FT_FRAMENUM"}
 
 LATER_ANOMALIES = {a["id"] for a in catalogue.load() if a["when"] == "LATER"}
 # Anomalies one-pass tshark may show that the whole capture withdraws.
@@ -97,7 +102,30 @@ def check(sandbox, view):
                 problems.append(f"frame {n}: tshark -2 with two_pass {full_two_pass.get(n)} != sharkd {forward[n]}")
         if golden.table_of(sandbox, view.rows["one_tp"]) != one:
             problems.append("the two_pass preference changes one-pass tshark")
+        problems += read_filter_problems(view, names, value_names)
     return problems
+
+
+def read_filter_problems(view, names, value_names):
+    """tshark -2 -R keeps some frames and numbers them anew: each must say
+    what the same frame says in the unfiltered -2 run, links to other
+    frames aside (they name frames by number)."""
+    if "two_tp_read_filter" not in view.rows:
+        return []
+    kept_names = [n for n in names if n not in FRAME_LINKS]
+    whole, filtered = view.rows["two_tp"], view.rows["two_tp_read_filter"]
+
+    def passes(row):
+        return any(int(v, 16) & views.READ_FILTER_FLAGS for v in row.get("tcp.flags", []))
+
+    want = [whole.pairs(r, kept_names, value_names) for r in whole.frames if passes(r)]
+    got = [filtered.pairs(r, kept_names, value_names) for r in filtered.frames]
+    if want == got:
+        return []
+    for i, (w, g) in enumerate(zip(want, got)):
+        if w != g:
+            return [f"tshark -2 -R: kept frame {i + 1} says {g}, the same frame without -R {w}"]
+    return [f"tshark -2 -R kept {len(got)} frames, {len(want)} pass its filter"]
 
 
 def main():

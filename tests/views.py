@@ -29,12 +29,18 @@ TWO_PASS = ["-o", "tcpphase.two_pass:TRUE"]
 # prints with the whole capture known (tests/golden.py check_conns).
 REPORT = ["-z", "tcpphase,conns,tsv", "-z", "tcpphase,tree", "-z", "tcpphase,conntable"]
 
+# A read filter (tshark -2 -R) keeps only these segments; tests/order.py
+# compares what they say with the same frames of the unfiltered -2 run.
+READ_FILTER = "tcp.flags.syn == 1 || tcp.flags.fin == 1 || tcp.flags.reset == 1"
+READ_FILTER_FLAGS = 0x7  # SYN, FIN, RST in tcp.flags
+
 # (key, tshark -2, extra options); one-pass also prints the reports
 CONFIGS = [
     ("one", False, REPORT),
     ("two", True, []),
     ("one_tp", False, TWO_PASS),
     ("two_tp", True, TWO_PASS + REPORT),
+    ("two_tp_read_filter", True, TWO_PASS + ["-R", READ_FILTER]),
 ]
 
 AGGREGATOR = "\x1f"  # never inside a value
