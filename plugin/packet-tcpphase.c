@@ -131,6 +131,7 @@ static const value_string role_vals[] = {
 static struct {
     bool read_whole;               /* the post-sequential-read cleanup ran */
     uint32_t first_frame, last_frame; /* first and latest frame the tracker took */
+    nstime_t first_abs;            /* the first one's date */
     int64_t first_ns, latest_ns;   /* their times (latest: the greatest read) */
 } progress;
 /* A file read whole and then dissected again from its first frame (the GUI
@@ -139,13 +140,15 @@ static struct {
 static struct {
     bool valid;
     uint32_t first_frame, last_frame;
+    nstime_t first_abs;
     int64_t first_ns, last_ns;
 } read_before;
 
-static void note_progress(uint32_t frame, int64_t ns)
+static void note_progress(uint32_t frame, const nstime_t *abs, int64_t ns)
 {
     if (progress.first_frame == 0) {
         progress.first_frame = frame;
+        progress.first_abs = *abs;
         progress.first_ns = ns;
         progress.latest_ns = ns;
     }
@@ -155,7 +158,8 @@ static void note_progress(uint32_t frame, int64_t ns)
         return;
     progress.last_frame = frame;
     if (read_before.valid && frame == read_before.last_frame && ns == read_before.last_ns &&
-        progress.first_frame == read_before.first_frame && progress.first_ns == read_before.first_ns)
+        progress.first_frame == read_before.first_frame && progress.first_ns == read_before.first_ns &&
+        nstime_cmp(&progress.first_abs, &read_before.first_abs) == 0)
         progress.read_whole = true;
 }
 
@@ -167,6 +171,7 @@ static void forget_progress(void)
     read_before.first_frame = progress.first_frame;
     read_before.last_frame = progress.last_frame;
     read_before.first_ns = progress.first_ns;
+    read_before.first_abs = progress.first_abs;
     read_before.last_ns = progress.latest_ns;
     memset(&progress, 0, sizeof progress);
 }
@@ -206,7 +211,7 @@ static const struct tp_conn *compute_record(const tcp_info_t *th, packet_info *p
     if (!step.entry)
         return NULL;
     frame_store_keep(pinfo->num, layer, step.entry, &step.verdict, rec);
-    note_progress(pinfo->num, capture_time_ns(&pinfo->abs_ts));
+    note_progress(pinfo->num, &pinfo->abs_ts, capture_time_ns(&pinfo->abs_ts));
     return after;
 }
 
@@ -623,22 +628,33 @@ static void want_tree_fields(void)
         set_postdissector_wanted_hfids(tcpphase_handle, pref_two_pass ? tree_input_wanted_hfids() : NULL);
 }
 
+static void copy_preferences(void);
+
 static void tcpphase_init(void)
 {
+    copy_preferences();
     forget_progress();
     conn_table_reset();
     frame_store_reset();
     want_tree_fields();
 }
 
-static void apply_preferences(void)
+/* The tracker's configuration from the preferences. Also called where a
+ * file starts: sharkd's setconf changes a preference without calling the
+ * module's prefs-applied callback. */
+static void copy_preferences(void)
 {
-    want_tree_fields();
     tracker_config.tfo_normal = pref_tfo_normal;
     tracker_config.handshake_timeout_ns = (int64_t)pref_handshake_timeout_s * TP_NS_PER_SEC;
     tracker_config.time_wait_ns = (int64_t)pref_time_wait_s * TP_NS_PER_SEC;
     tracker_config.slow_handshake_ns = (int64_t)pref_slow_handshake_ms * TP_NS_PER_MS;
     tracker_config.language = pref_language == TP_LANG_ZH ? TP_LANG_ZH : TP_LANG_EN;
+}
+
+static void apply_preferences(void)
+{
+    want_tree_fields();
+    copy_preferences();
 }
 
 void proto_register_tcpphase(void)

@@ -162,9 +162,11 @@ class CaptureViews:
         return [self.rows["one"].number(r) for r in self.rows["one"].frames]
 
 
-def sharkd_batch(sandbox, views, backward=True):
-    """Fills .forward (and .backward) of every CaptureViews in one sharkd session."""
-    requests, spans = [], []
+def sharkd_batch(sandbox, views, backward=True, setconf=()):
+    """Fills .forward (and .backward) of every CaptureViews in one sharkd
+    session, after setconf of each (preference, value) in |setconf|."""
+    requests = [{"method": "setconf", "params": {"name": name, "value": value}} for name, value in setconf]
+    spans = []
     for v in views:
         if v.error:
             continue
@@ -184,6 +186,12 @@ def sharkd_batch(sandbox, views, backward=True):
         if line.startswith("{"):
             reply = json.loads(line)
             replies[reply.get("id")] = reply
+    refused = [(setconf[i], replies.get(i + 1)) for i in range(len(setconf))
+               if not replies.get(i + 1) or "error" in replies[i + 1]]
+    if refused:
+        for v, _, _, _ in spans:
+            v.error = f"sharkd: setconf {refused[0][0]} refused: {refused[0][1]}"
+        return
     names = sandbox.value_names()
     for v, order, start, end in spans:
         got = [replies.get(i + 1) for i in range(start, end)]
