@@ -809,7 +809,8 @@ static void mark_handshake_completion(struct tp_conn *c, uint8_t x, const struct
                 c->split_handshake = true;
             }
             /* judged on the wait the client's user saw: from its first SYN */
-            if (c->syn_count > 0 && s->time_ns - c->first_syn_time > c->cfg->slow_handshake_ns)
+            if (c->syn_count > 0 && c->cfg->slow_handshake_ns > 0 && /* 0: off */
+                s->time_ns - c->first_syn_time > c->cfg->slow_handshake_ns)
                 raise_anomaly(out, TP_A_slow_handshake, to_ms(s->time_ns - c->first_syn_time), c->syn_count);
         }
         return;

@@ -136,6 +136,20 @@ static void test_slow_handshake_counts_from_first_syn(void)
     g_assert_cmpint(c.synack_time - c.syn_time, ==, 100000); /* the round trip stays the round trip */
 }
 
+/* slow_handshake 0 turns the check off: no handshake is slow. */
+static void test_slow_handshake_zero_is_off(void)
+{
+    struct tp_config cfg = tp_config_default;
+    struct tp_conn c = conn_syn_sent();
+    struct tp_result r;
+
+    cfg.slow_handshake_ns = 0;
+    c.cfg = &cfg;
+    FEED(&c, &r, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = C_NXT, .time_ns = 1500000000);
+    FEED(&c, &r, C2S, .flags = TP_ACK, .seq = C_NXT, .ack = S_NXT, .time_ns = 1510000000);
+    g_assert_false(RAISED(&r, slow_handshake));
+}
+
 static void test_established_syn_challenge_ack(void)
 {
     struct tp_conn c = conn_established();
@@ -376,6 +390,7 @@ int main(int argc, char **argv)
     g_test_add_func("/anomaly/syn_received/data_completes", test_syn_received_data_completes);
     g_test_add_func("/anomaly/syn_received/server_data_early", test_syn_received_server_data_early);
     g_test_add_func("/anomaly/syn_sent/slow_handshake", test_syn_sent_slow_handshake);
+    g_test_add_func("/anomaly/syn_sent/slow_handshake_zero_is_off", test_slow_handshake_zero_is_off);
     g_test_add_func("/anomaly/syn_sent/slow_handshake_counts_from_first_syn", test_slow_handshake_counts_from_first_syn);
     g_test_add_func("/anomaly/established/syn_challenge_ack", test_established_syn_challenge_ack);
     g_test_add_func("/anomaly/established/rst_in_window", test_established_rst_in_window_not_exact);
