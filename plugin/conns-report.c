@@ -177,7 +177,7 @@ static void print_row(const struct conns_report *report, struct report_row *row,
     snprintf(text[COL_ANOMALIES], sizeof text[0], "%u", row_anomalies(row, h));
     snprintf(text[COL_BYTES_C2S], sizeof text[0], "%" PRIu64, c->ep[client].bytes);
     snprintf(text[COL_BYTES_S2C], sizeof text[0], "%" PRIu64, c->ep[1 - client].bytes);
-    char story[160];
+    char story[256];
     cells[COL_SUMMARY] = tp_conn_story(c, story, sizeof story);
     print_cells(report, cells);
 }

@@ -117,7 +117,7 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_, epa
         }
         anomalies += undecided_judge((GArray *)list, c, &horizon, NULL, NULL);
     }
-    char history[TP_HISTORY_MAX + 1], story[160];
+    char history[TP_HISTORY_MAX + 1], story[256];
     set_string(table, row, COL_OUTCOME, ended ? tp_outcome_code(t->outcome_after) : "");
     set_string(table, row, COL_HISTORY, ended ? tp_conn_history_at_end(c, history) : c->history);
     set_string(table, row, COL_CLOSED_BY, tp_closer_name((unsigned)c->closer));

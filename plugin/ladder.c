@@ -147,7 +147,7 @@ static void draw_conn(GString *out, const struct ladder_conn *lc, const struct t
 {
     struct tp_conn view;
     const struct tp_conn *c = conn_view(lc->conn, &view);
-    char client[80], server[80], story[160];
+    char client[80], server[80], story[256];
 
     conn_endpoint_text(lc->conn, c->client, client, sizeof client);
     conn_endpoint_text(lc->conn, 1u - c->client, server, sizeof server);

@@ -335,7 +335,7 @@ static void add_connection_summary(proto_tree *tree, tvbuff_t *tvb, const struct
     proto_item_set_generated(proto_tree_add_uint_format_value(
         tree, hf_tcpphase_outcome, tvb, 0, 0, outcome, "%s: %s", tp_outcome_code(outcome),
         tp_outcome_text(outcome)));
-    char history[TP_HISTORY_MAX + 1], story[160];
+    char history[TP_HISTORY_MAX + 1], story[256];
 
     proto_item_set_generated(
         proto_tree_add_string(tree, hf_tcpphase_summary, tvb, 0, 0, tp_conn_story(c, story, sizeof story)));
@@ -456,7 +456,7 @@ static proto_tree *add_record_items(const struct frame_record *rec, const struct
     add_transition(st, hf_tcpphase_transition_server, tvb, r->state_server_before, r->state_server, r->why_server);
     /* formatted only for a tree that shows it or a field that asks */
     if ((r->hs_steps || r->td_steps) && proto_field_is_referenced(st, hf_tcpphase_check)) {
-        char check[320];
+        char check[512];
         if (tp_check_format(c, r, pinfo->num, check, sizeof check)[0] != '\0')
             proto_item_set_generated(proto_tree_add_string(st, hf_tcpphase_check, tvb, 0, 0, check));
     }

@@ -126,6 +126,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(later.hit_count <= TP_MAX_HITS);
         tp_label_format(&step.verdict.result, frame & 1 ? TP_LANG_ZH : TP_LANG_EN, label, sizeof label);
         check(strlen(label) < sizeof label);
+        /* the texts a person reads, cut to small buffers now and then */
+        char text[320];
+        const unsigned size = frame % 7 == 0 ? 9 : sizeof text;
+        const struct tp_result *r = &step.verdict.result;
+        check(strlen(tp_check_format(c, r, s.frame, text, size)) < size);
+        check(strlen(tp_conn_story(c, text, size)) < size);
+        check(strlen(tp_transition_format(r->state_client_before, r->state_client, r->why_client,
+                                          frame & 1 ? TP_LANG_ZH : TP_LANG_EN, text, size)) < size);
+        check(r->why_client < TP_WHY_COUNT && r->why_server < TP_WHY_COUNT);
     }
     tp_table_free(table);
     return 0;

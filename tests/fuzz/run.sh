@@ -8,8 +8,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 clang -g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-    -I "$top/include" "$top/core/tracker.c" "$top/core/anomalies.c" \
-    "$top/core/summary.c" "$top/core/table.c" "$top/core/record.c" "$top/tests/fuzz/fuzz_tracker.c" -o "$out/fuzz_tracker"
+    -I "$top/include" "$top"/core/*.c "$top/tests/fuzz/fuzz_tracker.c" -o "$out/fuzz_tracker"  # the whole core
 if [ $# -eq 0 ]; then
     set -- -seed=1 -runs=300000 -max_len=600
 fi
