@@ -132,16 +132,17 @@ static struct {
     bool read_whole;               /* the post-sequential-read cleanup ran */
     uint32_t first_frame, last_frame; /* first and latest frame the tracker took */
     nstime_t first_abs;            /* the first one's date */
-    int64_t first_ns, latest_ns;   /* their times (latest: the greatest read) */
+    int64_t latest_ns;             /* the greatest time read (times count from the first segment) */
 } progress;
 /* A file read whole and then dissected again from its first frame (the GUI
  * after a preference change) gets no second cleanup: the same first and last
- * frames, at the same times, say it has been read whole again. */
+ * frames (the first at the same date, the last as long after it) say it has
+ * been read whole again. */
 static struct {
     bool valid;
     uint32_t first_frame, last_frame;
     nstime_t first_abs;
-    int64_t first_ns, last_ns;
+    int64_t last_ns;
 } read_before;
 
 static void note_progress(uint32_t frame, const nstime_t *abs, int64_t ns)
@@ -149,7 +150,6 @@ static void note_progress(uint32_t frame, const nstime_t *abs, int64_t ns)
     if (progress.first_frame == 0) {
         progress.first_frame = frame;
         progress.first_abs = *abs;
-        progress.first_ns = ns;
         progress.latest_ns = ns;
     }
     if (ns > progress.latest_ns)
@@ -158,8 +158,7 @@ static void note_progress(uint32_t frame, const nstime_t *abs, int64_t ns)
         return;
     progress.last_frame = frame;
     if (read_before.valid && frame == read_before.last_frame && ns == read_before.last_ns &&
-        progress.first_frame == read_before.first_frame && progress.first_ns == read_before.first_ns &&
-        nstime_cmp(&progress.first_abs, &read_before.first_abs) == 0)
+        progress.first_frame == read_before.first_frame && nstime_cmp(&progress.first_abs, &read_before.first_abs) == 0)
         progress.read_whole = true;
 }
 
@@ -170,7 +169,6 @@ static void forget_progress(void)
     read_before.valid = progress.read_whole && progress.first_frame != 0;
     read_before.first_frame = progress.first_frame;
     read_before.last_frame = progress.last_frame;
-    read_before.first_ns = progress.first_ns;
     read_before.first_abs = progress.first_abs;
     read_before.last_ns = progress.latest_ns;
     memset(&progress, 0, sizeof progress);
@@ -182,15 +180,25 @@ struct tp_horizon tcpphase_horizon(void)
     return h;
 }
 
+/* tshark prints its reports once, after the last packet: the capture has
+ * ended then, one-pass and live alike. The GUI redraws them while a capture
+ * runs. Asked once: the connection table asks on every segment. */
+static bool reports_drawn_at_end(void)
+{
+    static int known = -1;
+
+    if (known < 0) {
+        const char *program = g_get_prgname();
+        known = program && (strcmp(program, "tshark") == 0 || strcmp(program, "rawshark") == 0);
+    }
+    return known == 1;
+}
+
 struct tp_horizon tcpphase_report_horizon(void)
 {
     struct tp_horizon h = tcpphase_horizon();
-    /* tshark prints its reports once, after the last packet: the capture
-     * has ended then, one-pass and live alike. The GUI redraws them while a
-     * capture runs. */
-    const char *program = g_get_prgname();
 
-    if (program && (strcmp(program, "tshark") == 0 || strcmp(program, "rawshark") == 0))
+    if (reports_drawn_at_end())
         h.ended = true;
     return h;
 }
