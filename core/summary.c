@@ -9,6 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
+/* tcpphase.closed_by and tcpphase.role share their client and server values. */
+_Static_assert(TP_CLOSER_CLIENT == (int)TP_ROLE_CLIENT && TP_CLOSER_SERVER == (int)TP_ROLE_SERVER,
+               "closer and role encode client and server alike");
+
 const char *tp_closer_name(unsigned c)
 {
     static const char *const names[] = {

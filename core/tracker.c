@@ -133,6 +133,7 @@ void tp_conn_init(struct tp_conn *c, const struct tp_segment *first, uint16_t fr
 
     memset(c, 0, sizeof *c);
     c->first_closer = -1;
+    c->closer = TP_CLOSER_NONE;
     c->cfg = &tp_config_default;
     if (tp_segment_event(f) == TP_EV_BAD_FLAGS || ((f & TP_SYN) && !(f & TP_ACK))) {
         /* An active open (or junk nobody would accept): nothing exists yet. */

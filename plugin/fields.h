@@ -11,7 +11,10 @@
  *                 tshark only where the frames it depends on came before;
  *         HINDSIGHT = known when the segment is dissected, and corrected
  *                 where the whole capture proves it wrong (a refused or
- *                 unanswered SYN's server state: tp_hindsight_states). */
+ *                 unanswered SYN's server state: tp_hindsight_states).
+ * A description ending "hidden in the tree" is a hidden item (the name twins):
+ * in -T fields, JSON, EK, PDML and filters, not in the GUI's tree nor in
+ * sharkd's (tests/fields.py hidden()). */
 #ifndef TCPPHASE_FIELDS_H
 #define TCPPHASE_FIELDS_H
 
@@ -20,20 +23,32 @@
       "Connection number; a SYN with another ISN on the addresses and ports of a finished connection starts a new one.") \
     X(phase, "tcpphase.phase", "Phase", FT_UINT8, BASE_DEC, VALS(phase_vals), NOW, \
       "Phase of the connection this segment belongs to.") \
+    X(phase_str, "tcpphase.phase.str", "Phase name", FT_STRING, BASE_NONE, NULL, NOW, \
+      "The phase's name (handshake, established, teardown, reset, closed), for -T fields and JSON; hidden in the tree.") \
+    X(handshake_step, "tcpphase.handshake.step", "Handshake step", FT_UINT8, BASE_DEC, VALS(handshake_step_vals), NOW, \
+      "Handshake step 1-3 (SYN, SYN-ACK, ACK) this segment is; twice on a combined step (2 and 3).") \
+    X(teardown_step, "tcpphase.teardown.step", "Teardown step", FT_UINT8, BASE_DEC, VALS(teardown_step_vals), NOW, \
+      "Teardown step 1-4 (FIN, its ACK, the second FIN, its ACK) this segment is; twice on a combined step (2 and 3).") \
     X(step, "tcpphase.step", "Step", FT_UINT8, BASE_DEC, NULL, NOW, \
-      "Handshake step 1-3 or teardown step 1-4 this segment is; present twice on a combined step.") \
+      "Handshake step 1-3 or teardown step 1-4, whichever this segment is, as before tcpphase.handshake.step and tcpphase.teardown.step said which; hidden in the tree.") \
     X(label, "tcpphase.label", "Label", FT_STRING, BASE_NONE, NULL, NOW, \
       "Short description of the segment's place in the connection, for columns.") \
     X(retransmission, "tcpphase.retransmission", "Step repeated", FT_BOOLEAN, BASE_NONE, NULL, NOW, \
       "The segment repeats a handshake or teardown step already taken.") \
     X(role, "tcpphase.role", "Sender role", FT_UINT8, BASE_DEC, VALS(role_vals), NOW, \
       "Role of the end that sent this segment; the client sent the first SYN.") \
+    X(role_str, "tcpphase.role.str", "Sender role name", FT_STRING, BASE_NONE, NULL, NOW, \
+      "client or server, for -T fields and JSON; hidden in the tree.") \
     X(role_guessed, "tcpphase.role_guessed", "Role guessed", FT_BOOLEAN, BASE_NONE, NULL, NOW, \
       "No SYN or SYN-ACK was seen: the server is taken to be the end with the lower port (present only then).") \
     X(state_client, "tcpphase.state.client", "Client state", FT_UINT8, BASE_DEC, VALS(state_vals), HINDSIGHT, \
       "RFC 9293 state of the client once this segment has been sent and received.") \
     X(state_server, "tcpphase.state.server", "Server state", FT_UINT8, BASE_DEC, VALS(state_vals), HINDSIGHT, \
       "RFC 9293 state of the server once this segment has been sent and received.") \
+    X(state_client_str, "tcpphase.state.client.str", "Client state name", FT_STRING, BASE_NONE, NULL, HINDSIGHT, \
+      "The client state's name (SYN_SENT, ...), for -T fields and JSON; hidden in the tree.") \
+    X(state_server_str, "tcpphase.state.server.str", "Server state name", FT_STRING, BASE_NONE, NULL, HINDSIGHT, \
+      "The server state's name (LISTEN, ...), for -T fields and JSON; hidden in the tree.") \
     X(transition_client, "tcpphase.transition.client", "Client transition", FT_STRING, BASE_NONE, NULL, HINDSIGHT, \
       "The client's state change on this segment and why, e.g. CLOSED \u2192 SYN_SENT (sent SYN); present only on a segment that changes it.") \
     X(transition_server, "tcpphase.transition.server", "Server transition", FT_STRING, BASE_NONE, NULL, HINDSIGHT, \
@@ -64,6 +79,8 @@
       "SYNs the client sent, retransmissions included (1: no retry).") \
     X(outcome, "tcpphase.outcome", "Outcome", FT_UINT8, BASE_DEC, VALS(outcome_vals), LATER, \
       "What became of the connection, as Zeek's conn_state code (once the whole capture has been read).") \
+    X(outcome_str, "tcpphase.outcome.str", "Outcome code", FT_STRING, BASE_NONE, NULL, LATER, \
+      "The outcome's Zeek code (SF, REJ, ...), for -T fields and JSON; hidden in the tree.") \
     X(history, "tcpphase.history", "History", FT_STRING, BASE_NONE, NULL, LATER, \
       "The connection's Zeek history string (once the whole capture has been read).") \
     X(history_letters, "tcpphase.history.letters", "History letters", FT_STRING, BASE_NONE, NULL, LATER, \
@@ -71,7 +88,9 @@
     X(summary, "tcpphase.summary", "Summary", FT_STRING, BASE_NONE, NULL, LATER, \
       "What became of the connection, in one line (\"refused: RST to 3 SYNs in 1.0 s\"), once the whole capture has been read.") \
     X(closed_by, "tcpphase.closed_by", "Closed first by", FT_UINT8, BASE_DEC, VALS(closer_vals), LATER, \
-      "Which end closed first: sent the first FIN, both at once, or the RST that ended it.") \
+      "Which end closed first: sent the first FIN, both at once, or the RST that ended it (client and server as in tcpphase.role).") \
+    X(closed_by_str, "tcpphase.closed_by.str", "Closed first by (name)", FT_STRING, BASE_NONE, NULL, LATER, \
+      "client, server or both, for -T fields and JSON; hidden in the tree.") \
     X(anomaly, "tcpphase.anomaly", "Anomaly", FT_STRING, BASE_NONE, NULL, NOW, \
       "Id of an anomaly of this segment (its expert info is tcpphase.anomaly.<id>).")
 

@@ -18,6 +18,7 @@
 #include "conn_table.h"
 #include "fields.h"
 #include "frame_store.h"
+#include "info-field.h"
 #include "packet-tcpphase.h"
 #include "tcpphase-tap.h"
 #include "tree-input.h"
@@ -118,6 +119,16 @@ static void make_info_tags(void)
             snprintf(info_tags[l], sizeof info_tags[l], " [%s]", tag);
     }
 }
+
+static const value_string handshake_step_vals[] = {
+#define TP_X_VS(n, name) {n, name},
+    TP_HANDSHAKE_STEPS(TP_X_VS)
+    {0, NULL}};
+
+static const value_string teardown_step_vals[] = {
+    TP_TEARDOWN_STEPS(TP_X_VS)
+#undef TP_X_VS
+    {0, NULL}};
 
 static const value_string role_vals[] = {
     {TP_ROLE_CLIENT, "client"},
@@ -326,12 +337,28 @@ static bool has_handshake_items(const struct tp_conn *c, const packet_info *pinf
     return known >= 2;
 }
 
-static void add_steps(proto_tree *tree, tvbuff_t *tvb, uint8_t steps)
+/* One item per step, in the field that says which kind it is (|hf_kind|)
+ * and, hidden, in tcpphase.step. A combined step (2+3) has both at one
+ * level: EK and -T json --no-duplicate-keys make them one array. */
+static void add_steps(proto_tree *tree, tvbuff_t *tvb, int hf_kind, uint8_t steps)
 {
     for (unsigned n = 1; n <= 4; n++) {
-        if (steps & TP_STEP_BIT(n))
-            proto_item_set_generated(proto_tree_add_uint(tree, hf_tcpphase_step, tvb, 0, 0, n));
+        if (!(steps & TP_STEP_BIT(n)))
+            continue;
+        proto_item *step = proto_tree_add_uint(tree, hf_tcpphase_step, tvb, 0, 0, n);
+        proto_item_set_generated(proto_tree_add_uint(tree, hf_kind, tvb, 0, 0, n));
+        proto_item_set_generated(step);
+        proto_item_set_hidden(step);
     }
+}
+
+/* A hidden name twin of a numeric field, so that -T fields, JSON, EK and
+ * PDML carry the name without the reader's knowing the value table. */
+static void add_name_twin(proto_tree *tree, int hf, tvbuff_t *tvb, const char *name)
+{
+    proto_item *ti = proto_tree_add_string(tree, hf, tvb, 0, 0, name);
+    proto_item_set_generated(ti);
+    proto_item_set_hidden(ti);
 }
 
 /* What became of the connection: only once the whole file has been read, as
@@ -343,6 +370,7 @@ static void add_connection_summary(proto_tree *tree, tvbuff_t *tvb, const struct
     proto_item_set_generated(proto_tree_add_uint_format_value(
         tree, hf_tcpphase_outcome, tvb, 0, 0, outcome, "%s: %s", tp_outcome_code(outcome),
         tp_outcome_text(outcome)));
+    add_name_twin(tree, hf_tcpphase_outcome_str, tvb, tp_outcome_code(outcome));
     char history[TP_HISTORY_MAX + 1], story[256];
 
     proto_item_set_generated(
@@ -359,9 +387,11 @@ static void add_connection_summary(proto_tree *tree, tvbuff_t *tvb, const struct
                                                            tp_history_letters(history, letters, sizeof letters)));
         }
     }
-    if (c->closer != TP_CLOSER_NONE)
+    if (c->closer != TP_CLOSER_NONE) {
         proto_item_set_generated(
             proto_tree_add_uint(tree, hf_tcpphase_closed_by, tvb, 0, 0, (uint32_t)c->closer));
+        add_name_twin(tree, hf_tcpphase_closed_by_str, tvb, tp_closer_name((unsigned)c->closer));
+    }
 }
 
 static void queue_tap_record(packet_info *pinfo, const struct frame_record *rec, const tcp_info_t *th,
@@ -448,18 +478,22 @@ static proto_tree *add_record_items(const struct frame_record *rec, const struct
 
     proto_item_set_generated(proto_tree_add_uint(st, hf_tcpphase_conn, tvb, 0, 0, rec->verdict.conn));
     proto_item_set_generated(proto_tree_add_uint(st, hf_tcpphase_phase, tvb, 0, 0, r->phase));
-    add_steps(st, tvb, r->hs_steps);
-    add_steps(st, tvb, r->td_steps);
+    add_name_twin(st, hf_tcpphase_phase_str, tvb, tp_phase_name(r->phase));
+    add_steps(st, tvb, hf_tcpphase_handshake_step, r->hs_steps);
+    add_steps(st, tvb, hf_tcpphase_teardown_step, r->td_steps);
     proto_item_set_generated(proto_tree_add_string(st, hf_tcpphase_label, tvb, 0, 0, label));
     if (r->retransmission)
         proto_item_set_generated(proto_tree_add_boolean(st, hf_tcpphase_retransmission, tvb, 0, 0, TRUE));
     proto_item_set_generated(proto_tree_add_uint(st, hf_tcpphase_role, tvb, 0, 0, r->sender_role));
+    add_name_twin(st, hf_tcpphase_role_str, tvb, val_to_str_const(r->sender_role, role_vals, "?"));
     /* Booleans only when true, so that the bare filter (-Y tcpphase.midstream)
      * means what it says. */
     if (c->role_guessed)
         proto_item_set_generated(proto_tree_add_boolean(st, hf_tcpphase_role_guessed, tvb, 0, 0, TRUE));
     proto_item_set_generated(proto_tree_add_uint(st, hf_tcpphase_state_client, tvb, 0, 0, r->state_client));
     proto_item_set_generated(proto_tree_add_uint(st, hf_tcpphase_state_server, tvb, 0, 0, r->state_server));
+    add_name_twin(st, hf_tcpphase_state_client_str, tvb, tp_state_name(r->state_client));
+    add_name_twin(st, hf_tcpphase_state_server_str, tvb, tp_state_name(r->state_server));
     add_transition(st, hf_tcpphase_transition_client, tvb, r->state_client_before, r->state_client, r->why_client);
     add_transition(st, hf_tcpphase_transition_server, tvb, r->state_server_before, r->state_server, r->why_server);
     /* formatted only for a tree that shows it or a field that asks */
@@ -611,6 +645,7 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     if (n > 0) {
         for (unsigned i = 0; i < n; i++)
             label_layer(i, tapped[i], tvb, pinfo, tree);
+        info_field_refresh(tree, pinfo);
         return tvb_captured_length(tvb);
     }
 
@@ -625,6 +660,7 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     for (unsigned i = 0; i < layers; i++)
         label_layer(i, quoted[i] ? NULL : untapped_header(tree, pinfo, quoted, i, from_tree, &read_from_tree),
                     tvb, pinfo, tree);
+    info_field_refresh(tree, pinfo);
     return tvb_captured_length(tvb);
 }
 

@@ -48,6 +48,12 @@ def hindsight():
     return {f["filter"] for f in load() if f["when"] == "HINDSIGHT"}
 
 
+def hidden():
+    """Hidden items (the name twins, tcpphase.step): in -T fields, JSON, EK,
+    PDML and filters, not in a tree a user (or sharkd) is shown."""
+    return {f["filter"] for f in load() if f["blurb"].rstrip(".").endswith("hidden in the tree")}
+
+
 def booleans():
     return {f["filter"] for f in load() if f["type"] == "FT_BOOLEAN"}
 

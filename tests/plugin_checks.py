@@ -26,6 +26,10 @@ FILTERS = [
     ("normal-client-close.pcap", "tcpphase.role == server && tcpphase.step", [2, 9, 10]),
     ("normal-client-close.pcap", "tcpphase.fin_frame == 8", [9]),
     ("three-segment-close.pcap", "tcpphase.step == 2 && tcpphase.step == 3", [7]),
+    ("three-segment-close.pcap", "tcpphase.teardown.step == 2 && tcpphase.teardown.step == 3", [7]),
+    ("normal-client-close.pcap", "tcpphase.handshake.step == 2", [2]),
+    ("normal-client-close.pcap", "tcpphase.teardown.step == 2", [9]),
+    ("normal-client-close.pcap", 'tcpphase.state.client.str == "TIME_WAIT"', [10, 11]),
     ("refused.pcap", "tcpphase.phase == reset", [2, 4]),
     ("refused.pcap", "tcpphase.conn == 2", [3, 4]),
     ("syn-unanswered.pcap", "tcpphase.retransmission", [2, 3]),
@@ -77,6 +81,21 @@ class Checks(tplib.Checks):
                     f"Info column carries [HS 1/3] and [FIN 3/4] tags, none on data ({tags})")
         off = self.sandbox.tshark(capture, ["-o", "tcpphase.info_column:FALSE"])
         self.expect(not TAG.findall(off), "tcpphase.info_column:FALSE removes the tags")
+        # -T fields reads the Info column field, which 4.2 and later fill
+        # before post-dissectors run (plugin/info-field.c)
+        column = "_ws.col.Info" if self.sandbox.wireshark_version() == "4.0" else "_ws.col.info"
+        for two_pass in (False, True):
+            fields_tags = [TAG.findall(line) for line in
+                           self.sandbox.tshark(capture, ["-T", "fields", "-e", column], two_pass=two_pass).splitlines()]
+            self.expect(fields_tags == tags, f"-T fields -e {column}{' -2' if two_pass else ''} carries the same "
+                        f"tags as the one-line output ({fields_tags})")
+        if column == "_ws.col.info":  # a field filters can name (4.0 has none)
+            selected = self.sandbox.tshark(capture, ["-Y", f'{column} contains "[FIN 3/4]"', "-T", "fields",
+                                                     "-e", "frame.number"]).split()
+            self.expect(selected == ["10"], f"-Y '{column} contains \"[FIN 3/4]\"' selects frame 10 ({selected})")
+        ladder = self.sandbox.tshark(capture, ["-o", "tcpphase.info_ladder:TRUE", "-T", "fields", "-e", column])
+        self.expect(ladder.startswith("[SYN 1/3] client CLOSED"),
+                    f"-T fields -e {column} carries the Info ladder ({ladder[:40]!r})")
 
     def bad_input(self):
         # malformed.pcap: a data offset below 5, a SYN cut by the snap length
@@ -154,7 +173,37 @@ class Checks(tplib.Checks):
         closest = min(distance(rules[a][0], rules[b][0]) for i, a in enumerate(names) for b in names[i + 1:])
         self.expect(closest >= 40, f"profile colours: the {len(names)} backgrounds are distinct (closest pair {closest:.0f} apart)")
 
+    def name_twins(self):
+        """Every name twin (<field>.str) says the name of its field's value,
+        on every frame of the samples, and client and server are the same
+        numbers in tcpphase.role and tcpphase.closed_by."""
+        names = self.sandbox.value_names()
+        twins = sorted(f for f in FIELDS if f.endswith(".str") and f[:-4] in FIELDS)
+        # the steps' names are the label's words: tcpphase.label is their string
+        named = sorted(n for n in names if n not in ("tcpphase.handshake.step", "tcpphase.teardown.step"))
+        self.expect(sorted(t[:-4] for t in twins) == named,
+                    f"every field with value names has a name twin ({twins})")
+        columns = [t[:-4] for t in twins] + twins
+        compared = 0
+        for capture in sorted(os.listdir(tplib.SAMPLES)):
+            if not capture.endswith((".pcap", ".pcapng")):
+                continue
+            out = self.sandbox.tshark(self.sample(capture), ["-o", "tcpphase.two_pass:TRUE", "-T", "fields", "-E", "occurrence=f"] +
+                                      [a for c in columns for a in ("-e", c)], two_pass=True)
+            for line in out.splitlines():
+                cells = dict(zip(columns, line.split("\t")))
+                for twin in twins:
+                    number, name = cells.get(twin[:-4], ""), cells.get(twin, "")
+                    compared += number != ""
+                    self.expect(names[twin[:-4]].get(number, "") == name,
+                                f"{capture}: {twin} '{name}' is the name of {twin[:-4]} {number}")
+        self.expect(compared > 1000, f"name twins compared on {compared} values")
+        self.expect(names["tcpphase.role"] == {k: v for k, v in names["tcpphase.closed_by"].items() if v != "both"},
+                    f"tcpphase.role and tcpphase.closed_by number client and server alike "
+                    f"({names['tcpphase.role']}, {names['tcpphase.closed_by']})")
+
     def run(self):
+        self.name_twins()
         self.profile()
         self.registration()
         self.filters()

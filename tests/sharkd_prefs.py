@@ -13,6 +13,7 @@ import argparse
 import os
 import sys
 
+import fields
 import tplib
 import views
 
@@ -51,7 +52,7 @@ def main():
                 checks.expect(False, f"{pref}={value}: {view.error}")
                 continue
             names = sorted({n for pairs in view.forward.values() for n, _ in pairs} |
-                           {n for n in views.tcpphase_fields(sandbox)})
+                           {n for n in views.tcpphase_fields(sandbox) if n not in fields.hidden()})
             want = tshark_view(sandbox, capture, ["-o", f"tcpphase.{pref}:{value}"], names, value_names)
             default = tshark_view(sandbox, capture, [], names, value_names)
             differ = [n for n in view.forward if view.forward[n] != want.get(n, [])]

@@ -7,6 +7,8 @@ set -euo pipefail
 
 packages=(tshark libwireshark-dev libwiretap-dev wireshark-dev libglib2.0-dev cmake make gcc
           pkg-config python3
+          # the README's JSON and EK examples (tests/readme_examples.py)
+          jq
           # Wireshark's source checkers (tools/wireshark-checks.sh): perl, the .tar.bz2 source
           perl bzip2 xz-utils
           # memcheck (tests/memcheck.py); the tracker's libFuzzer test (tests/fuzz/run.sh)

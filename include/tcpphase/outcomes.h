@@ -31,9 +31,10 @@ enum tp_outcome {
 
 /* Who closed first: the sender of the first FIN (or of the RST that ended
  * it), both (the FINs crossed), or nobody yet. X(id, name): name is the
- * display-filter value of tcpphase.closed_by and the reports' text. */
+ * display-filter value of tcpphase.closed_by and the reports' text. The
+ * client and server values are those of tcpphase.role (enum tp_role), so
+ * that every field says client and server with the same numbers. */
 #define TP_CLOSERS(X)        \
-    X(NONE,   "")            \
     X(CLIENT, "client")      \
     X(SERVER, "server")      \
     X(BOTH,   "both")
@@ -44,6 +45,9 @@ enum tp_closer {
 #undef TP_X_ENUM
     TP_CLOSER_COUNT
 };
+
+/* Nobody has closed yet: tcpphase.closed_by is absent. */
+#define TP_CLOSER_NONE TP_CLOSER_COUNT
 
 /* tp_closer_name returns the name of |c| ("" for TP_CLOSER_NONE or out of range). */
 const char *tp_closer_name(unsigned c);

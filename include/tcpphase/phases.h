@@ -17,6 +17,19 @@ enum tp_phase {
     TP_PHASE_COUNT
 };
 
+/* The steps a tutorial numbers, X(n, name): the value names of
+ * tcpphase.handshake.step and tcpphase.teardown.step. */
+#define TP_HANDSHAKE_STEPS(X) \
+    X(1, "SYN")               \
+    X(2, "SYN-ACK")           \
+    X(3, "ACK")
+
+#define TP_TEARDOWN_STEPS(X)          \
+    X(1, "FIN")                       \
+    X(2, "ACK of the first FIN")      \
+    X(3, "second FIN")                \
+    X(4, "ACK of the second FIN")
+
 /* tp_phase_name returns the filter name of |p| ("handshake", ...), or "?". */
 const char *tp_phase_name(unsigned p);
 

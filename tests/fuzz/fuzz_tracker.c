@@ -34,7 +34,7 @@ static void check_result(const struct tp_conn *c, const struct tp_result *r)
     check(c->history_len <= TP_HISTORY_MAX && c->history[c->history_len] == '\0');
     check(strlen(c->history) == c->history_len);
     check(tp_conn_outcome(c) < TP_OUTCOME_COUNT);
-    check(c->closer >= TP_CLOSER_NONE && c->closer <= TP_CLOSER_BOTH);
+    check(c->closer >= TP_CLOSER_CLIENT && c->closer <= TP_CLOSER_NONE);
 }
 
 static void *heap_alloc(void *ctx, size_t size)
