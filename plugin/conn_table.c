@@ -18,7 +18,9 @@ static struct tp_entry **by_stream;
 static uint32_t by_stream_capacity;
 #define STREAM_INDEX_MAX (1u << 26) /* beyond: the table's hash alone */
 
-/* The capture's first segment: the tracker counts time from it. */
+/* The capture's first frame (the first segment's time less its Time column,
+ * frame.time_relative): the tracker counts time from it, so that a
+ * connection's start reads as Wireshark's Time column does. */
 static nstime_t time_base;
 static bool have_time_base;
 
@@ -109,9 +111,17 @@ static bool make_key(const tcp_info_t *th, struct tp_key *key)
 
 static int64_t clamp(int64_t v, int64_t limit) { return v > limit ? limit : v < -limit ? -limit : v; }
 
+void capture_time_origin(const nstime_t *ts, const nstime_t *relative)
+{
+    if (!have_time_base) {
+        nstime_delta(&time_base, ts, relative);
+        have_time_base = true;
+    }
+}
+
 int64_t capture_time_ns(const nstime_t *ts)
 {
-    /* Nanoseconds since the first segment: whatever the date (a hostile
+    /* Nanoseconds since the first frame: whatever the date (a hostile
      * pcapng may say year 586524, or 1600), only a capture spanning more
      * than 292 years overflows them, and that is clamped. */
     const int64_t max_secs = INT64_MAX / TP_NS_PER_SEC - 1;

@@ -20,8 +20,13 @@ void conn_table_reset(void);
 const struct tp_conn *conn_table_step(const tcp_info_t *th, const nstime_t *ts, uint32_t frame, bool payload_cut,
                                       const struct tp_config *cfg, struct tp_conn *storage, struct tp_step *out);
 
-/* capture_time_ns is |ts| in nanoseconds since the first segment of the
- * capture (set by the first call after conn_table_reset). */
+/* capture_time_origin sets, on its first call after conn_table_reset, the
+ * time capture_time_ns counts from: |ts| less |relative| (a frame's time and
+ * its Time column, pinfo->rel_ts), the capture's first frame. */
+void capture_time_origin(const nstime_t *ts, const nstime_t *relative);
+
+/* capture_time_ns is |ts| in nanoseconds since the origin (the first call
+ * sets it to |ts| if capture_time_origin was not called). */
 int64_t capture_time_ns(const nstime_t *ts);
 
 /* conn_view is the tracker of |e| as its segments so far left it (its own,

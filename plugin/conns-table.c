@@ -10,7 +10,7 @@
 #include "undecided.h"
 
 enum {
-    COL_CONN, COL_STREAM, COL_CLIENT, COL_SERVER, COL_OUTCOME, COL_HISTORY, COL_CLOSED_BY,
+    COL_CONN, COL_STREAM, COL_START, COL_FIRST_FRAME, COL_CLIENT, COL_SERVER, COL_OUTCOME, COL_HISTORY, COL_CLOSED_BY,
     COL_SEGMENTS, COL_ANOMALIES, COL_BYTES_C2S, COL_BYTES_S2C, COL_DURATION, COL_CONNECT_TIME,
     COL_SYN_COUNT, COL_SUMMARY, COL_COUNT
 };
@@ -18,6 +18,8 @@ enum {
 static stat_tap_table_item table_columns[COL_COUNT] = {
     {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Conn", "%u"},
     {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "tcp.stream", "%u"},
+    {TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Start (s)", "%.6f"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "First frame", "%u"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Client", "%s"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Server", "%s"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Outcome", "%s"},
@@ -72,11 +74,15 @@ static unsigned add_row(stat_tap_table *table, const struct tp_entry *e)
     for (unsigned col = 0; col < COL_COUNT; col++)
         items[col].type = table_columns[col].type;
     struct tp_conn view;
-    const uint8_t client = conn_view(e, &view)->client;
+    const struct tp_conn *c = conn_view(e, &view);
+    const uint8_t client = c->client;
     conn_endpoint_text(e, client, cli, sizeof cli);
     conn_endpoint_text(e, 1 - client, srv, sizeof srv);
     items[COL_CONN].value.uint_value = e->number;
     items[COL_STREAM].value.uint_value = e->hint;
+    /* seconds from the capture's first segment, as the conns report says */
+    items[COL_START].value.float_value = (double)c->first_time / 1e9;
+    items[COL_FIRST_FRAME].value.uint_value = c->first_frame;
     items[COL_CLIENT].value.string_value = g_strdup(cli);
     items[COL_SERVER].value.string_value = g_strdup(srv);
     items[COL_OUTCOME].value.string_value = g_strdup("");
@@ -165,8 +171,11 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo, epan_di
                                       const void *data, tap_flags_t flags);
 
 static tap_param table_params[] = {{PARAM_FILTER, "filter", "Filter", NULL, TRUE}};
+/* REGISTER_PACKET_STAT_GROUP_UNSORTED: the group Wireshark 4.0's Qt GUI puts
+ * in the Statistics menu (it gives GENERIC no menu at all; 4.4 puts both
+ * there); it is the same value in every version. */
 static stat_tap_table_ui table_ui = {
-    REGISTER_STAT_GROUP_GENERIC, TABLE_NAME, "tcpphase", "tcpphase,conntable",
+    REGISTER_PACKET_STAT_GROUP_UNSORTED, TABLE_NAME, "tcpphase", "tcpphase,conntable",
     table_init, table_packet, table_reset, table_free_item, NULL,
     COL_COUNT, table_columns, G_N_ELEMENTS(table_params), table_params, NULL, 0};
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "gui-menus.h"
 #include "tcpphase-tap.h"
 
 /* an arrow is ARROW_WIDTH + 2 characters wide, after INDENT for the frame */
@@ -255,35 +256,47 @@ static void window_closed(void *data)
     remove_tap_listener(data);
 }
 
-static void ladder_asked(char **input, void *data _U_)
+void ladder_open_window(uint32_t conn)
 {
     const funnel_ops_t *ops = funnel_get_funnel_ops();
-    const unsigned long only = input && input[0] ? strtoul(input[0], NULL, 10) : 0;
     funnel_text_window_t *window;
     struct ladder *l;
 
     if (!ops)
         return;
     window = ops->new_text_window(ops->ops_id, "TCP Connection Phase ladder");
-    l = ladder_new(only <= UINT32_MAX ? (uint32_t)only : 0, window);
+    l = ladder_new(conn, window);
     if (!l)
         return;
     ops->set_close_cb(window, window_closed, l);
     ops->retap_packets(ops->ops_id);
 }
 
+static void ladder_asked(char **input, void *data _U_)
+{
+    const unsigned long only = input && input[0] ? strtoul(input[0], NULL, 10) : 0;
+
+    ladder_open_window(only <= UINT32_MAX ? (uint32_t)only : 0);
+}
+
+/* Prefilled with the selected packet's connection, else a display filter's
+ * "tcpphase.conn == N". */
 static void ladder_menu(gpointer data _U_)
 {
     const funnel_ops_t *ops = funnel_get_funnel_ops();
     static const char *fields[] = {"Connection (tcpphase.conn; empty: all)", NULL};
     const char *values[] = {"", NULL};
     char prefill[16] = "";
+    const uint32_t selected = gui_selected_conn();
 
     if (!ops)
         return;
     const char *filter = ops->get_filter ? ops->get_filter(ops->ops_id) : NULL;
     const char *eq = filter ? strstr(filter, "tcpphase.conn") : NULL;
-    if (eq && (eq = strpbrk(eq, "0123456789")) != NULL) {
+    if (selected) {
+        snprintf(prefill, sizeof prefill, "%u", selected);
+        values[0] = prefill;
+    } else if (eq && (eq = strpbrk(eq, "0123456789")) != NULL) {
         snprintf(prefill, sizeof prefill, "%lu", strtoul(eq, NULL, 10));
         values[0] = prefill;
     }
@@ -298,4 +311,5 @@ void register_tcpphase_ladder(void)
     register_stat_tap_ui(&ui, NULL);
     funnel_register_menu("TCP Connection Phase ladder", REGISTER_TOOLS_GROUP_UNSORTED, ladder_menu, NULL, NULL,
                          FALSE);
+    register_tcpphase_gui_menus();
 }

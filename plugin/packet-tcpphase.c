@@ -224,6 +224,7 @@ static const struct tp_conn *compute_record(const tcp_info_t *th, packet_info *p
     struct tp_step step;
     /* A frame cut by the snap length lacks the end of its payload. */
     const bool cut = pinfo->fd->cap_len < pinfo->fd->pkt_len;
+    capture_time_origin(&pinfo->abs_ts, &pinfo->rel_ts);
     const struct tp_conn *after =
         conn_table_step(th, &pinfo->abs_ts, pinfo->num, cut, &tracker_config, storage, &step);
 

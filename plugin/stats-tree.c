@@ -25,6 +25,12 @@ static struct {
      * time (and Wireshark 4.4 loses the buckets it makes then). */
     int counts[TP_ANOMALY_COUNT];
     int total;
+    /* The connections seen (const struct tp_entry *), whose outcomes are
+     * counted at draw time: counted as they go, a connection would leave a
+     * row at 0 behind each outcome it passed through (S0, S1, S2 on its way
+     * to SF). */
+    GHashTable *conns;
+    int outcome_counts[TP_OUTCOME_COUNT];
 } pending;
 
 static void free_pending(gpointer list) { undecided_free((GArray *)list); }
@@ -37,6 +43,40 @@ static void count_anomaly(void *ctx, unsigned id, int delta)
     pending.total += delta;
     set_stat_node(st, ANOMALIES, 0, TRUE, pending.total);
     set_stat_node(st, tp_anomaly_name(id), node_anomaly, FALSE, pending.counts[id]);
+}
+
+static void outcome_name(char *buf, size_t size, unsigned outcome)
+{
+    snprintf(buf, size, "%s: %s", tp_outcome_code(outcome), tp_outcome_text(outcome));
+}
+
+/* The outcome rows from what became of each connection seen: a row is made
+ * only for an outcome some connection has (a row once made stays, so a
+ * running live capture can leave one at 0). */
+static void count_outcomes(void)
+{
+    int counts[TP_OUTCOME_COUNT] = {0};
+    GHashTableIter it;
+    gpointer conn;
+    struct tp_conn view;
+    char name[96];
+
+    if (!pending.conns || g_hash_table_size(pending.conns) == 0)
+        return;
+    g_hash_table_iter_init(&it, pending.conns);
+    while (g_hash_table_iter_next(&it, &conn, NULL)) {
+        const unsigned o = tp_conn_outcome(conn_view((const struct tp_entry *)conn, &view));
+        if (o < TP_OUTCOME_COUNT)
+            counts[o]++;
+    }
+    set_stat_node(pending.st, CONNECTIONS_BY_OUTCOME, 0, TRUE, (int)g_hash_table_size(pending.conns));
+    for (unsigned o = 0; o < TP_OUTCOME_COUNT; o++) {
+        if (counts[o] == 0 && pending.outcome_counts[o] == 0)
+            continue;
+        outcome_name(name, sizeof name, o);
+        set_stat_node(pending.st, name, node_outcome, FALSE, counts[o]);
+        pending.outcome_counts[o] = counts[o];
+    }
 }
 
 /* Drawn before the tree itself (tap listeners draw newest first): the
@@ -54,6 +94,7 @@ static void judge_pending(void *tapdata _U_)
     while (g_hash_table_iter_next(&it, &conn, &list))
         undecided_judge((GArray *)list, conn_view((const struct tp_entry *)conn, &view), &horizon, count_anomaly,
                         pending.st);
+    count_outcomes();
 }
 
 static tap_packet_status ignore_packet(void *tapdata _U_, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
@@ -66,7 +107,10 @@ static void reset_pending(void *tapdata _U_)
 {
     if (pending.by_conn)
         g_hash_table_remove_all(pending.by_conn);
+    if (pending.conns)
+        g_hash_table_remove_all(pending.conns);
     memset(pending.counts, 0, sizeof pending.counts);
+    memset(pending.outcome_counts, 0, sizeof pending.outcome_counts);
     pending.total = 0;
 }
 
@@ -74,7 +118,9 @@ static void finish_pending(void *tapdata _U_)
 {
     if (pending.by_conn)
         g_hash_table_destroy(pending.by_conn);
-    pending.by_conn = NULL;
+    if (pending.conns)
+        g_hash_table_destroy(pending.conns);
+    pending.by_conn = pending.conns = NULL;
     pending.st = NULL;
 }
 
@@ -104,6 +150,7 @@ static void watch_pending(stats_tree *st)
     if (pending.st)
         remove_tap_listener(&pending);
     pending.by_conn = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_pending);
+    pending.conns = g_hash_table_new(g_direct_hash, g_direct_equal);
     pending.st = st;
     reset_pending(NULL);
     error = register_tap_listener("tcpphase", &pending, NULL, 0, reset_pending, ignore_packet, judge_pending,
@@ -129,11 +176,6 @@ static void stats_init(stats_tree *st)
     node_anomaly = stats_tree_create_node(st, ANOMALIES, 0, STAT_DT_INT, TRUE);
 }
 
-static void outcome_name(char *buf, size_t size, unsigned outcome)
-{
-    snprintf(buf, size, "%s: %s", tp_outcome_code(outcome), tp_outcome_text(outcome));
-}
-
 static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
                                       const void *data, tap_flags_t flags _U_)
 {
@@ -142,14 +184,21 @@ static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo _U_, ep
     char name[96];
 
     tick_stat_node(st, SEGMENTS_BY_PHASE, 0, TRUE);
-    tick_stat_node(st, tp_phase_name(r->phase), node_phase, FALSE);
+    /* "1. handshake" .. "5. closed": sorted by name, in the order of life */
+    snprintf(name, sizeof name, "%u. %s", r->phase + 1u, tp_phase_name(r->phase));
+    tick_stat_node(st, name, node_phase, FALSE);
     if (r->hs_steps || r->td_steps) {
         tick_stat_node(st, SEGMENTS_BY_STEP, 0, TRUE);
         tick_stat_node(st, tp_label_text(r->label), node_step, FALSE);
     }
-    /* A connection counts once, under the outcome it has so far: each
-     * segment moves it from its outcome before to its outcome after. */
-    if (t->outcome_before != t->outcome_after || t->outcome_before == TP_OUTCOME_NONE) {
+    if (pending.st == st) {
+        /* counted when drawn (count_outcomes) */
+        if (t->outcome_before == TP_OUTCOME_NONE)
+            g_hash_table_add(pending.conns, (gpointer)t->conn);
+    } else if (t->outcome_before != t->outcome_after || t->outcome_before == TP_OUTCOME_NONE) {
+        /* without the draw-time listener: a connection counts once, under
+         * the outcome it has so far; each segment moves it from its outcome
+         * before to its outcome after */
         if (t->outcome_before == TP_OUTCOME_NONE) {
             tick_stat_node(st, CONNECTIONS_BY_OUTCOME, 0, TRUE);
         } else {
@@ -179,9 +228,15 @@ static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo _U_, ep
     return TAP_PACKET_REDRAW;
 }
 
+/* Rows sorted by name, ascending, in tshark and the GUI alike (not by
+ * count, Wireshark's default, which puts equal counts in reverse
+ * alphabetical order): steps read Handshake 1/3 .. 3/3, Teardown 1/4 .. 4/4;
+ * the phase rows are numbered in the order a connection lives them. */
+#define TREE_ORDER (ST_SORT_COL_NAME << ST_FLG_SRTCOL_SHIFT)
+
 void register_tcpphase_stats(void)
 {
     /* no "/" in the name: 4.0 and 4.2+ split menu paths differently */
-    stats_tree_register_plugin("tcpphase", "tcpphase", "TCP Connection Phase", 0, stats_packet,
+    stats_tree_register_plugin("tcpphase", "tcpphase", "TCP Connection Phase", TREE_ORDER, stats_packet,
                                stats_init, stats_cleanup);
 }

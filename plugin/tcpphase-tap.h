@@ -34,6 +34,10 @@ void register_tcpphase_stats(void);
 void register_tcpphase_conns(void);
 void register_tcpphase_ladder(void);
 
+/* Opens a GUI text window with the ladder of connection |conn| (0: all) and
+ * has Wireshark retap the capture to fill it. */
+void ladder_open_window(uint32_t conn);
+
 /* Registers the connection table dialog (and -z tcpphase,conntable); called
  * at protocol registration, where Wireshark collects such tables. */
 void register_tcpphase_conns_table(void);

@@ -2,7 +2,8 @@
 """The real Wireshark GUI loads the plugin: tools/gui-screenshots.sh runs it
 under Xvfb on a sample capture, and OCR (tesseract) must find tcpphase's
 text in each screenshot: the column values and subtree, the expert infos, the
-statistics tree, the connection table and the ladder window (Tools menu).
+statistics tree, the connection table (Statistics menu), the ladder window
+and the selected packet's connection filter (Tools menu).
 
   gui.py --build BUILD"""
 import argparse
@@ -18,8 +19,11 @@ EXPECTED = {
                         "syn_in_established", "History: ShADadSFf"],
     "gui-expert.png": ["SYN on a synchronized connection", "Challenge ACK"],
     "gui-stats.png": ["Segments by phase", "Connections by outcome", "Handshake 2/3: SYN-ACK"],
-    "gui-conntable.png": ["10.0.0.1:40110", "ShADadSFf", "client"],
+    "gui-conntable.png": ["10.0.0.1:40110", "ShADadSFf", "client", "First frame", "Start", "0.000000"],
     "gui-ladder.png": ["Connection 1: client 10.0.0.1:40110", "SYN_RECEIVED", "FIN_WAIT_2", "TIME_WAIT"],
+    # the filter the Tools entry applied, from the selected packet's connection
+    # (OCR reads the 1 on the filter bar's green as anything)
+    "gui-conn-filter.png": ["tcpphase.conn ==", "Displayed: 13"],
 }
 
 
@@ -27,7 +31,10 @@ def ocr(png, workdir):
     """Text of a screenshot: grey, doubled, normalised first (coloured rows defeat OCR)."""
     big = os.path.join(workdir, "ocr-" + os.path.basename(png))
     subprocess.run(["/usr/bin/convert", png, "-colorspace", "Gray", "-resize", "200%", "-normalize", big], check=True)
-    out = subprocess.run(["tesseract", big, "-"], capture_output=True, text=True, check=True).stdout
+    # two readings, tesseract's automatic page layout and a single block of
+    # text: versions differ in which of them reads a wide table
+    out = "".join(subprocess.run(["tesseract", big, "-"] + psm, capture_output=True, text=True, check=True).stdout
+                  for psm in ([], ["--psm", "6"]))
     return normal(out)
 
 

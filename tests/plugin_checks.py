@@ -7,6 +7,7 @@ import argparse
 import os
 import re
 import shutil
+import subprocess
 import sys
 
 import catalogue
@@ -118,9 +119,23 @@ class Checks(tplib.Checks):
         every colouring rule and filter button is a valid display filter."""
         src = os.path.join(tplib.ROOT, "profile", "tcpphase")
         dest = os.path.join(self.sandbox.home, ".config", "wireshark", "profiles", "tcpphase")
-        os.makedirs(dest, exist_ok=True)
-        for name in os.listdir(src):
-            shutil.copy(os.path.join(src, name), dest)
+        subprocess.run([os.path.join(tplib.ROOT, "tools", "install-profile.sh"), dest], check=True,
+                       capture_output=True)
+        # Wireshark's default rules follow tcpphase's, all of them, in order
+        ours = [l for l in open(os.path.join(src, "colorfilters")) if l.startswith("@")]
+        defaults = [l for l in open("/usr/share/wireshark/colorfilters") if l[:1] in "@!"]
+        installed = [l for l in open(os.path.join(dest, "colorfilters")) if l[:1] in "@!"]
+        self.expect(installed == ours + defaults and any("@Bad TCP@" in l for l in defaults),
+                    f"installed profile: tcpphase's {len(ours)} colouring rules, then Wireshark's "
+                    f"{len(defaults)} defaults ({len(installed)} rules)")
+        # every column the profile adds has a width wide enough for its text
+        widths = dict(re.findall(r'^\s+("?%[^,]+"?), (\d+),?$', open(os.path.join(src, "recent")).read(), re.M))
+        columns = re.findall(r'"(%[^"]+)"', open(os.path.join(src, "preferences")).read())
+        self.expect(all((f'"{c}"' if c.startswith("%Cus") else c) in widths for c in columns),
+                    f"profile recent: a width for each of the {len(columns)} columns ({sorted(widths)})")
+        self.expect(int(widths['"%Cus:tcpphase.label"']) >= 7 * 39 and
+                    int(widths['"%Cus:tcpphase.state.client"']) >= 7 * len("SYN_RECEIVED") + 20,
+                    "profile recent: the Step column fits 39 characters, the states SYN_RECEIVED")
         if os.geteuid() == 0:
             for top, dirs, files in os.walk(self.sandbox.home):
                 for n in [top] + [os.path.join(top, f) for f in dirs + files]:

@@ -64,6 +64,26 @@ def main():
                           env={"PATH": stub, "HOME": work}, as_nobody=True)
             expect(rc == 2 and "needs root" in out,
                    f"fresh-leg.sh as a user without sudo: exit 2, says it needs root (exit {rc}: {out.strip()[:200]})")
+        # after the README's personal install, the wrapper (tools/demo.sh's
+        # tshark) loads build/'s plugin without "found in multiple directories"
+        plugins = os.path.join(tplib.ROOT, "build", "plugins")
+        if os.geteuid() == 0 and os.path.isdir(plugins):
+            home = os.path.join(work, "user")
+            for top, _, files in os.walk(plugins):
+                if "tcpphase.so" in files:
+                    personal = os.path.join(home, ".local", "lib", "wireshark", "plugins",
+                                            os.path.relpath(top, plugins))
+                    os.makedirs(personal)
+                    shutil.copy(os.path.join(top, "tcpphase.so"), personal)
+            for top, dirs, files in os.walk(work):
+                for n in [top] + [os.path.join(top, f) for f in dirs + files]:
+                    os.chown(n, tplib.NOBODY, tplib.NOBODY)
+            os.chmod(work, 0o755)
+            rc, out = run([os.path.join(tplib.ROOT, "tools", "tshark-with-plugin.sh"), "-r",
+                           os.path.join(tplib.SAMPLES, "refused.pcap")],
+                          env={"PATH": os.environ["PATH"], "HOME": home}, as_nobody=True)
+            expect(rc == 0 and "multiple directories" not in out and "[HS 1/3]" in out,
+                   f"tshark-with-plugin.sh after a personal install: no duplicate-plugin warning (exit {rc}: {out[:160]})")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return checks.exit_status()

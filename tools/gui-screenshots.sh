@@ -32,25 +32,13 @@ gui.geometry_main_height: 900
 gui.geometry_main_maximized: FALSE
 privs.warn_if_elevated: FALSE
 R
-# the shipped profile (columns, colours, filter buttons), with column widths
+# the profile as tools/install-profile.sh installs it (its column widths
+# included), with the panes sized for the shots
 profile="$home/.config/wireshark/profiles/tcpphase"
-mkdir -p "$profile"
-cp "$top/profile/tcpphase/"* "$profile/"
-cat > "$profile/recent" <<'R'
+"$top/tools/install-profile.sh" "$profile" >/dev/null
+cat >> "$profile/recent" <<'R'
 gui.geometry_main_upper_pane: 330
 gui.geometry_main_lower_pane: 1150
-column.width:
-        %m, 45,
-        %t, 70,
-        %s, 75,
-        %d, 75,
-        %p, 50,
-        "%Cus:tcpphase.label", 230,
-        "%Cus:tcpphase.state.client", 110,
-        "%Cus:tcpphase.state.server", 110,
-        "%Cus:tcpphase.role", 55,
-        %L, 50,
-        %i, 600
 R
 chmod -R a+rX "$work"
 if [ "$(id -u)" -eq 0 ]; then chown -R nobody: "$home"; as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups); else as_user=(); fi
@@ -92,6 +80,14 @@ gui() { # extra wireshark options...
 
 click() { DISPLAY=$display xdotool mousemove "$1" "$2" click 1; sleep 0.7; }
 key() { DISPLAY=$display xdotool key "$@"; sleep 0.7; }
+find_window() { # name-pattern: the newest window with that name, or nothing
+    local id=""
+    for _ in $(seq 1 50); do
+        id=$(DISPLAY=$display xdotool search --name "$1" 2>/dev/null | tail -1) && [ -n "$id" ] && break
+        sleep 0.2
+    done
+    echo "$id"
+}
 
 # 1. packet list and details: frame 8 selected, the tcpphase subtree expanded
 # (no window manager under Xvfb: mouse clicks and plain key presses only)
@@ -111,26 +107,41 @@ kill "$gui_pid"; wait "$gui_pid" 2>/dev/null || true
 gui -z expert
 shot "Expert Information" gui-expert.png
 kill "$gui_pid"; wait "$gui_pid" 2>/dev/null || true
-gui -z tcpphase,conntable
+# the connection table from the Statistics menu, found there by its name
+gui
+shot "capture.pcap" gui-conntable.png >/dev/null
+click 325 10
+DISPLAY=$display /usr/bin/import -window root "$work/menu.png"
+if at=$("$top/tools/find-text.py" "$work/menu.png" Connection Phase connection table); then
+    click $at
+else
+    echo "the Statistics menu has no 'TCP Connection Phase connection table'" >&2
+fi
+table=$(find_window "connection table")
+[ -n "$table" ] && DISPLAY=$display xdotool windowsize "$table" 1580 420 windowmove "$table" 0 0
 shot "connection table" gui-conntable.png
 kill "$gui_pid"; wait "$gui_pid" 2>/dev/null || true
 
 # 5. The ladder: Tools → TCP Connection Phase ladder (funnel.h) asks for a
 # connection; connection 1 is drawn into a text window. No window manager
 # under Xvfb and menu bars differ between versions: open File, move left to
-# Tools (past Help), take its last entry; focus the question by its name.
+# Tools (past Help), click the entry found by its name; focus the question
+# by its name.
+tools_entry() { # words of a Tools menu entry: opens the menu and clicks it
+    click 20 10
+    key Left Left
+    DISPLAY=$display /usr/bin/import -window root "$work/menu.png"
+    local at
+    if at=$("$top/tools/find-text.py" "$work/menu.png" "$@"); then
+        click $at
+    else
+        echo "the Tools menu has no entry '$*'" >&2
+        key Escape
+    fi
+}
 gui
 shot "capture.pcap" gui-ladder.png >/dev/null
-click 20 10
-key Left Left Up Return
-find_window() { # name-pattern: the newest window with that name, or nothing
-    local id=""
-    for _ in $(seq 1 50); do
-        id=$(DISPLAY=$display xdotool search --name "$1" 2>/dev/null | tail -1) && [ -n "$id" ] && break
-        sleep 0.2
-    done
-    echo "$id"
-}
+tools_entry Phase ladder
 question=$(find_window "TCP Connection Phase ladder")
 [ -n "$question" ] && DISPLAY=$display xdotool windowfocus --sync "$question" 2>/dev/null
 key 1 Return
@@ -138,4 +149,17 @@ sleep 1
 ladder=$(find_window "TCP Connection Phase ladder")
 [ -n "$ladder" ] && DISPLAY=$display xdotool windowsize "$ladder" 760 860 windowmove "$ladder" 0 0
 shot "TCP Connection Phase ladder" gui-ladder.png
+kill "$gui_pid"; wait "$gui_pid" 2>/dev/null || true
+
+# 6. From the selected packet to its connection's packets: Tools → "TCP
+# Connection Phase: a connection's packets" is prefilled with the selected
+# packet's connection (frame 8: connection 1); Return applies the filter.
+gui -g 8
+shot "capture.pcap" gui-conn-filter.png >/dev/null
+tools_entry "connection's" packets
+question=$(find_window "a connection's packets")
+[ -n "$question" ] && DISPLAY=$display xdotool windowfocus --sync "$question" 2>/dev/null
+key Return
+sleep 2
+shot "capture.pcap" gui-conn-filter.png
 kill "$gui_pid"; wait "$gui_pid" 2>/dev/null || true

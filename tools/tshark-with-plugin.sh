@@ -9,6 +9,17 @@ program=${TSHARK:-tshark}
 [ -d "$top/build/plugins" ] || { echo "build first: tools/build.sh" >&2; exit 1; }
 
 if [ "$(id -u)" -ne 0 ]; then
+    # After the README's personal install, the personal plugin dir has a
+    # tcpphase.so too, and Wireshark warns that it found the plugin twice:
+    # then run with a home of its own that shares the user's configuration
+    # (profiles, preferences) but not the personal plugins.
+    if compgen -G "$HOME/.local/lib/wireshark/plugins/*/epan/tcpphase.so" >/dev/null; then
+        home=$(mktemp -d)
+        trap 'rm -rf "$home"' EXIT
+        [ -d "$HOME/.config/wireshark" ] && mkdir -p "$home/.config" && ln -s "$HOME/.config/wireshark" "$home/.config/wireshark"
+        HOME="$home" WIRESHARK_PLUGIN_DIR="$top/build/plugins" "$program" "$@"
+        exit
+    fi
     exec env WIRESHARK_PLUGIN_DIR="$top/build/plugins" "$program" "$@"
 fi
 sandbox=$(mktemp -d)
