@@ -44,7 +44,7 @@ const char *tp_outcome_text(unsigned o)
 }
 
 /* Letters recorded once per end, as bits of tp_history_marks.once. */
-enum { ONCE_A = 1, ONCE_D = 2, ONCE_Q = 4, ONCE_I = 8 };
+enum { ONCE_A = 1, ONCE_D = 2, ONCE_Q = 4, ONCE_I = 8, ONCE_C = 16 };
 /* Letters Zeek records on a log scale (the 1st, 10th, 100th... time): index
  * into tp_history_marks.counts. */
 enum { SCALED_T, SCALED_G, SCALED_W };
@@ -301,6 +301,11 @@ void tp_summary_update(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
         c->closer = (int8_t)(x == c->client ? TP_CLOSER_CLIENT : TP_CLOSER_SERVER);
 }
 
+void tp_summary_bad_checksum(struct tp_conn *c, uint8_t x)
+{
+    add_once(c, x, ONCE_C, 'c');
+}
+
 char *tp_conn_history_at_end(const struct tp_conn *c, char *buf)
 {
     unsigned len = c->history_len;
@@ -381,7 +386,7 @@ char *tp_history_letters(const char *history, char *buf, unsigned size)
     } letters[] = {
         {'s', "SYN"}, {'h', "SYN-ACK"}, {'a', "pure ACK"}, {'d', "data"}, {'f', "FIN"}, {'r', "RST"},
         {'t', "retransmitted data"}, {'w', "zero window"}, {'g', "bytes missing from the capture"},
-        {'i', "inconsistent packet"}, {'q', "multi-flag packet"},
+        {'i', "inconsistent packet"}, {'q', "multi-flag packet"}, {'c', "bad checksum"},
     };
     bool seen[256] = {false};
     unsigned used = 0;

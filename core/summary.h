@@ -7,6 +7,10 @@
 /* tp_summary_update records segment |s| (from end |x|) in
  * |c|'s history, byte counts and Zeek endpoint states. |snd_nxt_before| is
  * the sender's next sequence number before |s|, valid if |had_seq|. */
+/* Zeek's history letter c (C: the client's): a segment with a bad checksum,
+ * once per end. */
+void tp_summary_bad_checksum(struct tp_conn *c, uint8_t x);
+
 void tp_summary_update(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
                        uint32_t snd_nxt_before, bool had_seq);
 

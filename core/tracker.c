@@ -959,6 +959,20 @@ void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
     out->sender_role = x == c->client ? TP_ROLE_CLIENT : TP_ROLE_SERVER;
     states_before[0] = c->ep[0].state;
     states_before[1] = c->ep[1].state;
+    if (s->checksum_bad) {
+        /* RFC 9293 3.10.7: a segment that fails its checksum is discarded
+         * before anything else is looked at. Nothing changes at either end;
+         * Wireshark's own expert info says the checksum is wrong. */
+        tp_summary_bad_checksum(c, x);
+        /* not counted in c->segments: for the tracker nothing has arrived
+         * yet (its resend is the connection's first segment, a SYN with the
+         * same ISN no new incarnation) */
+        out->label = TP_LABEL_BAD_CHECKSUM;
+        out->phase = pick_phase(c, out, f, true);
+        out->state_client = out->state_client_before = states_before[c->client];
+        out->state_server = out->state_server_before = states_before[1 - c->client];
+        return;
+    }
     c->ep[0].why = c->ep[1].why = TP_WHY_NONE;
     note_first_segment(c, s, out);
     note_challenge_ack(c, x, s, out);

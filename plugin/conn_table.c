@@ -136,6 +136,7 @@ int64_t capture_time_ns(const nstime_t *ts)
 }
 
 const struct tp_conn *conn_table_step(const tcp_info_t *th, const nstime_t *ts, uint32_t frame, bool payload_cut,
+                                      bool checksum_bad,
                                       const struct tp_config *cfg, struct tp_conn *storage, struct tp_step *out)
 {
     struct tp_key key;
@@ -149,6 +150,7 @@ const struct tp_conn *conn_table_step(const tcp_info_t *th, const nstime_t *ts, 
         .win = th->th_win,
         .flags = th->th_flags,
         .payload_cut = payload_cut && th->th_seglen > 0,
+        .checksum_bad = checksum_bad,
     };
     const struct tp_conn *after;
 

@@ -18,6 +18,7 @@ void conn_table_reset(void);
  * in |out| (out->entry NULL: not tracked). Returns the connection after it
  * (its tracker, or |storage| filled). */
 const struct tp_conn *conn_table_step(const tcp_info_t *th, const nstime_t *ts, uint32_t frame, bool payload_cut,
+                                      bool checksum_bad,
                                       const struct tp_config *cfg, struct tp_conn *storage, struct tp_step *out);
 
 /* capture_time_origin sets, on its first call after conn_table_reset, the

@@ -218,15 +218,25 @@ struct tp_horizon tcpphase_report_horizon(void)
  * of the frame and reads it back into |rec| as every later dissection will.
  * Returns the connection after it (its tracker, or |storage| filled); NULL
  * if the segment could not be tracked. */
+/* Whether the frame's TCP checksum was checked (tcp.check_checksum) and
+ * found wrong: Wireshark's TCP says so only in the reason it gives for not
+ * reassembling the frame, the one trace of it outside the tree. It is the
+ * last TCP layer's that a wrong checksum stops. */
+static bool checksum_found_bad(const packet_info *pinfo)
+{
+    return pinfo->noreassembly_reason && strstr(pinfo->noreassembly_reason, "TCP checksum") != NULL;
+}
+
 static const struct tp_conn *compute_record(const tcp_info_t *th, packet_info *pinfo, unsigned layer,
-                                            struct tp_conn *storage, struct frame_record *rec)
+                                            bool last_layer, struct tp_conn *storage, struct frame_record *rec)
 {
     struct tp_step step;
     /* A frame cut by the snap length lacks the end of its payload. */
     const bool cut = pinfo->fd->cap_len < pinfo->fd->pkt_len;
     capture_time_origin(&pinfo->abs_ts, &pinfo->rel_ts);
     const struct tp_conn *after =
-        conn_table_step(th, &pinfo->abs_ts, pinfo->num, cut, &tracker_config, storage, &step);
+        conn_table_step(th, &pinfo->abs_ts, pinfo->num, cut, last_layer && checksum_found_bad(pinfo), &tracker_config,
+                        storage, &step);
 
     if (!step.entry)
         return NULL;
@@ -608,7 +618,7 @@ static const tcp_info_t *untapped_header(proto_tree *tree, packet_info *pinfo, c
 /* TCP layer |i| of the frame: replays its stored record or, the first time,
  * runs the tracker on its header |th| (none: NULL). A header quoted in an
  * ICMP error has no segment length: it is not a segment of its connection. */
-static void label_layer(unsigned i, const tcp_info_t *th, tvbuff_t *tvb, packet_info *pinfo,
+static void label_layer(unsigned i, bool last, const tcp_info_t *th, tvbuff_t *tvb, packet_info *pinfo,
                         proto_tree *tree)
 {
     struct frame_record rec;
@@ -627,7 +637,7 @@ static void label_layer(unsigned i, const tcp_info_t *th, tvbuff_t *tvb, packet_
             return;
         /* The only time the tracker runs on this segment. What is shown is
          * the record as stored, decoded: the same as on every replay. */
-        after = compute_record(th, pinfo, i, &storage, &rec);
+        after = compute_record(th, pinfo, i, last, &storage, &rec);
         if (!after)
             return;
     }
@@ -645,7 +655,7 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         n++;
     if (n > 0) {
         for (unsigned i = 0; i < n; i++)
-            label_layer(i, tapped[i], tvb, pinfo, tree);
+            label_layer(i, i + 1 == n, tapped[i], tvb, pinfo, tree);
         info_field_refresh(tree, pinfo);
         return tvb_captured_length(tvb);
     }
@@ -659,8 +669,9 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     unsigned read_from_tree = UINT_MAX;
 
     for (unsigned i = 0; i < layers; i++)
-        label_layer(i, quoted[i] ? NULL : untapped_header(tree, pinfo, quoted, i, from_tree, &read_from_tree),
-                    tvb, pinfo, tree);
+        label_layer(i, i + 1 == layers,
+                    quoted[i] ? NULL : untapped_header(tree, pinfo, quoted, i, from_tree, &read_from_tree), tvb, pinfo,
+                    tree);
     info_field_refresh(tree, pinfo);
     return tvb_captured_length(tvb);
 }

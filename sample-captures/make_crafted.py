@@ -679,6 +679,16 @@ def nearmiss_challenge_ack_normal(cap):
     c.data("s", 200); c.ack("c"); c.close("c")
 
 
+def bad_checksum(cap):
+    """A SYN with a wrong TCP checksum, sent again 1 s later; then a normal
+    connection whose client FIN has a wrong checksum and is sent again."""
+    c = Conn(cap.add, 40127)
+    c.syn(chksum=0xbad0)
+    c.syn(seq=1000, dt=1.0); c.synack(); c.ack("c"); c.exchange()
+    c.fin("c", chksum=0xbad1)
+    c.fin("c", seq=1101, dt=0.2); c.ack("s"); c.fin("s"); c.ack("c")
+
+
 SCENARIOS = {
     "normal-client-close": normal_client_close,
     "normal-server-close": normal_server_close,
@@ -743,6 +753,7 @@ SCENARIOS = {
     "anomaly-time-wait-reuse-unsafe": anomaly_time_wait_reuse_unsafe,
     "nearmiss-reuse-after-2msl": nearmiss_reuse_after_2msl,
     "nearmiss-challenge-ack-normal": nearmiss_challenge_ack_normal,
+    "bad-checksum": bad_checksum,
 }
 
 

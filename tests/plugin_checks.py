@@ -217,7 +217,37 @@ class Checks(tplib.Checks):
                     f"tcpphase.role and tcpphase.closed_by number client and server alike "
                     f"({names['tcpphase.role']}, {names['tcpphase.closed_by']})")
 
+    def bad_checksum(self):
+        """With tcp.check_checksum, a segment whose checksum is wrong is
+        dropped by its receiver (RFC 9293 3.10.7): it changes no state, and
+        its resend is the step; unchecked (the default), it is the step."""
+        capture = self.sample("bad-checksum.pcap")
+        columns = ["frame.number", "tcpphase.label", "tcpphase.state.client.str", "tcpphase.state.server.str",
+                   "tcpphase.history"]
+        for two_pass in (False, True):
+            args = ["-o", "tcp.check_checksum:TRUE", "-T", "fields"] + [a for c in columns for a in ("-e", c)]
+            if two_pass:
+                args = ["-o", "tcpphase.two_pass:TRUE"] + args
+            rows = {r[0]: r[1:] for r in (l.split("\t") for l in
+                                           self.sandbox.tshark(capture, args, two_pass=two_pass).splitlines())}
+            how = " -2" if two_pass else ""
+            self.expect(rows.get("1", [])[:3] == ["Bad checksum (dropped)", "CLOSED", "LISTEN"]
+                        and rows.get("2", [])[:3] == ["Handshake 1/3: SYN", "SYN_SENT", "SYN_RECEIVED"],
+                        f"bad-checksum.pcap{how}: the bad SYN changes nothing, its resend is step 1 "
+                        f"({rows.get('1')}, {rows.get('2')})")
+            self.expect(rows.get("9", [])[:3] == ["Bad checksum (dropped)", "ESTABLISHED", "ESTABLISHED"]
+                        and rows.get("10", [])[0:1] == ["Teardown 1/4: FIN"],
+                        f"bad-checksum.pcap{how}: the bad FIN changes nothing, its resend is teardown step 1 "
+                        f"({rows.get('9')}, {rows.get('10')})")
+            if two_pass:
+                self.expect(rows.get("13", [""] * 4)[3].startswith("Cc") or "C" in rows.get("13", [""] * 4)[3],
+                            f"bad-checksum.pcap -2: the history has Zeek's C ({rows.get('13')})")
+        plain = self.sandbox.tshark(capture, ["-T", "fields", "-e", "tcpphase.label"]).splitlines()
+        self.expect(plain[:2] == ["Handshake 1/3: SYN", "Handshake 1/3: SYN (retransmission)"],
+                    f"bad-checksum.pcap, checksums not checked: the first SYN is step 1 ({plain[:2]})")
+
     def run(self):
+        self.bad_checksum()
         self.name_twins()
         self.profile()
         self.registration()

@@ -20,7 +20,8 @@
     X(TD_ACK2, "Teardown 4/4: ACK", "四次挥手 4/4: ACK", "FIN 4/4") \
     X(STRAY_FIN, "Stray FIN", "游离的 FIN", "STRAY FIN") \
     X(RST, "Reset: RST", "重置: RST", "RST") \
-    X(BAD_FLAGS, "Invalid flags", "非法标志组合", "BAD FLAGS")
+    X(BAD_FLAGS, "Invalid flags", "非法标志组合", "BAD FLAGS") \
+    X(BAD_CHECKSUM, "Bad checksum (dropped)", "校验和错误（被丢弃）", "BAD CHECKSUM")
 
 enum tp_label {
 #define TP_X_ENUM(id, label, zh, tag) TP_LABEL_##id,

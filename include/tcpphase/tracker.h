@@ -88,7 +88,8 @@ struct tp_segment { /* 32 bytes: kept for every connection that only sent a SYN 
     uint32_t win;     /* advertised window, as the header has it */
     uint16_t flags;   /* enum tp_flag bits */
     uint8_t from;     /* 0 or 1 */
-    bool payload_cut; /* the capture holds less payload than len (snap length) */
+    bool payload_cut : 1;  /* the capture holds less payload than len (snap length) */
+    bool checksum_bad : 1; /* Wireshark checked its checksum and found it wrong: its receiver drops it */
 };
 
 /* What the user tunes (Wireshark preferences in the plugin). */

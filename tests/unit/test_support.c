@@ -11,7 +11,7 @@ void feed_ports(struct tp_conn *c, struct tp_result *r, struct tp_segment s, uin
         s.frame = c->segments + 1;
     if (s.time_ns == 0)
         s.time_ns = (int64_t)s.frame * 1000000;
-    if (c->segments == 0)
+    if (c->cfg == NULL) /* zeroed: not initialized yet */
         tp_conn_init(c, &s, from_port, to_port);
     tp_process(c, &s, r);
 }

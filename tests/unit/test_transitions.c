@@ -24,6 +24,26 @@ static void test_syn_sent_and_received(void)
     g_assert_cmpstr(server_transition(&r), ==, "LISTEN \u2192 SYN_RECEIVED (received SYN)");
 }
 
+/* RFC 9293 3.10.7: a segment whose checksum fails is discarded first. */
+static void test_bad_checksum_changes_no_state(void)
+{
+    struct tp_conn c = {0};
+    struct tp_result r;
+
+    FEED(&c, &r, C2S, .flags = TP_SYN, .seq = CLIENT_ISN, .checksum_bad = true);
+    g_assert_cmpuint(r.label, ==, TP_LABEL_BAD_CHECKSUM);
+    EXPECT_STATES(&r, TP_CLOSED, TP_LISTEN);
+    g_assert_cmpstr(client_transition(&r), ==, "");
+    g_assert_cmpstr(server_transition(&r), ==, "");
+    g_assert_cmpuint(r.hs_steps, ==, 0);
+    /* its resend is the handshake's first step, in the same connection */
+    g_assert_false(tp_starts_new_incarnation(&c, &(struct tp_segment){.flags = TP_SYN, .seq = CLIENT_ISN}));
+    FEED(&c, &r, C2S, .flags = TP_SYN, .seq = CLIENT_ISN);
+    g_assert_cmpuint(r.label, ==, TP_LABEL_HS_SYN);
+    g_assert_cmpstr(server_transition(&r), ==, "LISTEN \u2192 SYN_RECEIVED (received SYN)");
+    g_assert_cmpstr(c.history, ==, "CS");
+}
+
 static void test_synack_received_establishes_the_client(void)
 {
     struct tp_conn c = conn_syn_sent();
@@ -173,6 +193,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/transition/syn_sent_and_received", test_syn_sent_and_received);
+    g_test_add_func("/transition/bad_checksum_changes_no_state", test_bad_checksum_changes_no_state);
     g_test_add_func("/transition/synack_received_establishes_the_client", test_synack_received_establishes_the_client);
     g_test_add_func("/transition/handshake_ack_establishes_the_server", test_handshake_ack_establishes_the_server);
     g_test_add_func("/transition/first_fin_sent_and_received", test_first_fin_sent_and_received);
