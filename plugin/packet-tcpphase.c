@@ -39,6 +39,7 @@ static dissector_handle_t tcpphase_handle;
 TP_FIELDS(TP_X_HF)
 #undef TP_X_HF
 
+static expert_field ei_tcpphase_layers_untracked = EI_INIT;
 static int ett_tcpphase = -1;
 static int ett_tcpphase_handshake = -1;
 static int ett_tcpphase_history = -1;
@@ -587,15 +588,25 @@ static unsigned find_tcp_layers(packet_info *pinfo, bool quoted[MAX_TCP_LAYERS])
     unsigned n = 0;
     bool in_icmp = false;
 
-    for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f && n < MAX_TCP_LAYERS;
-         f = wmem_list_frame_next(f)) {
+    for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f)) {
         const int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
         if (id == proto_icmp || id == proto_icmpv6)
             in_icmp = true;
-        else if (id == proto_tcp)
-            quoted[n++] = in_icmp;
+        else if (id == proto_tcp && n++ < MAX_TCP_LAYERS)
+            quoted[n - 1] = in_icmp;
     }
-    return n;
+    return n; /* all of them: more than MAX_TCP_LAYERS is noted */
+}
+
+/* A frame with more TCP layers than tcpphase keeps records for (nested
+ * tunnels): the inner ones get no label, and a note on the frame says so. */
+static void note_untracked_layers(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, unsigned layers)
+{
+    if (layers > MAX_TCP_LAYERS)
+        proto_tree_add_expert_format(tree, pinfo, &ei_tcpphase_layers_untracked, tvb, 0, 0,
+                                     "tcpphase labels the first %u TCP layers of a frame; this one has %u: "
+                                     "the inner %u have no label",
+                                     MAX_TCP_LAYERS, layers, layers - MAX_TCP_LAYERS);
 }
 
 /* The TCP header of layer |i| when the tap has none: from the primed tree,
@@ -656,6 +667,12 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     if (n > 0) {
         for (unsigned i = 0; i < n; i++)
             label_layer(i, i + 1 == n, tapped[i], tvb, pinfo, tree);
+        if (n == MAX_TCP_LAYERS) {
+            unsigned all = n;
+            while (fetch_tapped_data(tcp_tap_id, (int)all))
+                all++;
+            note_untracked_layers(tree, pinfo, tvb, all);
+        }
         info_field_refresh(tree, pinfo);
         return tvb_captured_length(tvb);
     }
@@ -664,7 +681,8 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
      * layers tell which records to replay, and which headers the primed
      * tree has (preference two_pass). */
     bool quoted[MAX_TCP_LAYERS];
-    const unsigned layers = find_tcp_layers(pinfo, quoted);
+    const unsigned all_layers = find_tcp_layers(pinfo, quoted);
+    const unsigned layers = MIN(all_layers, MAX_TCP_LAYERS);
     tcp_info_t from_tree[MAX_TCP_LAYERS];
     unsigned read_from_tree = UINT_MAX;
 
@@ -672,6 +690,7 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         label_layer(i, i + 1 == layers,
                     quoted[i] ? NULL : untapped_header(tree, pinfo, quoted, i, from_tree, &read_from_tree), tvb, pinfo,
                     tree);
+    note_untracked_layers(tree, pinfo, tvb, all_layers);
     info_field_refresh(tree, pinfo);
     return tvb_captured_length(tvb);
 }
@@ -727,6 +746,10 @@ void proto_register_tcpphase(void)
     {&ei_tcpphase_##id, {"tcpphase.anomaly." #id, PI_##grp, PI_##sev, summary, EXPFILL}},
         TP_ANOMALIES(TP_X_REG)
 #undef TP_X_REG
+        /* not an anomaly of a connection: a limit of tcpphase's */
+        {&ei_tcpphase_layers_untracked,
+         {"tcpphase.layers_untracked", PI_UNDECODED, PI_NOTE, "Frame has more TCP layers than tcpphase labels",
+          EXPFILL}},
     };
     module_t *module;
     expert_module_t *expert;

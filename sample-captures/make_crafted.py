@@ -402,6 +402,18 @@ def tunnel(cap):
     outer.ack("s"); outer.close("c")
 
 
+def deep_tunnel(cap):
+    """Ten TCP layers in one frame: a SYN inside nine TCP-over-GTP-U
+    tunnels, each an outer data segment to port 2152."""
+    pkt = IP(src="10.1.0.1", dst="10.1.0.2", id=0x4000) / TCP(sport=41100, dport=80, flags="S", seq=1000,
+                                                               window=64240, options=MSS)
+    for level in range(9):
+        outer = IP(src="192.0.2.%d" % (level + 1), dst="192.0.2.%d" % (level + 101), id=0x4100 + level)
+        seg = TCP(sport=40200 + level, dport=2152, flags="PA", seq=7000, ack=9000, window=64240)
+        pkt = outer / seg / GTP_U_Header(gtp_type=0xff, teid=level + 1) / pkt
+    cap.add(pkt)
+
+
 def icmp_quoted(cap):
     """ICMP frag-needed errors quoting a data segment (40 and 28 bytes)."""
     c = Conn(cap.add, 40019)
@@ -754,6 +766,7 @@ SCENARIOS = {
     "nearmiss-reuse-after-2msl": nearmiss_reuse_after_2msl,
     "nearmiss-challenge-ack-normal": nearmiss_challenge_ack_normal,
     "bad-checksum": bad_checksum,
+    "deep-tunnel": deep_tunnel,
 }
 
 

@@ -19,6 +19,7 @@ NOBODY = 65534
 # Extra tshark options a capture needs to be dissected as intended.
 CAPTURE_OPTIONS = {
     "tunnel.pcap": ["-d", "tcp.port==2152,gtp"],
+    "deep-tunnel.pcap": ["-d", "tcp.port==2152,gtp"],
 }
 
 
