@@ -3,7 +3,7 @@
 under Xvfb on a sample capture, and OCR (tesseract) must find tcpphase's
 text in each screenshot: the column values and subtree, the expert infos, the
 statistics tree, the connection table (Statistics menu), the ladder window
-and the selected packet's connection filter (Tools menu).
+and the selected packet's connection filter (Tools menu), the Flow Graph.
 
   gui.py --build BUILD"""
 import argparse
@@ -21,6 +21,8 @@ EXPECTED = {
     "gui-stats.png": ["Segments by phase", "Connections by outcome", "Handshake 2/3: SYN-ACK"],
     "gui-conntable.png": ["10.0.0.1:40110", "ShADadSFf", "client", "First frame", "Start", "0.000000"],
     "gui-ladder.png": ["Connection 1: client 10.0.0.1:40110", "SYN_RECEIVED", "FIN_WAIT_2", "TIME_WAIT"],
+    # Statistics → Flow Graph with tcpphase.info_ladder: the step starts each arrow's label
+    "gui-flowgraph.png": ["[SYN 1/3]", "[FIN 3/4]", "client CLOSED"],
     # the filter the Tools entry applied, from the selected packet's connection
     # (OCR reads the 1 on the filter bar's green as anything)
     "gui-conn-filter.png": ["tcpphase.conn ==", "Displayed: 13"],

@@ -151,7 +151,23 @@ ladder=$(find_window "TCP Connection Phase ladder")
 shot "TCP Connection Phase ladder" gui-ladder.png
 kill "$gui_pid"; wait "$gui_pid" 2>/dev/null || true
 
-# 6. From the selected packet to its connection's packets: Tools → "TCP
+# 6. Statistics → Flow Graph with the preference tcpphase.info_ladder: each
+# arrow labelled with its step ("[SYN 1/3]"), the transitions in the comment
+gui -o tcpphase.info_ladder:TRUE
+shot "capture.pcap" gui-flowgraph.png >/dev/null
+click 325 10
+DISPLAY=$display /usr/bin/import -window root "$work/menu.png"
+if at=$("$top/tools/find-text.py" "$work/menu.png" Flow Graph); then
+    click $at
+else
+    echo "the Statistics menu has no 'Flow Graph'" >&2
+fi
+flow=$(find_window "Flow")
+[ -n "$flow" ] && DISPLAY=$display xdotool windowsize "$flow" 1500 800 windowmove "$flow" 0 0
+shot "Flow" gui-flowgraph.png
+kill "$gui_pid"; wait "$gui_pid" 2>/dev/null || true
+
+# 7. From the selected packet to its connection's packets: Tools → "TCP
 # Connection Phase: a connection's packets" is prefilled with the selected
 # packet's connection (frame 8: connection 1); Return applies the filter.
 gui -g 8
