@@ -107,16 +107,26 @@ kill "$gui_pid"; wait "$gui_pid" 2>/dev/null || true
 gui -z expert
 shot "Expert Information" gui-expert.png
 kill "$gui_pid"; wait "$gui_pid" 2>/dev/null || true
+click_text() { # words: clicks them where OCR reads them on the screen (an open menu's entry)
+    DISPLAY=$display /usr/bin/import -window root "$work/menu.png"
+    local at
+    if at=$("$top/tools/find-text.py" "$work/menu.png" "$@"); then
+        click $at
+    else
+        echo "no '$*' on the screen" >&2
+        key Escape
+    fi
+}
+menu_entry() { # x of the menu in the menu bar, words of its entry
+    local x=$1
+    shift
+    click "$x" 10
+    click_text "$@"
+}
 # the connection table from the Statistics menu, found there by its name
 gui
 shot "capture.pcap" gui-conntable.png >/dev/null
-click 325 10
-DISPLAY=$display /usr/bin/import -window root "$work/menu.png"
-if at=$("$top/tools/find-text.py" "$work/menu.png" Connection Phase connection table); then
-    click $at
-else
-    echo "the Statistics menu has no 'TCP Connection Phase connection table'" >&2
-fi
+menu_entry 325 Connection Phase connection table
 table=$(find_window "connection table")
 [ -n "$table" ] && DISPLAY=$display xdotool windowsize "$table" 1580 420 windowmove "$table" 0 0
 shot "connection table" gui-conntable.png
@@ -130,14 +140,7 @@ kill "$gui_pid"; wait "$gui_pid" 2>/dev/null || true
 tools_entry() { # words of a Tools menu entry: opens the menu and clicks it
     click 20 10
     key Left Left
-    DISPLAY=$display /usr/bin/import -window root "$work/menu.png"
-    local at
-    if at=$("$top/tools/find-text.py" "$work/menu.png" "$@"); then
-        click $at
-    else
-        echo "the Tools menu has no entry '$*'" >&2
-        key Escape
-    fi
+    click_text "$@"
 }
 gui
 shot "capture.pcap" gui-ladder.png >/dev/null
@@ -155,13 +158,7 @@ kill "$gui_pid"; wait "$gui_pid" 2>/dev/null || true
 # arrow labelled with its step ("[SYN 1/3]"), the transitions in the comment
 gui -o tcpphase.info_ladder:TRUE
 shot "capture.pcap" gui-flowgraph.png >/dev/null
-click 325 10
-DISPLAY=$display /usr/bin/import -window root "$work/menu.png"
-if at=$("$top/tools/find-text.py" "$work/menu.png" Flow Graph); then
-    click $at
-else
-    echo "the Statistics menu has no 'Flow Graph'" >&2
-fi
+menu_entry 325 Flow Graph
 flow=$(find_window "Flow")
 [ -n "$flow" ] && DISPLAY=$display xdotool windowsize "$flow" 1500 800 windowmove "$flow" 0 0
 shot "Flow" gui-flowgraph.png
