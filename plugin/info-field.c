@@ -22,11 +22,13 @@
 
 void info_field_refresh(proto_tree *tree, packet_info *pinfo)
 {
-    /* looked up each time: the column fields are registered again when the
-     * column preferences change, and may get another id */
+    if (!tree || !pinfo->cinfo)
+        return;
+    /* looked up each time (but only for a tree with columns): the column
+     * fields are registered again when the column preferences change, and
+     * may get another id */
     const int hf = proto_registrar_get_id_byname("_ws.col.info");
-
-    if (!tree || !pinfo->cinfo || hf <= 0 || !proto_field_is_referenced(tree, hf))
+    if (hf <= 0 || !proto_field_is_referenced(tree, hf))
         return;
     /* the tree's list of a referenced field: no walk over the tree */
     GPtrArray *items = proto_get_finfo_ptr_array(tree, hf);
