@@ -26,7 +26,7 @@ const char *tp_closer_name(unsigned c)
 const char *tp_outcome_code(unsigned o)
 {
     static const char *const codes[] = {
-#define TP_X_CODE(code, text) #code,
+#define TP_X_CODE(code, text, zh) #code,
         TP_OUTCOMES(TP_X_CODE)
 #undef TP_X_CODE
     };
@@ -35,12 +35,24 @@ const char *tp_outcome_code(unsigned o)
 
 const char *tp_outcome_text(unsigned o)
 {
-    static const char *const texts[] = {
-#define TP_X_TEXT(code, text) text,
-        TP_OUTCOMES(TP_X_TEXT)
-#undef TP_X_TEXT
+    return tp_outcome_text_in(o, TP_LANG_EN);
+}
+
+const char *tp_outcome_text_in(unsigned o, unsigned lang)
+{
+    static const char *const texts[TP_LANG_COUNT][TP_OUTCOME_COUNT] = {
+        {
+#define TP_X_EN(code, en, zh) en,
+            TP_OUTCOMES(TP_X_EN)
+#undef TP_X_EN
+        },
+        {
+#define TP_X_ZH(code, en, zh) zh,
+            TP_OUTCOMES(TP_X_ZH)
+#undef TP_X_ZH
+        },
     };
-    return o < TP_OUTCOME_COUNT ? texts[o] : "?";
+    return o < TP_OUTCOME_COUNT ? texts[lang < TP_LANG_COUNT ? lang : TP_LANG_EN][o] : "?";
 }
 
 /* Letters recorded once per end, as bits of tp_history_marks.once. */

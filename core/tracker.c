@@ -111,6 +111,18 @@ const char *tp_label_info_tag(unsigned l)
     return l < TP_LABEL_COUNT ? tags[l] : "";
 }
 
+char *tp_label_short(unsigned l, char *buf, size_t size)
+{
+    const char *text = tp_label_text(l), *tag = tp_label_info_tag(l);
+    const char *kind = strchr(text, ':'), *numbers = strchr(tag, ' ');
+
+    if (kind && numbers) /* "Handshake 1/3: SYN" and "HS 1/3": "SYN 1/3" */
+        snprintf(buf, size, "%s%s", kind + 1 + (kind[1] == ' '), numbers);
+    else
+        snprintf(buf, size, "%s", tag[0] ? tag : text); /* "RST"; "Data" */
+    return buf;
+}
+
 bool tp_conn_finished(const struct tp_conn *c)
 {
     return is_gone(c->ep[0].state) && is_gone(c->ep[1].state);

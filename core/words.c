@@ -2,6 +2,8 @@
  * transitions.h: one table each, a column per language). */
 #include "internal.h"
 
+#include <stdio.h>
+
 const char *tp_phrase(enum tp_phrase p, unsigned lang)
 {
     static const char *const phrases[TP_LANG_COUNT][TP_PHRASE_COUNT] = {
@@ -55,4 +57,22 @@ const char *tp_why_text(unsigned w, unsigned lang)
     if (w >= TP_WHY_COUNT)
         return "";
     return texts[lang < TP_LANG_COUNT ? lang : TP_LANG_EN][w];
+}
+
+char *tp_flags_text(uint16_t flags, char *buf, size_t size)
+{
+    static const struct {
+        uint16_t bit;
+        const char *name;
+    } names[] = {{TP_FIN, "FIN"}, {TP_SYN, "SYN"}, {TP_RST, "RST"}, {TP_PSH, "PSH"},
+                 {TP_ACK, "ACK"}, {TP_URG, "URG"}, {TP_ECE, "ECE"}, {TP_CWR, "CWR"}};
+    size_t used = 0;
+
+    if (size == 0)
+        return buf;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof names / sizeof names[0] && used < size; i++)
+        if (flags & names[i].bit)
+            used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "", names[i].name);
+    return buf;
 }

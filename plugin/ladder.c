@@ -82,30 +82,13 @@ static tap_packet_status ladder_packet(void *tapdata, packet_info *pinfo, epan_d
     return TAP_PACKET_REDRAW;
 }
 
-/* "SYN, ACK" in Wireshark's order. */
-static void flag_names(uint16_t flags, char *buf, size_t size)
-{
-    static const struct {
-        uint16_t bit;
-        const char *name;
-    } names[] = {{TP_FIN, "FIN"}, {TP_SYN, "SYN"}, {TP_RST, "RST"}, {TP_PSH, "PSH"},
-                 {TP_ACK, "ACK"}, {TP_URG, "URG"}, {TP_ECE, "ECE"}, {TP_CWR, "CWR"}};
-    size_t used = 0;
-
-    buf[0] = '\0';
-    for (size_t i = 0; i < G_N_ELEMENTS(names) && used < size; i++) {
-        if (flags & names[i].bit)
-            used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "", names[i].name);
-    }
-}
-
 /* One arrow: "|--- SYN seq=0 ------------->|" or its mirror. */
 static void draw_arrow(GString *out, const struct ladder_row *row, bool to_server)
 {
     char flags[64], text[128];
     int n, dashes;
 
-    flag_names(row->flags, flags, sizeof flags);
+    tp_flags_text(row->flags, flags, sizeof flags);
     if (!row->has_header)
         snprintf(text, sizeof text, " %s ", tp_label_text(row->result.label));
     else if (row->flags & TP_ACK)

@@ -95,7 +95,7 @@ static const value_string state_vals[] = {
     {0, NULL}};
 
 static const value_string outcome_vals[] = {
-#define TP_X_VS(code, text) {TP_OUTCOME_##code, #code},
+#define TP_X_VS(code, text, zh) {TP_OUTCOME_##code, #code},
     TP_OUTCOMES(TP_X_VS)
 #undef TP_X_VS
     {0, NULL}};
@@ -213,6 +213,11 @@ struct tp_horizon tcpphase_report_horizon(void)
     if (reports_drawn_at_end())
         h.ended = true;
     return h;
+}
+
+unsigned tcpphase_language(void)
+{
+    return tracker_config.language;
 }
 
 /* Runs the tracker on the segment |th|, keeps its verdict for layer |layer|
@@ -381,7 +386,7 @@ static void add_connection_summary(proto_tree *tree, tvbuff_t *tvb, const struct
 
     proto_item_set_generated(proto_tree_add_uint_format_value(
         tree, hf_tcpphase_outcome, tvb, 0, 0, outcome, "%s: %s", tp_outcome_code(outcome),
-        tp_outcome_text(outcome)));
+        tp_outcome_text_in(outcome, c->cfg->language)));
     add_name_twin(tree, hf_tcpphase_outcome_str, tvb, tp_outcome_code(outcome));
     char history[TP_HISTORY_MAX + 1], story[256];
 
@@ -434,17 +439,11 @@ static void queue_tap_record(packet_info *pinfo, const struct frame_record *rec,
  * comment (all of it) has both ends' transitions. */
 static void prepend_ladder_label(packet_info *pinfo, const struct tp_result *r)
 {
-    const char *tag = tp_label_info_tag(r->label), *text = tp_label_text(r->label);
-    const char *kind = strchr(text, ':'), *numbers = strchr(tag, ' ');
     const bool client = r->state_client != r->state_client_before, server = r->state_server != r->state_server_before;
+    char step[48];
     wmem_strbuf_t *buf = wmem_strbuf_new(pinfo->pool, "[");
 
-    if (kind && numbers) /* "Handshake 1/3: SYN", "HS 1/3": "SYN 1/3" */
-        wmem_strbuf_append_printf(buf, "%s%s", kind + 1 + (kind[1] == ' '), numbers);
-    else if (tag[0] != '\0')
-        wmem_strbuf_append(buf, tag); /* "RST" */
-    else
-        wmem_strbuf_append(buf, text);
+    wmem_strbuf_append(buf, tp_label_short(r->label, step, sizeof step));
     wmem_strbuf_append(buf, "] ");
     if (client)
         wmem_strbuf_append_printf(buf, "client %s\u2192%s", tp_state_name(r->state_client_before),
@@ -796,6 +795,7 @@ void proto_register_tcpphase(void)
     register_postseq_cleanup_routine(capture_read_whole);
     tcpphase_tap = register_tap("tcpphase");
     register_tcpphase_conns_table();
+    register_tcpphase_flow_graph(proto_tcpphase);
 }
 
 void proto_reg_handoff_tcpphase(void)

@@ -7,10 +7,10 @@
 #include "tcpphase-tap.h"
 #include "undecided.h"
 
-static const char SEGMENTS_BY_PHASE[] = "Segments by phase";
-static const char SEGMENTS_BY_STEP[] = "Segments by step";
-static const char CONNECTIONS_BY_OUTCOME[] = "Connections by outcome (Zeek conn_state)";
-static const char ANOMALIES[] = "Anomalies";
+/* The headings, in the language of tcpphase.language when the tree was
+ * made (a changed preference retaps, which makes the tree again). */
+static const char *SEGMENTS_BY_PHASE, *SEGMENTS_BY_STEP, *CONNECTIONS_BY_OUTCOME, *ANOMALIES;
+static unsigned tree_language;
 
 static int node_phase, node_step, node_outcome, node_anomaly;
 
@@ -47,7 +47,7 @@ static void count_anomaly(void *ctx, unsigned id, int delta)
 
 static void outcome_name(char *buf, size_t size, unsigned outcome)
 {
-    snprintf(buf, size, "%s: %s", tp_outcome_code(outcome), tp_outcome_text(outcome));
+    snprintf(buf, size, "%s: %s", tp_outcome_code(outcome), tp_outcome_text_in(outcome, tree_language));
 }
 
 /* The outcome rows from what became of each connection seen: a row is made
@@ -59,7 +59,7 @@ static void count_outcomes(void)
     GHashTableIter it;
     gpointer conn;
     struct tp_conn view;
-    char name[96];
+    char name[128];
 
     if (!pending.conns || g_hash_table_size(pending.conns) == 0)
         return;
@@ -169,6 +169,11 @@ static void stats_cleanup(stats_tree *st)
 
 static void stats_init(stats_tree *st)
 {
+    tree_language = tcpphase_language();
+    SEGMENTS_BY_PHASE = tp_phrase(TP_P_TREE_BY_PHASE, tree_language);
+    SEGMENTS_BY_STEP = tp_phrase(TP_P_TREE_BY_STEP, tree_language);
+    CONNECTIONS_BY_OUTCOME = tp_phrase(TP_P_TREE_BY_OUTCOME, tree_language);
+    ANOMALIES = tp_phrase(TP_P_TREE_ANOMALIES, tree_language);
     watch_pending(st);
     node_phase = stats_tree_create_node(st, SEGMENTS_BY_PHASE, 0, STAT_DT_INT, TRUE);
     node_step = stats_tree_create_node(st, SEGMENTS_BY_STEP, 0, STAT_DT_INT, TRUE);
@@ -181,7 +186,7 @@ static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo _U_, ep
 {
     const struct tcpphase_tap_record *t = (const struct tcpphase_tap_record *)data;
     const struct tp_result *r = t->result;
-    char name[96];
+    char name[128];
 
     tick_stat_node(st, SEGMENTS_BY_PHASE, 0, TRUE);
     /* "1. handshake" .. "5. closed": sorted by name, in the order of life */
@@ -189,7 +194,7 @@ static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo _U_, ep
     tick_stat_node(st, name, node_phase, FALSE);
     if (r->hs_steps || r->td_steps) {
         tick_stat_node(st, SEGMENTS_BY_STEP, 0, TRUE);
-        tick_stat_node(st, tp_label_text(r->label), node_step, FALSE);
+        tick_stat_node(st, tp_label_text_in(r->label, tree_language), node_step, FALSE);
     }
     if (pending.st == st) {
         /* counted when drawn (count_outcomes) */

@@ -21,6 +21,10 @@ struct tcpphase_tap_record {
     uint32_t seq, ack, len;
 };
 
+/* The language of the texts a person reads (enum tp_language, preference
+ * tcpphase.language). */
+unsigned tcpphase_language(void);
+
 /* How much of the capture has been read, for what a frame shows. */
 struct tp_horizon tcpphase_horizon(void);
 
@@ -41,5 +45,11 @@ void ladder_open_window(uint32_t conn);
 /* Registers the connection table dialog (and -z tcpphase,conntable); called
  * at protocol registration, where Wireshark collects such tables. */
 void register_tcpphase_conns_table(void);
+
+/* Registers the Flow Graph's flow type "TCP Connection Phase" (and tshark's
+ * -z flow,tcpphase,standard); at protocol registration, before tshark
+ * makes the -z flow entries. Nothing on a Wireshark version whose Flow
+ * Graph layout tcpphase does not know (seq-analysis-abi.h). */
+void register_tcpphase_flow_graph(int proto);
 
 #endif

@@ -70,6 +70,38 @@ def check_ladders(sandbox, expect, update):
     expect("CONN is a connection number" in bad.stderr, f"-z tcpphase,ladder,x says what CONN is ({bad.stderr!r})")
 
 
+# The Flow Graph's flow type "TCP Connection Phase" (-z flow,tcpphase,standard,
+# the same items the GUI draws): loopback ends as two nodes, each arrow's short
+# step, both transitions as the comment; one pass says what is known at each
+# segment, -2 with two_pass what the whole capture proves (a refused SYN
+# leaves the server CLOSED). Golden files per Wireshark version where its layout differs
+# (tests/golden/<major.minor>/flow/ first).
+FLOWS = [("loopback-server-close.pcapng", False), ("refused.pcap", False), ("refused.pcap", True),
+         ("simultaneous-open.pcap", True), ("half-open-scan.pcap", True)]
+
+
+def check_flows(sandbox, expect, update):
+    for name, two_pass in FLOWS:
+        prefs = ["-o", "tcpphase.two_pass:TRUE"] if two_pass else []
+        out = sandbox.tshark(os.path.join(tplib.SAMPLES, name), prefs + ["-q", "-z", "flow,tcpphase,standard"],
+                             two_pass=two_pass)
+        file = name + (".2pass" if two_pass else "") + ".txt"
+        own = os.path.join(tplib.GOLDEN, sandbox.wireshark_version(), "flow", file)
+        path = own if os.path.exists(own) else os.path.join(tplib.GOLDEN, "flow", file)
+        if update:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w") as f:
+                f.write(out)
+        expect(os.path.exists(path) and open(path).read() == out,
+               f"{name}{' -2' if two_pass else ''}: -z flow,tcpphase,standard equals "
+               f"{os.path.relpath(path, tplib.ROOT)}")
+    loop = sandbox.tshark(os.path.join(tplib.SAMPLES, "loopback-server-close.pcapng"),
+                          ["-q", "-z", "flow,tcpphase,standard"])
+    header = " ".join(loop.splitlines()[:2])
+    expect("127.0.0.1:45882" in header and "127.0.0.1:18083" in header,
+           f"loopback-server-close.pcapng: the Flow Graph's two nodes are the two loopback ends ({header!r})")
+
+
 def conns(sandbox, capture):
     out = sandbox.tshark(capture, ["-q", "-z", "tcpphase,conns,tsv"])
     return list(csv.DictReader(io.StringIO(out), delimiter="\t"))
@@ -82,7 +114,7 @@ def port(endpoint):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
-    ap.add_argument("--update-ladders", action="store_true", help="rewrite tests/golden/ladder/")
+    ap.add_argument("--update-ladders", action="store_true", help="rewrite tests/golden/ladder/ and flow/")
     opts = ap.parse_args()
     checks = tplib.Checks()
     expect = checks.expect
@@ -136,6 +168,17 @@ def main():
         phases = [n for n in names if n[:1].isdigit()]
         expect(phases == ["1. handshake", "4. reset"], f"refused.pcap: phase rows in life order ({phases})")
 
+        # tcpphase.language zh: the tree's headings, steps and outcomes in
+        # Chinese, the value names (phases, anomaly ids) as they are.
+        tree = sandbox.tshark(os.path.join(tplib.SAMPLES, "normal-client-close.pcap"),
+                              ["-o", "tcpphase.language:zh", "-q", "-z", "tcpphase,tree"])
+        names = [line.split("  ")[0].strip() for line in tree.splitlines() if "%" in line]
+        expect(names == ["按阶段统计的报文段", "1. handshake", "2. established", "3. teardown",
+                         "按步骤统计的报文段", "三次握手 1/3: SYN", "三次握手 2/3: SYN-ACK", "三次握手 3/3: ACK",
+                         "四次挥手 1/4: FIN", "四次挥手 2/4: ACK", "四次挥手 3/4: FIN", "四次挥手 4/4: ACK",
+                         "按结果统计的连接（Zeek conn_state）", "SF: 已建立，双方正常关闭", "异常"],
+               f"normal-client-close.pcap: -z tcpphase,tree in Chinese, steps in order ({names})")
+
         # In the GUI (sharkd after a tap pass) every segment carries the outcome.
         view = order.sharkd_view(sandbox, refused, [1, 2, 3, 4])
         for n in (1, 2, 3, 4):
@@ -153,6 +196,7 @@ def main():
                      "[ACK 4/4] server LAST_ACK\u2192CLOSED | "]:
             expect(text in ladder, f"flow graph text shows {text}")
         check_ladders(sandbox, expect, opts.update_ladders)
+        check_flows(sandbox, expect, opts.update_ladders)
     return checks.exit_status()
 
 

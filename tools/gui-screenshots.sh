@@ -74,7 +74,7 @@ shot() { # window-name-pattern file
 gui() { # extra wireshark options...
     "${as_user[@]}" env -i PATH=/usr/bin:/bin DISPLAY="$display" HOME="$home" XDG_RUNTIME_DIR="$home" \
         LANG=C.UTF-8 WIRESHARK_PLUGIN_DIR="$work/plugins" \
-        wireshark -C tcpphase -r "$work/capture.pcap" "$@" >"$work/gui.log" 2>&1 &
+        wireshark -C tcpphase -r "${gui_capture:-$work/capture.pcap}" "$@" >"$work/gui.log" 2>&1 &
     gui_pid=$!
 }
 
@@ -154,13 +154,27 @@ ladder=$(find_window "TCP Connection Phase ladder")
 shot "TCP Connection Phase ladder" gui-ladder.png
 kill "$gui_pid"; wait "$gui_pid" 2>/dev/null || true
 
-# 6. Statistics → Flow Graph with the preference tcpphase.info_ladder: each
-# arrow labelled with its step ("[SYN 1/3]"), the transitions in the comment
-gui -o tcpphase.info_ladder:TRUE
-shot "capture.pcap" gui-flowgraph.png >/dev/null
+# 6. Statistics → Flow Graph, flow type "TCP Connection Phase", on a
+# loopback capture: one node per endpoint (address and port), each arrow's
+# step short ("SYN 1/3"), both transitions in the comment. The dialog opens on
+# "All Flows": the flow type box is found right of its label, and typing
+# picks the entry from the open list.
+cp "$top/sample-captures/loopback-server-close.pcapng" "$work/loopback.pcapng"
+chmod a+r "$work/loopback.pcapng"
+gui_capture="$work/loopback.pcapng" gui
+shot "loopback.pcapng" gui-flowgraph.png >/dev/null
 menu_entry 325 Flow Graph
 flow=$(find_window "Flow")
 [ -n "$flow" ] && DISPLAY=$display xdotool windowsize "$flow" 1500 800 windowmove "$flow" 0 0
+sleep 2
+DISPLAY=$display /usr/bin/import -window root "$work/flow.png"
+if at=$("$top/tools/find-text.py" "$work/flow.png" Flow type:); then
+    read -r x y <<<"$at"
+    click $((x + 140)) "$y"
+    key T C P space C Return
+else
+    echo "no 'Flow type:' on the screen" >&2
+fi
 shot "Flow" gui-flowgraph.png
 kill "$gui_pid"; wait "$gui_pid" 2>/dev/null || true
 

@@ -3,6 +3,8 @@
 #ifndef TCPPHASE_LABELS_H
 #define TCPPHASE_LABELS_H
 
+#include <stddef.h>
+
 /* X(id, label, zh, info_tag): the label in English and in Chinese (the
  * preference tcpphase.language); an empty info_tag adds nothing to the Info
  * column. */
@@ -34,5 +36,8 @@ const char *tp_label_text(unsigned l);
 /* tp_label_text_in is the label in language |lang| (enum tp_language). */
 const char *tp_label_text_in(unsigned l, unsigned lang);
 const char *tp_label_info_tag(unsigned l);
+/* tp_label_short writes the label as short as a Flow Graph arrow wants it
+ * ("SYN 1/3", "FIN-ACK 2+3/4", "RST", "Data") into |buf|; returns |buf|. */
+char *tp_label_short(unsigned l, char *buf, size_t size);
 
 #endif

@@ -3,24 +3,30 @@
 #ifndef TCPPHASE_OUTCOMES_H
 #define TCPPHASE_OUTCOMES_H
 
-/* X(code, explanation) */
-#define TP_OUTCOMES(X)                                                                            \
-    X(S0, "connection attempt seen, no reply")                                                    \
-    X(S1, "established, not closed")                                                              \
-    X(SF, "established and closed normally by both ends")                                         \
-    X(REJ, "connection attempt rejected")                                                          \
-    X(S2, "established, only the client (originator) tried to close")                             \
-    X(S3, "established, only the server (responder) tried to close")                              \
-    X(RSTO, "established, aborted by the client's RST")                                           \
-    X(RSTR, "established, aborted by the server's RST")                                           \
-    X(RSTOS0, "client sent a SYN then a RST, no SYN-ACK seen")                                    \
-    X(RSTRH, "server sent a SYN-ACK then a RST, no SYN seen")                                     \
-    X(SH, "client sent a SYN then a FIN, no SYN-ACK seen (half open)")                             \
-    X(SHR, "server sent a SYN-ACK then a FIN, no SYN seen")                                       \
-    X(OTH, "no SYN seen: midstream traffic")
+/* X(code, explanation, Chinese explanation): the explanation a person reads
+ * in each language of tcpphase.language; the code stays Zeek's. */
+#define TP_OUTCOMES(X)                                                                             \
+    X(S0, "connection attempt seen, no reply", "只见到连接请求，无应答")                           \
+    X(S1, "established, not closed", "已建立，未关闭")                                             \
+    X(SF, "established and closed normally by both ends", "已建立，双方正常关闭")                  \
+    X(REJ, "connection attempt rejected", "连接请求被拒绝")                                        \
+    X(S2, "established, only the client (originator) tried to close",                             \
+      "已建立，只有客户端（发起方）试图关闭")                                                      \
+    X(S3, "established, only the server (responder) tried to close",                              \
+      "已建立，只有服务器（响应方）试图关闭")                                                      \
+    X(RSTO, "established, aborted by the client's RST", "已建立，被客户端的 RST 中止")             \
+    X(RSTR, "established, aborted by the server's RST", "已建立，被服务器的 RST 中止")             \
+    X(RSTOS0, "client sent a SYN then a RST, no SYN-ACK seen",                                     \
+      "客户端发送 SYN 后又发送 RST，未见 SYN-ACK")                                                 \
+    X(RSTRH, "server sent a SYN-ACK then a RST, no SYN seen",                                      \
+      "服务器发送 SYN-ACK 后又发送 RST，未见 SYN")                                                 \
+    X(SH, "client sent a SYN then a FIN, no SYN-ACK seen (half open)",                             \
+      "客户端发送 SYN 后又发送 FIN，未见 SYN-ACK（半开）")                                         \
+    X(SHR, "server sent a SYN-ACK then a FIN, no SYN seen", "服务器发送 SYN-ACK 后又发送 FIN，未见 SYN") \
+    X(OTH, "no SYN seen: midstream traffic", "未见 SYN：从中途开始的流量")
 
 enum tp_outcome {
-#define TP_X_ENUM(code, text) TP_OUTCOME_##code,
+#define TP_X_ENUM(code, text, zh) TP_OUTCOME_##code,
     TP_OUTCOMES(TP_X_ENUM)
 #undef TP_X_ENUM
     TP_OUTCOME_COUNT
@@ -54,5 +60,7 @@ const char *tp_closer_name(unsigned c);
 
 const char *tp_outcome_code(unsigned o);
 const char *tp_outcome_text(unsigned o);
+/* tp_outcome_text_in is the explanation in language |lang| (enum tp_language). */
+const char *tp_outcome_text_in(unsigned o, unsigned lang);
 
 #endif

@@ -51,7 +51,12 @@ enum tp_language { TP_LANG_EN, TP_LANG_ZH, TP_LANG_COUNT };
     X(STORY_CLOSED_FIRST, ", closed by the %s first", "，%s先关闭")                                          \
     X(STORY_CLOSED_ONLY, ", closed by the %s only", "，仅%s关闭")                                            \
     X(STORY_OPEN_AT_END, ", open at the end", "，抓包结束时仍打开")                                    \
-    X(STORY_LINGERING, "; %s still in %s at the end", "；抓包结束时%s仍处于 %s")
+    X(STORY_LINGERING, "; %s still in %s at the end", "；抓包结束时%s仍处于 %s")                  \
+    /* the statistics tree's headings (-z tcpphase,tree) */                                                   \
+    X(TREE_BY_PHASE, "Segments by phase", "按阶段统计的报文段")                                         \
+    X(TREE_BY_STEP, "Segments by step", "按步骤统计的报文段")                                           \
+    X(TREE_BY_OUTCOME, "Connections by outcome (Zeek conn_state)", "按结果统计的连接（Zeek conn_state）") \
+    X(TREE_ANOMALIES, "Anomalies", "异常")
 
 enum tp_phrase {
 #define TP_X_ENUM(id, en, zh) TP_P_##id,

@@ -34,6 +34,10 @@ enum tp_flag {
     TP_CWR = 0x80,
 };
 
+/* tp_flags_text writes the names of |flags| in Wireshark's order ("SYN,
+ * ACK") into |buf| (|size| bytes); returns |buf|. */
+char *tp_flags_text(uint16_t flags, char *buf, size_t size);
+
 /* What a segment is to the tracker, decided once from its flags
  * (tp_segment_event); its payload is orthogonal (tp_segment.len). */
 enum tp_event {

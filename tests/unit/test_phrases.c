@@ -70,6 +70,36 @@ static void test_every_transition_reason_exists_in_chinese(void)
     }
 }
 
+/* The Flow Graph's arrow label: the segment kind and the step, or the tag. */
+static void test_short_label_is_the_segment_kind_and_its_step(void)
+{
+    char buf[48];
+
+    g_assert_cmpstr(tp_label_short(TP_LABEL_HS_SYN, buf, sizeof buf), ==, "SYN 1/3");
+    g_assert_cmpstr(tp_label_short(TP_LABEL_HS_SYNACK_FINAL, buf, sizeof buf), ==, "SYN-ACK 2+3/3");
+    g_assert_cmpstr(tp_label_short(TP_LABEL_TD_FINACK, buf, sizeof buf), ==, "FIN-ACK 2+3/4");
+    g_assert_cmpstr(tp_label_short(TP_LABEL_TD_ACK2, buf, sizeof buf), ==, "ACK 4/4");
+    g_assert_cmpstr(tp_label_short(TP_LABEL_RST, buf, sizeof buf), ==, "RST");
+    g_assert_cmpstr(tp_label_short(TP_LABEL_STRAY_FIN, buf, sizeof buf), ==, "STRAY FIN");
+    g_assert_cmpstr(tp_label_short(TP_LABEL_DATA, buf, sizeof buf), ==, "Data");
+    for (unsigned l = 0; l < TP_LABEL_COUNT; l++)
+        g_assert_cmpuint(strlen(tp_label_short(l, buf, sizeof buf)), <=, 16); /* fits an arrow */
+}
+
+/* An outcome's explanation exists in both languages and differs between
+ * them; its code (Zeek's) is the same in both. */
+static void test_every_outcome_is_explained_in_chinese(void)
+{
+    for (unsigned o = 0; o < TP_OUTCOME_COUNT; o++) {
+        const char *english = tp_outcome_text_in(o, TP_LANG_EN), *chinese = tp_outcome_text_in(o, TP_LANG_ZH);
+
+        g_assert_cmpstr(english, ==, tp_outcome_text(o));
+        g_assert_cmpstr(chinese, !=, "");
+        if (strcmp(english, chinese) == 0)
+            g_error("outcome %s: \"%s\" is not translated", tp_outcome_code(o), english);
+    }
+}
+
 /* The language is the connection's configuration: the story and the check
  * follow it; states stay the RFC's names. */
 static void test_chinese_texts_follow_the_configuration(void)
@@ -98,6 +128,9 @@ int main(int argc, char **argv)
     g_test_add_func("/phrases/every_label_keeps_its_step_in_chinese", test_every_label_keeps_its_step_in_chinese);
     g_test_add_func("/phrases/every_transition_reason_exists_in_chinese",
                     test_every_transition_reason_exists_in_chinese);
+    g_test_add_func("/labels/short_label_is_the_segment_kind_and_its_step",
+                    test_short_label_is_the_segment_kind_and_its_step);
+    g_test_add_func("/phrases/every_outcome_is_explained_in_chinese", test_every_outcome_is_explained_in_chinese);
     g_test_add_func("/phrases/chinese_texts_follow_the_configuration", test_chinese_texts_follow_the_configuration);
     return g_test_run();
 }
