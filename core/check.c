@@ -61,7 +61,7 @@ char *tp_check_format(const struct tp_conn *c, const struct tp_result *r, uint32
 {
     struct tp_line l = {buf, size, 0};
     const struct tp_check_numbers *k = &c->check;
-    const unsigned x = r->sender_role == TP_ROLE_CLIENT ? c->client : 1u - c->client, y = 1u - x;
+    const unsigned x = r->sender_role == TP_ROLE_CLIENT ? c->client : 1u - c->client, y = tp_peer(c, (uint8_t)x);
     /* an ISN the capture gave by this frame (not one from a later, reordered frame) */
     const bool x_isn = ((k->has_isn >> x) & 1) && k->isn_frame[x] <= frame;
     const bool y_isn = ((k->has_isn >> y) & 1) && k->isn_frame[y] <= frame;
@@ -73,12 +73,14 @@ char *tp_check_format(const struct tp_conn *c, const struct tp_result *r, uint32
      * was checked there. */
     if ((r->hs_steps & TP_STEP_BIT(1)) && frame == k->syn_frame && x_isn)
         SAY(&l, c, CHECK_SYN, role(c, x), k->isn[x]);
-    if ((r->hs_steps & TP_STEP_BIT(2)) && frame == k->synack_frame && x_isn && y_isn) {
+    const bool synack_checked = (r->hs_steps & TP_STEP_BIT(2)) && frame == k->synack_frame && x_isn && y_isn;
+    if (synack_checked) {
         say_ack_of_syn(&l, c, y, k->syn_data_len, r, TP_A_synack_bad_ack);
         sep(&l, c);
         SAY(&l, c, CHECK_ISN, role(c, x), k->isn[x]);
     }
-    if ((r->hs_steps & TP_STEP_BIT(3)) && frame == k->ack_frame && y_isn)
+    /* a self-connect's SYN-ACK is step 3 too: its ACK is checked once */
+    if ((r->hs_steps & TP_STEP_BIT(3)) && frame == k->ack_frame && y_isn && !(synack_checked && y == x))
         say_ack_of_syn(&l, c, y, 0, r, TP_A_handshake_ack_bad);
     /* the first ACK of the other end's first FIN (steps 2, 4), then this
      * end's FIN (steps 1, 3) */
@@ -93,7 +95,8 @@ char *tp_check_format(const struct tp_conn *c, const struct tp_result *r, uint32
         SAY(&l, c, CHECK_FIN, fin, k->fin_seq[x], fin + 1);
     }
     for (unsigned i = 0; i < 2 && (r->hs_steps || r->td_steps); i++) {
-        const unsigned ep = i == 0 ? c->client : 1u - c->client;
+        /* a self-connect's one socket is named once, as the client */
+        const unsigned ep = i == 0 || c->self_connect ? c->client : 1u - c->client;
         const unsigned before = i == 0 ? r->state_client_before : r->state_server_before;
         const unsigned after = i == 0 ? r->state_client : r->state_server;
         if (after == TP_TIME_WAIT && before != TP_TIME_WAIT) {

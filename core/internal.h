@@ -10,6 +10,13 @@ static inline bool seq_le(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0
 static inline bool seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
 static inline bool seq_ge(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
 
+/* The endpoint that receives what endpoint |x| sends: the other end, or, in
+ * a self-connect, the same socket (issue 17 item 6). */
+static inline uint8_t tp_peer(const struct tp_conn *c, uint8_t x)
+{
+    return c->self_connect ? x : (uint8_t)(1 - x);
+}
+
 /* A sequence number relative to |ep|'s ISN, as Wireshark shows it by default. */
 static inline uint32_t rel_seq(const struct tp_endpoint *ep, uint32_t v)
 {

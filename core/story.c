@@ -31,6 +31,20 @@ static void say_lingering(struct tp_line *l, const struct tp_conn *c)
     }
 }
 
+/* A self-connect that completed its handshake: one socket, one state. */
+static void say_self_connect(struct tp_line *l, const struct tp_conn *c)
+{
+    const unsigned state = c->ep[c->client].state;
+
+    SAY_TEXT(l, c, STORY_SELF_CONNECT);
+    if (c->reset)
+        SAY(l, c, STORY_RESET_BY, role(c, c->rst_from));
+    else if (c->first_closer >= 0)
+        SAY_TEXT(l, c, STORY_CLOSED_SELF);
+    if (!gone(state))
+        SAY(l, c, STORY_SELF_LINGERING, tp_state_name(state));
+}
+
 char *tp_conn_story(const struct tp_conn *c, char *buf, unsigned size)
 {
     struct tp_line l = {buf, size, 0};
@@ -56,6 +70,10 @@ char *tp_conn_story(const struct tp_conn *c, char *buf, unsigned size)
             SAY_TEXT(&l, c, STORY_NOT_COMPLETED);
         if (c->reset)
             SAY(&l, c, STORY_RESET_BY, role(c, c->rst_from));
+        return buf;
+    }
+    if (c->self_connect) {
+        say_self_connect(&l, c);
         return buf;
     }
     if (c->midstream)

@@ -165,7 +165,7 @@ static bool gap_counts(const struct tp_conn *c)
  * all it captured (more than a FIN's one sequence number). */
 static void note_acked_gap(struct tp_conn *c, uint8_t x, const struct tp_segment *s)
 {
-    const uint8_t y = (uint8_t)(1 - x);
+    const uint8_t y = tp_peer(c, x);
     struct tp_endpoint *Y = &c->ep[y];
     struct tp_history_marks *m = &Y->marks;
 
@@ -205,7 +205,7 @@ static void set_zeek_state(struct tp_endpoint *ep, enum tp_zeek_state state)
  * what each end sends. */
 static void update_zeek_states(struct tp_conn *c, uint8_t x, const struct tp_segment *s)
 {
-    struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[1 - x];
+    struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[tp_peer(c, x)];
     const uint16_t f = s->flags;
     const unsigned before = X->zeek_state;
 
@@ -363,6 +363,10 @@ enum tp_outcome tp_conn_outcome(const struct tp_conn *c)
 
     if (c->outcome_fixed)
         return (enum tp_outcome)c->fixed_outcome;
+    /* A self-connect is one socket, originator and responder at once (its
+     * SYN-ACK establishes both, its FIN closes both: SF); only a SYN is S0. */
+    if (c->self_connect && os == TP_Z_SYN_SENT)
+        return TP_OUTCOME_S0;
     if (rs == TP_Z_RESET) {
         if (os == TP_Z_SYN_SENT || os == TP_Z_SYN_ACK_SENT)
             return TP_OUTCOME_REJ;

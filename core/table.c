@@ -151,13 +151,29 @@ const struct tp_entry *tp_table_latest(const struct tp_entry *e)
     return e;
 }
 
+/* A key whose two ends are the same address and port: a socket connected
+ * to itself (issue 17 item 6). */
+static bool key_is_self(const struct tp_key *k)
+{
+    return k->port_low == k->port_high && memcmp(k->addr_low, k->addr_high, sizeof k->addr_low) == 0;
+}
+
+/* Readies |c|, the tracker of |e|, for its first segment |first|. */
+static void start_tracker(const struct tp_table *t, const struct tp_entry *e, struct tp_conn *c,
+                          const struct tp_segment *first)
+{
+    tp_conn_init(c, first, e->port[0], e->port[1]);
+    c->cfg = t->cfg;
+    if (key_is_self(&e->key))
+        tp_conn_set_self_connect(c);
+}
+
 /* The tracker of a connection with only its first segment, in |c|; that
  * segment's result in |r|. */
 static void replay_first(const struct tp_table *t, const struct tp_entry *e, struct tp_conn *c,
                          struct tp_result *r)
 {
-    tp_conn_init(c, first_syn(e), e->port[0], e->port[1]);
-    c->cfg = t->cfg;
+    start_tracker(t, e, c, first_syn(e));
     tp_process(c, first_syn(e), r);
 }
 
@@ -215,8 +231,7 @@ static struct tp_entry *new_entry(struct tp_table *t, const struct tp_key *key, 
     if (e->tracker) {
         struct tp_segment first = *s;
         first.from = 0;
-        tp_conn_init(e->tracker, &first, sport, dport);
-        e->tracker->cfg = t->cfg;
+        start_tracker(t, e, e->tracker, &first);
     }
     return e;
 }

@@ -202,7 +202,7 @@ static bool send_syn(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
 {
     struct tp_endpoint *X = &c->ep[x];
 
-    struct tp_endpoint *Y = &c->ep[1 - x];
+    struct tp_endpoint *Y = &c->ep[tp_peer(c, x)];
 
     out->hs_steps |= TP_STEP_BIT(1);
     /* Attempts to connect: a SYN once the connection is up is no retry. */
@@ -277,7 +277,7 @@ static void send_synack(struct tp_conn *c, uint8_t x, const struct tp_segment *s
 {
     struct tp_endpoint *X = &c->ep[x];
 
-    struct tp_endpoint *Y = &c->ep[1 - x];
+    struct tp_endpoint *Y = &c->ep[tp_peer(c, x)];
 
     const bool late_original = X->synack_inferred && s->seq == X->isn;
 
@@ -357,7 +357,7 @@ static void unacked_fin_again(const struct tp_conn *c, struct tp_endpoint *X)
 static bool send_fin(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
                      struct tp_result *out)
 {
-    struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[1 - x];
+    struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[tp_peer(c, x)];
     const uint32_t fin_seq = s->seq + s->len;
 
     if (!c->established && !c->midstream)
@@ -421,7 +421,7 @@ static bool send_fin(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
 static void infer_unseen_handshake(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
                                    struct tp_result *out)
 {
-    struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[1 - x];
+    struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[tp_peer(c, x)];
 
     if (X->state == TP_SYN_SENT && X->syn_sent && !(s->flags & TP_FIN)) {
         /* It acknowledges a SYN-ACK that was not captured. */
@@ -473,7 +473,7 @@ static void close_by_own_rst(struct tp_endpoint *ep)
 static void process_rst(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
                         struct tp_result *out)
 {
-    struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[1 - x];
+    struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[tp_peer(c, x)];
     bool exact = false, in_window = false;
     uint32_t rcv_nxt = 0;
     /* RFC 9293 3.10.7.2-4: an end that gets an unacceptable segment in
@@ -636,7 +636,7 @@ static void receive_syn(struct tp_conn *c, uint8_t y, const struct tp_segment *s
  * capture gaps would make the check noisy. */
 static bool seq_acceptable(const struct tp_conn *c, uint8_t y, const struct tp_segment *s)
 {
-    const struct tp_endpoint *X = &c->ep[1 - y], *Y = &c->ep[y];
+    const struct tp_endpoint *X = &c->ep[tp_peer(c, y)], *Y = &c->ep[y];
 
     if (!X->has_seq || Y->max_win == 0)
         return true;
@@ -679,7 +679,7 @@ static void receive_fin(struct tp_endpoint *Y)
 static void infer_uncaptured_fin(struct tp_conn *c, uint8_t y, const struct tp_segment *s,
                                  struct tp_result *out)
 {
-    struct tp_endpoint *Y = &c->ep[y], *X = &c->ep[1 - y];
+    struct tp_endpoint *Y = &c->ep[y], *X = &c->ep[tp_peer(c, y)];
 
     if (Y->state != TP_CLOSE_WAIT || !X->fin_sent)
         return;
@@ -697,7 +697,7 @@ static void infer_uncaptured_fin(struct tp_conn *c, uint8_t y, const struct tp_s
  * acknowledged data the capture lost, and the close is where it was. */
 static void retract_inferred_fin(struct tp_conn *c, uint8_t x, const struct tp_segment *s)
 {
-    struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[1 - x];
+    struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[tp_peer(c, x)];
 
     if (!X->fin_inferred || s->len == 0 || !seq_gt(s->seq + s->len, X->fin_seq))
         return;
@@ -739,8 +739,8 @@ static bool receive_ack(struct tp_conn *c, uint8_t y, const struct tp_segment *s
             if (Y->synack_sent && !acks_syn(Y, s))
                 raise_anomaly(out, TP_A_handshake_ack_bad, rel_seq(Y, s->ack), 1);
             else if (Y->synack_sent)
-                raise_anomaly(out, TP_A_handshake_ack_bad, rel_seq(&c->ep[1 - y], s->seq),
-                              rel_seq(&c->ep[1 - y], c->ep[1 - y].snd_nxt));
+                raise_anomaly(out, TP_A_handshake_ack_bad, rel_seq(&c->ep[tp_peer(c, y)], s->seq),
+                              rel_seq(&c->ep[tp_peer(c, y)], c->ep[tp_peer(c, y)].snd_nxt));
             return !Y->synack_sent;
         case TP_FIN_WAIT_1:
             if (fin_acked)
@@ -806,10 +806,10 @@ static void track_sequence(struct tp_endpoint *X, const struct tp_segment *s)
 static void mark_handshake_completion(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
                                       struct tp_result *out)
 {
-    struct tp_endpoint *Y = &c->ep[1 - x];
+    struct tp_endpoint *Y = &c->ep[tp_peer(c, x)];
 
     if (!c->established) {
-        if (is_synchronized(c->ep[0].state) && is_synchronized(c->ep[1].state)) {
+        if (is_synchronized(c->ep[x].state) && is_synchronized(Y->state)) {
             c->established = true;
             c->hs_ack_frame = s->frame;
             c->hs_ack_time = s->time_ns;
@@ -914,12 +914,18 @@ static void note_data_anomalies(const struct tp_conn *c, uint8_t x, const struct
         raise_anomaly(out, TP_A_data_after_fin, s->len, rel_seq(X, X->fin_seq));
 }
 
+/* The sender's state once sending a segment has moved it, before its
+ * receiver takes it: a self-connect shows it as its client's state. */
+struct sent_half {
+    uint8_t state, why;
+};
+
 /* A segment that is neither a RST nor dropped for its flags: the sender's
  * side (SYN, SYN-ACK, FIN, data), then the receiver's. */
 static void process_segment(struct tp_conn *c, uint8_t x, const struct tp_segment *s, enum tp_event ev,
-                            bool was_established, struct tp_result *out)
+                            bool was_established, struct tp_result *out, struct sent_half *sent)
 {
-    const uint8_t y = (uint8_t)(1 - x);
+    const uint8_t y = tp_peer(c, x);
     const bool syn = ev == TP_EV_SYN || ev == TP_EV_SYN_ACK;
     const bool fin = ev == TP_EV_FIN || ev == TP_EV_FIN_ACK;
     const bool ack = ev == TP_EV_ACK || ev == TP_EV_FIN_ACK;
@@ -937,6 +943,10 @@ static void process_segment(struct tp_conn *c, uint8_t x, const struct tp_segmen
         infer_unseen_handshake(c, x, s, out);
     if (fin && !send_fin(c, x, s, out))
         stray_fin = true;
+    sent->state = c->ep[x].state;
+    sent->why = c->ep[x].why;
+    if (c->self_connect)
+        c->ep[x].why = TP_WHY_NONE; /* receiving it gives a reason of its own */
 
     if (!taken || stray_fin) {
         /* ignored by its receiver: it changes nothing */
@@ -954,6 +964,50 @@ static void process_segment(struct tp_conn *c, uint8_t x, const struct tp_segmen
         raise_anomaly(out, TP_A_data_before_established, s->len, 0);
 }
 
+/* A self-connect's endpoint 1 - |x| is the socket |x| is: a copy of it,
+ * but for what it sent (bytes and segments count once, as the sender's:
+ * the reports would count them twice). */
+static void mirror_one_socket(struct tp_conn *c, uint8_t x)
+{
+    struct tp_endpoint *Y = &c->ep[1 - x];
+    const uint64_t bytes = Y->bytes;
+    const uint32_t packets = Y->packets;
+
+    *Y = c->ep[x];
+    Y->bytes = bytes;
+    Y->packets = packets;
+}
+
+void tp_conn_set_self_connect(struct tp_conn *c)
+{
+    const uint8_t x = c->client;
+
+    c->self_connect = true;
+    mirror_one_socket(c, x); /* LISTEN was the other end's guess */
+}
+
+/* A self-connect's one socket in |out|: the client's states are what
+ * sending the segment did to it (|before| to |sent|), the server's what
+ * receiving it did (|sent| to its state now), so each RFC 9293 transition
+ * shows with its own reason: CLOSED -> SYN_SENT (sent SYN), then
+ * SYN_SENT -> SYN_RECEIVED (received SYN). */
+static void describe_self_connect(const struct tp_conn *c, uint8_t x, uint16_t f, uint8_t before,
+                                  const struct sent_half *sent, struct tp_result *out)
+{
+    const struct tp_endpoint *X = &c->ep[x];
+
+    out->state_client_before = before;
+    out->state_client = sent->state;
+    out->state_server_before = sent->state;
+    out->state_server = X->state;
+    out->why_client = sent->state == before         ? TP_WHY_NONE
+                      : sent->why != TP_WHY_NONE    ? sent->why
+                                                    : segment_why(true, f, before, sent->state);
+    out->why_server = X->state == sent->state ? TP_WHY_NONE
+                      : X->why != TP_WHY_NONE ? X->why
+                                              : segment_why(false, f, sent->state, X->state);
+}
+
 void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result *out)
 {
     const uint8_t x = s->from & 1;
@@ -965,6 +1019,7 @@ void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
     const uint32_t snd_nxt_before = c->ep[x].snd_nxt;
     const bool had_seq = c->ep[x].has_seq;
     uint8_t states_before[2];
+    struct sent_half sent;
 
     memset(out, 0, sizeof *out);
     out->has_data = s->len > 0;
@@ -976,6 +1031,8 @@ void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
          * before anything else is looked at. Nothing changes at either end;
          * Wireshark's own expert info says the checksum is wrong. */
         tp_summary_bad_checksum(c, x);
+        if (c->self_connect)
+            mirror_one_socket(c, x);
         /* not counted in c->segments: for the tracker nothing has arrived
          * yet (its resend is the connection's first segment, a SYN with the
          * same ISN no new incarnation) */
@@ -986,9 +1043,12 @@ void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
         return;
     }
     c->ep[0].why = c->ep[1].why = TP_WHY_NONE;
+    sent.state = states_before[x];
+    sent.why = TP_WHY_NONE;
     note_first_segment(c, s, out);
     note_challenge_ack(c, x, s, out);
-    if (x != c->client && c->syn_count > 0 && !c->answered) {
+    /* a self-connect's SYN arrives at itself: what it sends next answers it */
+    if ((x != c->client || (c->self_connect && c->segments > 0)) && c->syn_count > 0 && !c->answered) {
         c->answered = true;
         c->answer_time = s->time_ns;
     }
@@ -1007,7 +1067,7 @@ void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
         case TP_EV_FIN:
         case TP_EV_ACK:
         case TP_EV_NO_ACK:
-            process_segment(c, x, s, ev, was_established, out);
+            process_segment(c, x, s, ev, was_established, out, &sent);
             break;
     }
     for (int i = 0; i < 2; i++) {
@@ -1016,6 +1076,8 @@ void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
     }
     tp_summary_update(c, x, s, snd_nxt_before, had_seq);
     c->ep[x].seen = true;
+    if (c->self_connect)
+        mirror_one_socket(c, x);
     c->segments++;
 
     out->label = pick_label(out, f, bad_flags);
@@ -1035,13 +1097,15 @@ void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
         else
             out->why_server = why;
     }
+    if (c->self_connect)
+        describe_self_connect(c, x, f, states_before[x], &sent, out);
 }
 
 /* What tcpphase.check needs of a step, kept the first time it is taken. */
 static void keep_check_numbers(struct tp_conn *c, uint8_t x, const struct tp_segment *s, const struct tp_result *out)
 {
     struct tp_check_numbers *k = &c->check;
-    const struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[1 - x];
+    const struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[tp_peer(c, x)];
 
     if (out->retransmission || (out->anomalies & TP_ANOMALY_BIT(syn_new_isn)))
         return;

@@ -95,6 +95,8 @@ static bool make_key(const tcp_info_t *th, struct tp_key *key)
             src->len < 0 || dst->len < 0) {
             key->addr_type = KEY_BY_STREAM;
             memcpy(key->addr_low, &th->th_stream, sizeof th->th_stream);
+            /* no address to compare: never a self-connect (identical ends) */
+            key->addr_high[TP_KEY_ADDR_MAX - 1] = 1;
         } else {
             key->addr_type = (uint8_t)src->type;
             key->addr_len = (uint8_t)src->len;

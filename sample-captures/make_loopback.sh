@@ -2,7 +2,7 @@
 # Make real loopback captures of real programs, for testing tcpphase.
 # Usage (as root): ./make_loopback.sh [outdir [capture...]]
 #   outdir defaults to this script's dir; captures (http refused half_close
-#   server_close slow_connect) default to all of them.
+#   server_close slow_connect self_connect) default to all of them.
 set -euo pipefail
 
 OUT=$(cd "${1:-$(dirname "$0")}" && pwd)
@@ -156,7 +156,26 @@ wait_port 18084
 capture slow-connect 18085 $PY "$TMP/slow_client.py"
 }
 
+# --- Self-connect: a socket bound to 127.0.0.1:18086 connects to that same
+# address and port (issue 17 item 6). Linux takes its own SYN as a
+# simultaneous open with itself: one socket, SYN_SENT -> SYN_RECEIVED ->
+# ESTABLISHED; it sends itself a little data and closes (its FIN arrives at
+# itself too).
+section_self_connect() {
+cat > "$TMP/self_connect.py" <<'PY'
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 18086))
+s.connect(("127.0.0.1", 18086))
+s.sendall(b"hello, me\n")
+assert s.recv(4096) == b"hello, me\n"
+time.sleep(0.1)              # separate the close from the data's ACK
+s.close()
+PY
+capture self-connect 18086 $PY "$TMP/self_connect.py"
+}
+
 shift || true
-for section in "${@:-http refused half_close server_close slow_connect}"; do
+for section in "${@:-http refused half_close server_close slow_connect self_connect}"; do
     for s in $section; do "section_$s"; done
 done

@@ -52,6 +52,10 @@ enum tp_language { TP_LANG_EN, TP_LANG_ZH, TP_LANG_COUNT };
     X(STORY_CLOSED_ONLY, ", closed by the %s only", "，仅%s关闭")                                            \
     X(STORY_OPEN_AT_END, ", open at the end", "，抓包结束时仍打开")                                    \
     X(STORY_LINGERING, "; %s still in %s at the end", "；抓包结束时%s仍处于 %s")                  \
+    X(STORY_SELF_CONNECT, "self-connect: one socket connected to its own address and port",                     \
+      "自连接：一个套接字连接到它自己的地址和端口")                                               \
+    X(STORY_CLOSED_SELF, ", closed", "，已关闭")                                                                 \
+    X(STORY_SELF_LINGERING, "; the socket still in %s at the end", "；抓包结束时该套接字仍处于 %s")   \
     /* the statistics tree's headings (-z tcpphase,tree) */                                                   \
     X(TREE_BY_PHASE, "Segments by phase", "按阶段统计的报文段")                                         \
     X(TREE_BY_STEP, "Segments by step", "按步骤统计的报文段")                                           \

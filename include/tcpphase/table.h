@@ -20,7 +20,9 @@
 
 /* A 4-tuple as the caller builds it: the same bytes for both directions
  * (endpoints in a fixed order, "low" then "high"), every unused byte zero.
- * The table compares and hashes it as bytes. */
+ * The table compares and hashes it as bytes. A key whose two ends are the
+ * same bytes (address and port) is a self-connect (tp_conn_set_self_connect):
+ * a caller whose key is no address must keep its ends apart. */
 struct tp_key {
     uint8_t addr_type; /* the caller's address type (Wireshark's address_type) */
     uint8_t addr_len;

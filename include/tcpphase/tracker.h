@@ -221,6 +221,7 @@ struct tp_conn {
     bool outcome_fixed : 1; /* an accepted RST closed both ends: fixed_outcome holds */
     bool split_handshake : 1; /* the simultaneous open turned out a split handshake */
     bool synack_late : 1; /* a SYN-ACK inferred from its ACK was captured after it */
+    bool self_connect : 1; /* both ends are one socket (same address and port): tp_conn_set_self_connect */
     uint8_t fixed_outcome;  /* enum tp_outcome, valid if outcome_fixed */
 };
 
@@ -261,6 +262,19 @@ struct tp_result {
  * tp_config_default until the caller sets c->cfg. */
 void tp_conn_init(struct tp_conn *c, const struct tp_segment *first, uint16_t from_port,
                   uint16_t to_port);
+
+/* tp_conn_set_self_connect marks |c|, just initialised, as a self-connect: a
+ * socket connected to its own address and port (both ends identical), so
+ * every segment is sent and received by one TCB (issue 17 item 6). Its
+ * SYN arriving at itself is a simultaneous open with itself (SYN_SENT ->
+ * SYN_RECEIVED), its SYN-ACK establishes it, its FIN arriving at itself
+ * closes it (FIN_WAIT_1 -> CLOSING), the ACK of that FIN ends it in
+ * TIME_WAIT. Endpoint 1 is kept a copy of endpoint 0 (one socket). In each
+ * result the client's states are the socket as sending the segment left it
+ * (before -> after sending: "sent SYN") and the server's the socket as
+ * receiving it left it (after sending -> after receiving: "received SYN"):
+ * the server's state is the socket's state after the segment. */
+void tp_conn_set_self_connect(struct tp_conn *c);
 
 /* tp_starts_new_incarnation tells whether |s| is a SYN that opens a new
  * connection on the 4-tuple of |c| (port reuse) rather than a segment of |c|. */

@@ -89,6 +89,60 @@ static void test_both_directions_one_connection(void)
     teardown(&f);
 }
 
+/* A key whose two ends are the same address and port is a self-connect
+ * (issue 17 item 6): every segment is the one socket's, sent and received,
+ * and the whole exchange (sample-captures/self-connect.pcapng) raises no
+ * anomaly, establishes, closes and is SF with its bytes counted once. The
+ * same address with two ports is an ordinary connection. */
+static void test_self_connect_key_is_one_socket(void)
+{
+    struct fixture f;
+    struct tp_key self;
+    const struct tp_conn *c;
+    const uint32_t isn = CLIENT_ISN;
+    char story[128];
+
+    setup(&f);
+    self = f.key;
+    self.port_high = self.port_low;
+    memcpy(self.addr_high, self.addr_low, sizeof self.addr_high);
+    TABLE_FEED(&f, &self, C2S, .flags = TP_SYN, .seq = isn);
+    EXPECT_STATES(&f.step.verdict.result, TP_SYN_SENT, TP_SYN_RECEIVED);
+    const struct tp_segment rest[] = {
+        {.flags = TP_SYN | TP_ACK, .seq = isn, .ack = isn + 1},
+        {.flags = TP_ACK, .seq = isn + 1, .ack = isn + 1},
+        {.flags = TP_PSH | TP_ACK, .seq = isn + 1, .ack = isn + 1, .len = 10},
+        {.flags = TP_ACK, .seq = isn + 11, .ack = isn + 11},
+        {.flags = TP_FIN | TP_ACK, .seq = isn + 11, .ack = isn + 11},
+        {.flags = TP_ACK, .seq = isn + 12, .ack = isn + 12},
+    };
+    for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++) {
+        struct tp_segment s = rest[i];
+        s.win = 65535;
+        c = table_feed(&f, &self, C2S, s);
+        g_assert_cmpuint(f.step.entry->number, ==, 1);
+        EXPECT_NO_ANOMALY(&f.step.verdict.result);
+    }
+    g_assert_true(c->self_connect);
+    g_assert_true(c->established);
+    EXPECT_CONN_STATES(c, TP_TIME_WAIT, TP_TIME_WAIT);
+    g_assert_cmpuint(f.step.verdict.outcome_after, ==, TP_OUTCOME_SF);
+    g_assert_cmpstr(c->history, ==, "SHADF"); /* Zeek's letters: every segment the originator's */
+    g_assert_cmpuint(c->ep[c->client].bytes, ==, 10);
+    g_assert_cmpuint(c->ep[1 - c->client].bytes, ==, 0);
+    g_assert_cmpstr(tp_conn_story(c, story, sizeof story), ==,
+                    "self-connect: one socket connected to its own address and port, closed");
+
+    /* near miss: the same address, two ports */
+    struct tp_key two_ports = self;
+    two_ports.port_high = (uint16_t)(self.port_low + 1);
+    TABLE_FEED(&f, &two_ports, C2S, .flags = TP_SYN, .seq = isn);
+    c = TABLE_FEED(&f, &two_ports, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = isn + 1);
+    g_assert_false(c->self_connect);
+    EXPECT_STATES(&f.step.verdict.result, TP_ESTABLISHED, TP_SYN_RECEIVED);
+    teardown(&f);
+}
+
 /* Another 4-tuple is another connection, numbered in order of first segment. */
 static void test_numbers_in_order_of_first_segment(void)
 {
@@ -217,6 +271,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/table/both_directions_one_connection", test_both_directions_one_connection);
     g_test_add_func("/table/numbers_in_order_of_first_segment", test_numbers_in_order_of_first_segment);
+    g_test_add_func("/table/self_connect_key_is_one_socket", test_self_connect_key_is_one_socket);
     g_test_add_func("/table/syn_after_close_is_new_incarnation", test_syn_after_close_is_new_incarnation);
     g_test_add_func("/table/segment_of_open_connection_stays", test_segment_of_open_connection_stays);
     g_test_add_func("/table/syn_only_form", test_syn_only_form);

@@ -176,6 +176,95 @@ static void test_hindsight_unanswered_server_stays_listen(void)
     g_assert_cmpstr(server_transition(&syn), ==, "");
 }
 
+/* A self-connect (issue 17 item 6): one socket bound to and connected to
+ * 127.0.0.1:47011, as sample-captures/self-connect.pcapng shows it. Every
+ * segment is sent and received by that one TCB; the client's transition is
+ * what sending it did, the server's what receiving it did. */
+#define SELF_PORT 47011u
+
+static struct tp_conn self_connect_before_syn(void)
+{
+    struct tp_conn c;
+
+    tp_conn_init(&c, &(struct tp_segment){.flags = TP_SYN, .seq = CLIENT_ISN}, SELF_PORT, SELF_PORT);
+    tp_conn_set_self_connect(&c);
+    return c;
+}
+
+/* Its SYN arrives at itself: CLOSED -> SYN_SENT -> SYN_RECEIVED. */
+static void test_self_connect_syn_sent_and_received_by_one_socket(void)
+{
+    struct tp_conn c = self_connect_before_syn();
+    struct tp_result r;
+
+    FEED(&c, &r, C2S, .flags = TP_SYN, .seq = CLIENT_ISN);
+    g_assert_cmpstr(client_transition(&r), ==, "CLOSED \u2192 SYN_SENT (sent SYN)");
+    g_assert_cmpstr(server_transition(&r), ==, "SYN_SENT \u2192 SYN_RECEIVED (received SYN)");
+    EXPECT_HS_STEP(&r, 1);
+    EXPECT_NO_ANOMALY(&r);
+    g_assert_cmpuint(r.sender_role, ==, TP_ROLE_CLIENT);
+    EXPECT_CONN_STATES(&c, TP_SYN_RECEIVED, TP_SYN_RECEIVED); /* one socket */
+}
+
+/* Its SYN-ACK (ack = its own ISN + 1) arrives at itself: SYN_RECEIVED ->
+ * ESTABLISHED, the handshake's steps 2 and 3 at once; no wrong direction. */
+static void test_self_connect_synack_establishes_it(void)
+{
+    struct tp_conn c = self_connect_before_syn();
+    struct tp_result r;
+
+    FEED(&c, &r, C2S, .flags = TP_SYN, .seq = CLIENT_ISN);
+    FEED(&c, &r, C2S, .flags = TP_SYN | TP_ACK, .seq = CLIENT_ISN, .ack = C_NXT);
+    EXPECT_NO_ANOMALY(&r);
+    g_assert_cmpstr(client_transition(&r), ==, "");
+    g_assert_cmpstr(server_transition(&r), ==, "SYN_RECEIVED \u2192 ESTABLISHED (received SYN-ACK)");
+    EXPECT_HS_STEP(&r, 2, 3);
+    EXPECT_LABEL(&r, "Handshake 2+3/3: SYN-ACK");
+    g_assert_true(c.established);
+    /* the ACK Linux sends next, and the data, change nothing and are no anomaly */
+    FEED(&c, &r, C2S, .flags = TP_ACK, .seq = C_NXT, .ack = C_NXT);
+    EXPECT_NO_ANOMALY(&r);
+    EXPECT_NO_STEP(&r);
+    EXPECT_STATES(&r, TP_ESTABLISHED, TP_ESTABLISHED);
+    FEED(&c, &r, C2S, .flags = TP_PSH | TP_ACK, .seq = C_NXT, .ack = C_NXT, .len = 10);
+    EXPECT_NO_ANOMALY(&r);
+    EXPECT_PHASE(&r, TP_PHASE_ESTABLISHED);
+    EXPECT_LABEL(&r, "Data");
+}
+
+/* A self-connect after its SYN and SYN-ACK: ESTABLISHED. */
+static struct tp_conn self_connect_established(void)
+{
+    struct tp_conn c = self_connect_before_syn();
+    struct tp_result r;
+
+    FEED(&c, &r, C2S, .flags = TP_SYN, .seq = CLIENT_ISN);
+    FEED(&c, &r, C2S, .flags = TP_SYN | TP_ACK, .seq = CLIENT_ISN, .ack = C_NXT);
+    return c;
+}
+
+/* Its FIN arrives at itself before any ACK of it: ESTABLISHED ->
+ * FIN_WAIT_1 (sent) -> CLOSING (received); the ACK of the FIN ends it in
+ * TIME_WAIT. */
+static void test_self_connect_fin_closes_through_closing(void)
+{
+    struct tp_conn c = self_connect_established();
+    struct tp_result r;
+
+    FEED(&c, &r, C2S, .flags = TP_FIN | TP_ACK, .seq = C_NXT, .ack = C_NXT);
+    EXPECT_NO_ANOMALY(&r);
+    g_assert_cmpstr(client_transition(&r), ==, "ESTABLISHED \u2192 FIN_WAIT_1 (sent FIN)");
+    g_assert_cmpstr(server_transition(&r), ==, "FIN_WAIT_1 \u2192 CLOSING (received FIN)");
+    EXPECT_TD_STEP(&r, 1);
+    FEED(&c, &r, C2S, .flags = TP_ACK, .seq = C_NXT + 1, .ack = C_NXT + 1);
+    EXPECT_NO_ANOMALY(&r);
+    g_assert_cmpstr(client_transition(&r), ==, "");
+    g_assert_cmpstr(server_transition(&r), ==, "CLOSING \u2192 TIME_WAIT (received the ACK of its FIN)");
+    EXPECT_TD_STEP(&r, 2);
+    EXPECT_CONN_STATES(&c, TP_TIME_WAIT, TP_TIME_WAIT);
+    g_assert_true(tp_conn_finished(&c));
+}
+
 /* An answered SYN keeps the states the tracker gave it. */
 static void test_hindsight_keeps_an_answered_handshake(void)
 {
@@ -206,6 +295,11 @@ int main(int argc, char **argv)
     g_test_add_func("/transition/syn_resent_after_synack", test_syn_resent_after_synack);
     g_test_add_func("/transition/simultaneous_open_syn_received_in_syn_sent",
                     test_simultaneous_open_syn_received_in_syn_sent);
+    g_test_add_func("/transition/self_connect_syn_sent_and_received_by_one_socket",
+                    test_self_connect_syn_sent_and_received_by_one_socket);
+    g_test_add_func("/transition/self_connect_synack_establishes_it", test_self_connect_synack_establishes_it);
+    g_test_add_func("/transition/self_connect_fin_closes_through_closing",
+                    test_self_connect_fin_closes_through_closing);
     g_test_add_func("/transition/hindsight/refused_server_was_closed", test_hindsight_refused_server_was_closed);
     g_test_add_func("/transition/hindsight/unanswered_server_stays_listen",
                     test_hindsight_unanswered_server_stays_listen);
