@@ -20,6 +20,7 @@
 #include "frame_store.h"
 #include "info-field.h"
 #include "packet-tcpphase.h"
+#include "raw-header.h"
 #include "tcpphase-tap.h"
 #include "tree-input.h"
 
@@ -31,6 +32,8 @@ static int proto_tcp = -1;
 static int proto_icmp = -1;
 static int proto_icmpv6 = -1;
 static int tcp_tap_id = -1;
+static int ip_tap_id = -1;
+static int ipv6_tap_id = -1;
 static int tcpphase_tap = -1;
 static dissector_handle_t tcpphase_handle;
 
@@ -40,6 +43,7 @@ TP_FIELDS(TP_X_HF)
 #undef TP_X_HF
 
 static expert_field ei_tcpphase_layers_untracked = EI_INIT;
+static expert_field ei_tcpphase_header_not_found = EI_INIT;
 static int ett_tcpphase = -1;
 static int ett_tcpphase_handshake = -1;
 static int ett_tcpphase_history = -1;
@@ -625,6 +629,49 @@ static const tcp_info_t *untapped_header(proto_tree *tree, packet_info *pinfo, c
     return k < *read ? &from_tree[k] : NULL;
 }
 
+/* Whether the tap may lack the frame's last TCP layer: Wireshark's TCP sets
+ * pinfo's ports and addresses before it parses the options and queues its
+ * tap entry at its end, so an exception in between leaves pinfo naming
+ * another segment than the last entry. Two comparisons on every packet;
+ * the layers are walked only when they differ. */
+static bool tap_may_lack_layer(const packet_info *pinfo, const tcp_info_t *last)
+{
+    return pinfo->ptype == PT_TCP &&
+           (pinfo->srcport != last->th_sport || pinfo->destport != last->th_dport ||
+            !addresses_equal(&pinfo->src, &last->ip_src) || !addresses_equal(&pinfo->dst, &last->ip_dst));
+}
+
+/* A TCP layer Wireshark's TCP began but did not finish (an exception while
+ * it parsed the options) has no tap entry: its header from the frame's
+ * bytes (raw-header.c), as the tap would have carried it. Only on a
+ * dissection that taps (the IP layer before it has its tap entry) and has
+ * no stored record of layer |i|. A header that cannot be found without
+ * doubt gets no label, and the frame a note that says so. */
+static const tcp_info_t *unfinished_header(unsigned i, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                                           tcp_info_t *storage)
+{
+    struct frame_record rec;
+
+    if (pinfo->fd->visited && frame_store_get(pinfo->num, i, &rec))
+        return NULL; /* replayed: the header is not needed */
+    if (!fetch_tapped_data(ip_tap_id, 0) && !fetch_tapped_data(ipv6_tap_id, 0))
+        return NULL; /* no taps in this pass (tshark -2's first): the tracker runs later */
+    switch (raw_header_rebuild(tvb, pinfo, storage)) {
+    case RAW_HEADER_REBUILT:
+        return storage;
+    case RAW_HEADER_NO_SEGMENT:
+        return NULL;
+    case RAW_HEADER_NOT_FOUND:
+    default:
+        proto_tree_add_expert_format(tree, pinfo, &ei_tcpphase_header_not_found, tvb, 0, 0,
+                                     "Wireshark's TCP stopped inside TCP layer %u of this frame (before its tap), "
+                                     "and tcpphase could not locate its header in the frame's bytes: "
+                                     "the segment has no label and its connection goes on without it",
+                                     i + 1);
+        return NULL;
+    }
+}
+
 /* TCP layer |i| of the frame: replays its stored record or, the first time,
  * runs the tracker on its header |th| (none: NULL). A header quoted in an
  * ICMP error has no segment length: it is not a segment of its connection. */
@@ -664,8 +711,19 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     while (n < MAX_TCP_LAYERS && (tapped[n] = (const tcp_info_t *)fetch_tapped_data(tcp_tap_id, (int)n)))
         n++;
     if (n > 0) {
+        /* The last layer without a tap entry (rare: the walk is only then). */
+        tcp_info_t rebuilt;
+        const tcp_info_t *unfinished = NULL;
+        if (n < MAX_TCP_LAYERS && tap_may_lack_layer(pinfo, tapped[n - 1])) {
+            bool quoted[MAX_TCP_LAYERS];
+            const unsigned all_layers = find_tcp_layers(pinfo, quoted);
+            if (all_layers == n + 1 && !quoted[n])
+                unfinished = unfinished_header(n, tvb, pinfo, tree, &rebuilt);
+        }
         for (unsigned i = 0; i < n; i++)
-            label_layer(i, i + 1 == n, tapped[i], tvb, pinfo, tree);
+            label_layer(i, !unfinished && i + 1 == n, tapped[i], tvb, pinfo, tree);
+        if (unfinished)
+            label_layer(n, true, unfinished, tvb, pinfo, tree);
         if (n == MAX_TCP_LAYERS) {
             unsigned all = n;
             while (fetch_tapped_data(tcp_tap_id, (int)all))
@@ -685,10 +743,17 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     tcp_info_t from_tree[MAX_TCP_LAYERS];
     unsigned read_from_tree = UINT_MAX;
 
-    for (unsigned i = 0; i < layers; i++)
-        label_layer(i, i + 1 == layers,
-                    quoted[i] ? NULL : untapped_header(tree, pinfo, quoted, i, from_tree, &read_from_tree), tvb, pinfo,
-                    tree);
+    tcp_info_t rebuilt;
+
+    for (unsigned i = 0; i < layers; i++) {
+        const tcp_info_t *th =
+            quoted[i] ? NULL : untapped_header(tree, pinfo, quoted, i, from_tree, &read_from_tree);
+        /* a frame whose only TCP layers stopped before the tap (in a pass
+         * that taps, the last is the one that stopped) */
+        if (!th && !quoted[i] && i + 1 == all_layers)
+            th = unfinished_header(i, tvb, pinfo, tree, &rebuilt);
+        label_layer(i, i + 1 == layers, th, tvb, pinfo, tree);
+    }
     note_untracked_layers(tree, pinfo, tvb, all_layers);
     info_field_refresh(tree, pinfo);
     return tvb_captured_length(tvb);
@@ -749,6 +814,9 @@ void proto_register_tcpphase(void)
         {&ei_tcpphase_layers_untracked,
          {"tcpphase.layers_untracked", PI_UNDECODED, PI_NOTE, "Frame has more TCP layers than tcpphase labels",
           EXPFILL}},
+        {&ei_tcpphase_header_not_found,
+         {"tcpphase.header_not_found", PI_UNDECODED, PI_WARN,
+          "TCP layer Wireshark did not finish, whose header tcpphase could not locate: no label", EXPFILL}},
     };
     module_t *module;
     expert_module_t *expert;
@@ -804,6 +872,7 @@ void proto_reg_handoff_tcpphase(void)
     tcpphase_handle = create_dissector_handle(dissect_tcpphase, proto_tcpphase);
     register_postdissector(tcpphase_handle);
     tree_input_register();
+    raw_header_register();
     proto_tcp = proto_get_id_by_filter_name("tcp");
     proto_icmp = proto_get_id_by_filter_name("icmp");
     proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
@@ -818,4 +887,6 @@ void proto_reg_handoff_tcpphase(void)
         return;
     }
     tcp_tap_id = find_tap_id("tcp");
+    ip_tap_id = find_tap_id("ip");
+    ipv6_tap_id = find_tap_id("ipv6");
 }

@@ -701,6 +701,23 @@ def bad_checksum(cap):
     c.fin("c", seq=1101, dt=0.2); c.ack("s"); c.fin("s"); c.ack("c")
 
 
+# A SACK option of length 8: two bytes of kind and length and 6 of blocks,
+# not whole 8-byte blocks (RFC 2018 allows 10, 18, 26, 34). Wireshark 4.0
+# reads the second block's edge past the option and throws.
+BAD_SACK = [(5, b"\0\0\x13\x88\0\0"), ("NOP", None), ("NOP", None)]
+
+
+def bad_options(cap):
+    """Two normal connections whose closing end's FIN carries a SACK option
+    of length 8 (IPv4: the client closes; IPv6: the server closes)."""
+    c = Conn(cap.add, 40128)
+    c.open(); c.exchange()
+    c.fin("c", options=BAD_SACK); c.ack("s"); c.fin("s"); c.ack("c")
+    c = Conn(cap.add, 40129, cip="2001:db8::1", sip="2001:db8::2")
+    c.open(); c.exchange()
+    c.fin("s", options=BAD_SACK); c.ack("c"); c.fin("c"); c.ack("s")
+
+
 SCENARIOS = {
     "normal-client-close": normal_client_close,
     "normal-server-close": normal_server_close,
@@ -767,6 +784,7 @@ SCENARIOS = {
     "nearmiss-challenge-ack-normal": nearmiss_challenge_ack_normal,
     "bad-checksum": bad_checksum,
     "deep-tunnel": deep_tunnel,
+    "bad-options": bad_options,
 }
 
 
