@@ -71,6 +71,18 @@ def main():
                 if not ok:
                     failures.append(want)
                     print("     OCR read:", text[:400])
+        # Wireshark 4.6's statistics-tree dialog opens in the order the tree
+        # asks for (by name, ascending: steps in the order of a connection's
+        # life); 4.0 and 4.4 open every tree by name descending (README).
+        version = subprocess.run(["tshark", "--version"], capture_output=True, text=True).stdout.split()[2]
+        if tuple(int(x) for x in version.split(".")[:2]) >= (4, 6):
+            text = ocr(os.path.join(tmp, "gui-stats.png"), tmp)
+            order = [text.find(normal(row)) for row in
+                     ("Handshake 1/3: SYN", "Handshake 3/3: ACK", "Teardown 1/4: FIN", "Teardown 4/4: ACK")]
+            ok = -1 not in order and order == sorted(order)
+            print(("ok   " if ok else "FAIL ") + f"gui-stats.png opens with the steps in life order ({order})")
+            if not ok:
+                failures.append("statistics tree order")
     print(f"{len(failures)} failed")
     return 1 if failures else 0
 
