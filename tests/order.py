@@ -17,7 +17,14 @@ For each capture:
   4. with the preference two_pass, tshark -2 shows exactly what sharkd shows,
      and one-pass tshark what it shows without it;
   5. tshark -2 -R (two_pass) says of each frame its read filter keeps what
-     the unfiltered -2 says of it (links to frames aside: -R numbers anew).
+     the unfiltered -2 says of it (links to frames aside: -R numbers anew);
+  6. tshark -Y shows exactly the frames of the unfiltered run its display
+     filter matches, each with the same fields: one-pass (where a filter on
+     tcpphase's fields selects by what is known at that frame) and -2 with
+     two_pass (by what the whole capture tells);
+  7. sharkd says the same of every frame after a setconf and back and a
+     second tap pass over the loaded file (every frame dissected again),
+     asked for in a seeded random order, as first to last.
 
   order.py --build BUILD CAPTURE..."""
 import argparse
@@ -72,6 +79,12 @@ def check(sandbox, view):
     for n in frames:
         if forward[n] != backward[n]:
             problems.append(f"frame {n}: sharkd forward {forward[n]} != backward {backward[n]}")
+    if view.redissected is not None:
+        for n in frames:
+            if forward[n] != view.redissected[n]:
+                problems.append(f"frame {n}: sharkd after setconf and a second tap pass, random order "
+                                f"(TCPPHASE_ORDER_SEED={views.ORDER_SEED}, frame {view.shuffled.index(n) + 1} "
+                                f"asked) {view.redissected[n]} != first to last {forward[n]}")
 
     names = sorted({name for pairs in forward.values() for name, _ in pairs})
     if names:
@@ -103,6 +116,31 @@ def check(sandbox, view):
         if golden.table_of(sandbox, view.rows["one_tp"]) != one:
             problems.append("the two_pass preference changes one-pass tshark")
         problems += read_filter_problems(view, names, value_names)
+        problems += display_filter_problems(view, names, value_names)
+    return problems
+
+
+def display_filter_problems(view, names, value_names):
+    """tshark -Y shows the frames of the unfiltered run of the same
+    configuration that its filter matches (frame numbers kept), each saying
+    the same. The filter is judged on the unfiltered run's values: in
+    one-pass, what was known at that frame."""
+    problems = []
+    for key, whole_key in (("one_display_filter", "one"), ("two_tp_display_filter", "two_tp")):
+        if key not in view.rows:
+            continue
+        whole, filtered = view.rows[whole_key], view.rows[key]
+        want = {whole.number(r): whole.pairs(r, names, value_names) for r in whole.frames
+                if views.display_filter_passes(r, value_names)}
+        got = {filtered.number(r): filtered.pairs(r, names, value_names) for r in filtered.frames}
+        what = f"tshark {'-2 two_pass ' if whole_key == 'two_tp' else ''}-Y"
+        if sorted(want) != sorted(got):
+            problems.append(f"{what}: shows frames {sorted(got)[:20]}, its filter matches {sorted(want)[:20]} "
+                            "of the unfiltered run")
+        for n in sorted(set(want) & set(got)):
+            if want[n] != got[n]:
+                problems.append(f"{what}: frame {n} says {got[n]}, without -Y {want[n]}")
+                break
     return problems
 
 
