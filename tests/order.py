@@ -94,20 +94,7 @@ def check(sandbox, view):
             rows = view.rows[key]
             return {rows.number(r): rows.pairs(r, names, value_names) for r in rows.frames}
 
-        tshark = tshark_view("one")
-        for n in frames:
-            full = forward[n]
-            seen = tshark.get(n, [])
-            corrected = any(name == "tcpphase.outcome" and value.startswith(HINDSIGHT_OUTCOMES)
-                            for name, value in full)
-            extra = [p for p in seen if p not in full
-                     and not (p[0] == "tcpphase.anomaly" and p[1] in REVISED_ANOMALIES)
-                     and not (corrected and p[0] in HINDSIGHT)]
-            missing = [p for p in full if p not in seen and p[0] not in LOOKAHEAD
-                       and not (p[0] == "tcpphase.anomaly" and p[1] in LATER_ANOMALIES)
-                       and not (corrected and p[0] in HINDSIGHT)]
-            if extra or missing:
-                problems.append(f"frame {n}: tshark has {extra} not in sharkd, lacks {missing}")
+        problems += one_pass_problems(forward, tshark_view("one"), frames)
         # With the two_pass preference, tshark -2 knows the whole capture too.
         full_two_pass = tshark_view("two_tp")
         for n in frames:
@@ -141,6 +128,29 @@ def display_filter_problems(view, names, value_names):
             if want[n] != got[n]:
                 problems.append(f"{what}: frame {n} says {got[n]}, without -Y {want[n]}")
                 break
+    return problems
+
+
+def one_pass_problems(full_view, tshark, frames):
+    """One-pass tshark's {frame: pairs} against sharkd's (the whole
+    capture): every field and anomaly must be there, equal, but for the
+    deliberate exceptions (LOOKAHEAD fields and LATER anomalies may be
+    missing, REVISED anomalies extra, HINDSIGHT fields differ on a
+    connection the whole capture finds refused or unanswered)."""
+    problems = []
+    for n in frames:
+        full = full_view[n]
+        seen = tshark.get(n, [])
+        corrected = any(name == "tcpphase.outcome" and value.startswith(HINDSIGHT_OUTCOMES)
+                        for name, value in full)
+        extra = [p for p in seen if p not in full
+                 and not (p[0] == "tcpphase.anomaly" and p[1] in REVISED_ANOMALIES)
+                 and not (corrected and p[0] in HINDSIGHT)]
+        missing = [p for p in full if p not in seen and p[0] not in LOOKAHEAD
+                   and not (p[0] == "tcpphase.anomaly" and p[1] in LATER_ANOMALIES)
+                   and not (corrected and p[0] in HINDSIGHT)]
+        if extra or missing:
+            problems.append(f"frame {n}: tshark has {extra} not in sharkd, lacks {missing}")
     return problems
 
 

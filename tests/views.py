@@ -147,8 +147,9 @@ def conntable_rows(reports):
     return "\n".join(out)
 
 
-def tshark_rows(sandbox, capture, two_pass, extra):
-    fields = ["frame.number"] + [f for f in tcpphase_fields(sandbox)] + PACKET_FIELDS[1:] + STREAM_FIELDS
+def tshark_rows(sandbox, capture, two_pass, extra, more_fields=()):
+    fields = ["frame.number"] + [f for f in tcpphase_fields(sandbox)] + PACKET_FIELDS[1:] + STREAM_FIELDS + \
+        list(more_fields)
     args = list(extra) + ["-T", "fields", "-E", "separator=/t", "-E", "occurrence=a",
                           "-E", "aggregator=" + AGGREGATOR]
     for field in fields:
