@@ -49,6 +49,7 @@ def main():
     opts = ap.parse_args()
 
     failed = passed = 0
+    print(f"sharkd's random order: TCPPHASE_ORDER_SEED={views.ORDER_SEED} repeats it")
     with tplib.Sandbox(opts.build) as sandbox:
         for view in views.read(sandbox, opts.captures):
             name = os.path.basename(view.capture)

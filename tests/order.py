@@ -17,7 +17,14 @@ For each capture:
   4. with the preference two_pass, tshark -2 shows exactly what sharkd shows,
      and one-pass tshark what it shows without it;
   5. tshark -2 -R (two_pass) says of each frame its read filter keeps what
-     the unfiltered -2 says of it (links to frames aside: -R numbers anew).
+     the unfiltered -2 says of it (links to frames aside: -R numbers anew);
+  6. tshark -Y shows exactly the frames of the unfiltered run its display
+     filter matches, each with the same fields: one-pass (where a filter on
+     tcpphase's fields selects by what is known at that frame) and -2 with
+     two_pass (by what the whole capture tells);
+  7. sharkd says the same of every frame after a setconf and back and a
+     second tap pass over the loaded file (every frame dissected again),
+     asked for in a seeded random order, as first to last.
 
   order.py --build BUILD CAPTURE..."""
 import argparse
@@ -72,6 +79,12 @@ def check(sandbox, view):
     for n in frames:
         if forward[n] != backward[n]:
             problems.append(f"frame {n}: sharkd forward {forward[n]} != backward {backward[n]}")
+    if view.redissected is not None:
+        for n in frames:
+            if forward[n] != view.redissected[n]:
+                problems.append(f"frame {n}: sharkd after setconf and a second tap pass, random order "
+                                f"(TCPPHASE_ORDER_SEED={views.ORDER_SEED}, frame {view.shuffled.index(n) + 1} "
+                                f"asked) {view.redissected[n]} != first to last {forward[n]}")
 
     names = sorted({name for pairs in forward.values() for name, _ in pairs})
     if names:
@@ -81,20 +94,7 @@ def check(sandbox, view):
             rows = view.rows[key]
             return {rows.number(r): rows.pairs(r, names, value_names) for r in rows.frames}
 
-        tshark = tshark_view("one")
-        for n in frames:
-            full = forward[n]
-            seen = tshark.get(n, [])
-            corrected = any(name == "tcpphase.outcome" and value.startswith(HINDSIGHT_OUTCOMES)
-                            for name, value in full)
-            extra = [p for p in seen if p not in full
-                     and not (p[0] == "tcpphase.anomaly" and p[1] in REVISED_ANOMALIES)
-                     and not (corrected and p[0] in HINDSIGHT)]
-            missing = [p for p in full if p not in seen and p[0] not in LOOKAHEAD
-                       and not (p[0] == "tcpphase.anomaly" and p[1] in LATER_ANOMALIES)
-                       and not (corrected and p[0] in HINDSIGHT)]
-            if extra or missing:
-                problems.append(f"frame {n}: tshark has {extra} not in sharkd, lacks {missing}")
+        problems += one_pass_problems(forward, tshark_view("one"), frames)
         # With the two_pass preference, tshark -2 knows the whole capture too.
         full_two_pass = tshark_view("two_tp")
         for n in frames:
@@ -103,6 +103,54 @@ def check(sandbox, view):
         if golden.table_of(sandbox, view.rows["one_tp"]) != one:
             problems.append("the two_pass preference changes one-pass tshark")
         problems += read_filter_problems(view, names, value_names)
+        problems += display_filter_problems(view, names, value_names)
+    return problems
+
+
+def display_filter_problems(view, names, value_names):
+    """tshark -Y shows the frames of the unfiltered run of the same
+    configuration that its filter matches (frame numbers kept), each saying
+    the same. The filter is judged on the unfiltered run's values: in
+    one-pass, what was known at that frame."""
+    problems = []
+    for key, whole_key in (("one_display_filter", "one"), ("two_tp_display_filter", "two_tp")):
+        if key not in view.rows:
+            continue
+        whole, filtered = view.rows[whole_key], view.rows[key]
+        want = {whole.number(r): whole.pairs(r, names, value_names) for r in whole.frames
+                if views.display_filter_passes(r, value_names)}
+        got = {filtered.number(r): filtered.pairs(r, names, value_names) for r in filtered.frames}
+        what = f"tshark {'-2 two_pass ' if whole_key == 'two_tp' else ''}-Y"
+        if sorted(want) != sorted(got):
+            problems.append(f"{what}: shows frames {sorted(got)[:20]}, its filter matches {sorted(want)[:20]} "
+                            "of the unfiltered run")
+        for n in sorted(set(want) & set(got)):
+            if want[n] != got[n]:
+                problems.append(f"{what}: frame {n} says {got[n]}, without -Y {want[n]}")
+                break
+    return problems
+
+
+def one_pass_problems(full_view, tshark, frames):
+    """One-pass tshark's {frame: pairs} against sharkd's (the whole
+    capture): every field and anomaly must be there, equal, but for the
+    deliberate exceptions (LOOKAHEAD fields and LATER anomalies may be
+    missing, REVISED anomalies extra, HINDSIGHT fields differ on a
+    connection the whole capture finds refused or unanswered)."""
+    problems = []
+    for n in frames:
+        full = full_view[n]
+        seen = tshark.get(n, [])
+        corrected = any(name == "tcpphase.outcome" and value.startswith(HINDSIGHT_OUTCOMES)
+                        for name, value in full)
+        extra = [p for p in seen if p not in full
+                 and not (p[0] == "tcpphase.anomaly" and p[1] in REVISED_ANOMALIES)
+                 and not (corrected and p[0] in HINDSIGHT)]
+        missing = [p for p in full if p not in seen and p[0] not in LOOKAHEAD
+                   and not (p[0] == "tcpphase.anomaly" and p[1] in LATER_ANOMALIES)
+                   and not (corrected and p[0] in HINDSIGHT)]
+        if extra or missing:
+            problems.append(f"frame {n}: tshark has {extra} not in sharkd, lacks {missing}")
     return problems
 
 

@@ -14,6 +14,8 @@ preference two_pass. sharkd reads every frame first to last, then (after a
 fresh load) last to first, each after an expert tap pass, as the GUI shows
 frames once the file has been read."""
 import json
+import os
+import random
 import re
 
 import tplib
@@ -34,6 +36,25 @@ REPORT = ["-z", "tcpphase,conns,tsv", "-z", "tcpphase,tree", "-z", "tcpphase,con
 READ_FILTER = "tcp.flags.syn == 1 || tcp.flags.fin == 1 || tcp.flags.reset == 1"
 READ_FILTER_FLAGS = 0x7  # SYN, FIN, RST in tcp.flags
 
+# A display filter (tshark -Y) shows some frames: each must say what it says
+# without the filter (tests/order.py). Half of it on packet fields, half on
+# tcpphase's own: a per-segment field (phase) and one whole-capture knowledge
+# may add to (an anomaly: the LATER ones only in -2 with two_pass). One-pass
+# tshark can select only by what is known at that frame; -2 with two_pass by
+# what the whole capture tells.
+DISPLAY_FILTER = "tcp.flags.syn == 1 || tcp.flags.fin == 1 || tcpphase.phase == teardown || tcpphase.anomaly"
+DISPLAY_FILTER_FLAGS = 0x3  # SYN, FIN in tcp.flags
+
+
+def display_filter_passes(row, value_names):
+    """Whether DISPLAY_FILTER keeps a frame printed by an unfiltered run
+    (any occurrence, as Wireshark's filters match)."""
+    phases = value_names.get("tcpphase.phase", {})
+    return (any(int(v, 16) & DISPLAY_FILTER_FLAGS for v in row.get("tcp.flags", []))
+            or any(phases.get(v) == "teardown" for v in row.get("tcpphase.phase", []))
+            or bool(row.get("tcpphase.anomaly")))
+
+
 # (key, tshark -2, extra options); one-pass also prints the reports
 CONFIGS = [
     ("one", False, REPORT),
@@ -41,6 +62,8 @@ CONFIGS = [
     ("one_tp", False, TWO_PASS),
     ("two_tp", True, TWO_PASS + REPORT),
     ("two_tp_read_filter", True, TWO_PASS + ["-R", READ_FILTER]),
+    ("one_display_filter", False, ["-Y", DISPLAY_FILTER]),
+    ("two_tp_display_filter", True, TWO_PASS + ["-Y", DISPLAY_FILTER]),
 ]
 
 AGGREGATOR = "\x1f"  # never inside a value
@@ -124,8 +147,9 @@ def conntable_rows(reports):
     return "\n".join(out)
 
 
-def tshark_rows(sandbox, capture, two_pass, extra):
-    fields = ["frame.number"] + [f for f in tcpphase_fields(sandbox)] + PACKET_FIELDS[1:] + STREAM_FIELDS
+def tshark_rows(sandbox, capture, two_pass, extra, more_fields=()):
+    fields = ["frame.number"] + [f for f in tcpphase_fields(sandbox)] + PACKET_FIELDS[1:] + STREAM_FIELDS + \
+        list(more_fields)
     args = list(extra) + ["-T", "fields", "-E", "separator=/t", "-E", "occurrence=a",
                           "-E", "aggregator=" + AGGREGATOR]
     for field in fields:
@@ -145,15 +169,18 @@ def sharkd_fields(node, names, out):
 
 
 class CaptureViews:
-    """Everything read of one capture: .rows[config] (Rows), .forward and
-    .backward ({frame: sorted (field, value) pairs} from sharkd), .error (why
-    a view is missing, or None)."""
+    """Everything read of one capture: .rows[config] (Rows), .forward,
+    .redissected and .backward ({frame: sorted (field, value) pairs} from
+    sharkd: first to last; then, in the same load, after a setconf and back
+    and a second tap pass, in a seeded random order; then, after a fresh
+    load, last to first), .error (why a view is missing, or None)."""
 
     def __init__(self, capture, frames=None):
         self.capture = capture
         self.frames = frames  # the frames to ask sharkd for; default: those tshark printed
         self.rows = {}
-        self.forward = self.backward = None
+        self.forward = self.backward = self.redissected = None
+        self.shuffled = None  # the random order .redissected was asked in
         self.error = None
 
     def frame_numbers(self):
@@ -162,21 +189,57 @@ class CaptureViews:
         return [self.rows["one"].number(r) for r in self.rows["one"].frames]
 
 
+# The random order of sharkd's second reading: a seed per process, printed
+# by tests/frames.py; TCPPHASE_ORDER_SEED=N repeats a run's orders.
+ORDER_SEED = int(os.environ.get("TCPPHASE_ORDER_SEED") or random.SystemRandom().randrange(1 << 32))
+
+# A preference sharkd's setconf changes and sets back between the two
+# readings of one load: in 4.0 setconf only sets the value (no prefs-applied
+# callback, no re-dissection), so the second tap pass is what dissects every
+# frame again, in capture order, as the GUI does for a new tap or statistic.
+REDISSECT_SETCONF = [("tcpphase.info_column", "FALSE"), ("tcpphase.info_column", "TRUE")]
+
+
+def shuffled(capture, frames):
+    """|frames| in an order fixed by ORDER_SEED and the capture's name."""
+    order = list(frames)
+    random.Random(f"{ORDER_SEED}:{os.path.basename(capture)}").shuffle(order)
+    return order
+
+
 def sharkd_batch(sandbox, views, backward=True, setconf=()):
-    """Fills .forward (and .backward) of every CaptureViews in one sharkd
-    session, after setconf of each (preference, value) in |setconf|."""
+    """Fills .forward (and .redissected and .backward) of every CaptureViews
+    in one sharkd session, after setconf of each (preference, value) in
+    |setconf|."""
     requests = [{"method": "setconf", "params": {"name": name, "value": value}} for name, value in setconf]
-    spans = []
+    spans = []  # (view, attribute, frame order, first reply, first frame reply, end)
+
+    def frames_of(order):
+        return [{"method": "frame", "params": {"frame": n, "proto": True}} for n in order]
+
     for v in views:
         if v.error:
             continue
         frames = v.frame_numbers()
-        for order in (frames, frames[::-1]) if backward else (frames,):
-            start = len(requests)
-            requests += [{"method": "load", "params": {"file": sandbox.stage(v.capture)}},
-                         {"method": "tap", "params": {"tap0": "expert"}}]
-            requests += [{"method": "frame", "params": {"frame": n, "proto": True}} for n in order]
-            spans.append((v, order, start, len(requests)))
+        start = len(requests)
+        requests += [{"method": "load", "params": {"file": sandbox.stage(v.capture)}},
+                     {"method": "tap", "params": {"tap0": "expert"}}]
+        requests += frames_of(frames)
+        spans.append((v, "forward", frames, start, start + 2, len(requests)))
+        if not backward:
+            continue
+        v.shuffled = shuffled(v.capture, frames)
+        start = len(requests)
+        requests += [{"method": "setconf", "params": {"name": name, "value": value}}
+                     for name, value in REDISSECT_SETCONF]
+        requests += [{"method": "tap", "params": {"tap0": "expert"}}]
+        requests += frames_of(v.shuffled)
+        spans.append((v, "redissected", v.shuffled, start, start + len(REDISSECT_SETCONF) + 1, len(requests)))
+        start = len(requests)
+        requests += [{"method": "load", "params": {"file": sandbox.stage(v.capture)}},
+                     {"method": "tap", "params": {"tap0": "expert"}}]
+        requests += frames_of(frames[::-1])
+        spans.append((v, "backward", frames[::-1], start, start + 2, len(requests)))
     if not requests:
         return
     lines = [json.dumps(dict(r, jsonrpc="2.0", id=i)) for i, r in enumerate(requests, 1)]
@@ -189,22 +252,20 @@ def sharkd_batch(sandbox, views, backward=True, setconf=()):
     refused = [(setconf[i], replies.get(i + 1)) for i in range(len(setconf))
                if not replies.get(i + 1) or "error" in replies[i + 1]]
     if refused:
-        for v, _, _, _ in spans:
+        for v, *_ in spans:
             v.error = f"sharkd: setconf {refused[0][0]} refused: {refused[0][1]}"
         return
     names = sandbox.value_names()
-    for v, order, start, end in spans:
+    for v, attribute, order, start, first_frame, end in spans:
+        if v.error:
+            continue
         got = [replies.get(i + 1) for i in range(start, end)]
         bad = [(requests[i], r) for i, r in zip(range(start, end), got) if r is None or "error" in r]
         if bad:
             v.error = f"sharkd: {bad[0][0]} failed: {bad[0][1]} (sharkd exit {proc.returncode})"
             continue
-        view = {n: sorted(sharkd_fields(r["result"].get("tree", []), names, []))
-                for n, r in zip(order, got[2:])}
-        if v.forward is None:
-            v.forward = view
-        else:
-            v.backward = view
+        setattr(v, attribute, {n: sorted(sharkd_fields(r["result"].get("tree", []), names, []))
+                               for n, r in zip(order, got[first_frame - start:])})
 
 
 def read(sandbox, captures, configs=CONFIGS, sharkd=True):
