@@ -8,6 +8,7 @@
 
 #include <epan/funnel.h>
 #include <epan/plugin_if.h>
+#include <epan/prefs.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -100,8 +101,31 @@ static void packet_ladder(void *data _U_, GPtrArray *finfos)
 }
 #endif
 
+/* Tools → "TCP Connection Phase: switch language (English, 中文)": the learner's language
+ * without the Preferences dialog. Like any preference change in the GUI,
+ * the capture is dissected again (a new session: the tracker runs over it
+ * from the start), so every label, transition, check and summary follows. */
+static void language_menu(gpointer data _U_)
+{
+    const funnel_ops_t *ops = funnel_get_funnel_ops();
+    char setting[40];
+    char *error = NULL;
+    module_t *module = prefs_find_module("tcpphase");
+
+    snprintf(setting, sizeof setting, "tcpphase.language:%s", tcpphase_language() == TP_LANG_ZH ? "en" : "zh");
+    if (!module || prefs_set_pref(setting, &error) != PREFS_SET_OK) {
+        g_free(error);
+        return;
+    }
+    prefs_apply(module);
+    if (ops && ops->redissect_packets)
+        ops->redissect_packets(ops->ops_id);
+}
+
 void register_tcpphase_gui_menus(void)
 {
+    funnel_register_menu("TCP Connection Phase: switch language (English, \u4e2d\u6587)", REGISTER_TOOLS_GROUP_UNSORTED,
+                         language_menu, NULL, NULL, FALSE);
     funnel_register_menu("TCP Connection Phase: a connection's packets", REGISTER_TOOLS_GROUP_UNSORTED, conn_menu,
                          NULL, NULL, FALSE);
 #if TP_WS_AT_LEAST(4, 2)

@@ -3,7 +3,8 @@
 under Xvfb on a sample capture, and OCR (tesseract) must find tcpphase's
 text in each screenshot: the column values and subtree, the expert infos, the
 statistics tree, the connection table (Statistics menu), the ladder window
-and the selected packet's connection filter (Tools menu), the Flow Graph.
+and the selected packet's connection filter (Tools menu), the Flow Graph,
+and a frame after the GUI dissected the capture again (a preference change).
 
   gui.py --build BUILD"""
 import argparse
@@ -17,6 +18,11 @@ import tplib
 EXPECTED = {
     "gui-packets.png": ["Handshake 1/3: SYN", "Teardown 4/4", "TIME_WAIT", "TCP Connection Phase",
                         "syn_in_established", "History: ShADadSFf"],
+    # the same frame after the GUI dissected the capture again twice (Tools →
+    # English / 中文, a preference change): the same texts, the history that
+    # needs the whole capture included
+    "gui-redissected.png": ["Handshake 1/3: SYN", "Teardown 4/4", "TIME_WAIT", "TCP Connection Phase",
+                            "syn_in_established", "History: ShADadSFf"],
     "gui-expert.png": ["SYN on a synchronized connection", "Challenge ACK"],
     "gui-stats.png": ["Segments by phase", "Connections by outcome", "Handshake 2/3: SYN-ACK"],
     "gui-conntable.png": ["10.0.0.1:40110", "ShADadSFf", "client", "First frame", "Start", "0.000000"],

@@ -190,3 +190,26 @@ key Return
 sleep 2
 shot "capture.pcap" gui-conn-filter.png
 kill "$gui_pid"; wait "$gui_pid" 2>/dev/null || true
+
+# 8. The GUI's re-dissection: Tools → "TCP Connection Phase: switch language"
+# sets tcpphase.language and has Wireshark dissect the capture again, a new
+# session from the first frame, as after any preference change; chosen twice
+# (Chinese, then English again), frame 8 must say what it said on the first
+# reading, the connection's whole-capture history included (tests/gui.py
+# reads it for the texts of gui-packets.png).
+gui -g 8
+shot "capture.pcap" gui-redissected.png >/dev/null
+tools_entry switch language
+sleep 3
+tools_entry switch language
+sleep 3
+# the new tree: select tcpphase's item by its text and expand it
+DISPLAY=$display /usr/bin/import -window root "$work/redissected.png"
+if at=$("$top/tools/find-text.py" "$work/redissected.png" "[TCP" Connection Phase:); then
+    click $at
+    key Right
+else
+    echo "no '[TCP Connection Phase:' on the screen" >&2
+fi
+shot "capture.pcap" gui-redissected.png
+kill "$gui_pid"; wait "$gui_pid" 2>/dev/null || true
