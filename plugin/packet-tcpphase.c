@@ -843,13 +843,13 @@ void proto_register_tcpphase(void)
                                    "Do not flag SYNs that carry data: TCP Fast Open (RFC 7413) sends it.",
                                    &pref_tfo_normal);
     prefs_register_uint_preference(module, "handshake_timeout", "Handshake timeout (s)",
-                                   "A SYN not answered within this many seconds is unanswered (Linux gives up after 127 s).",
+                                   "A SYN not answered within this many seconds is unanswered (Linux gives up after 127 s); 0: off, a SYN is unanswered only if nothing answers it in the whole capture.",
                                    10, &pref_handshake_timeout_s);
     prefs_register_uint_preference(module, "time_wait", "TIME_WAIT length, 2*MSL (s)",
-                                   "Reusing ports sooner after TIME_WAIT began is premature (Linux: 60 s; RFC 9293's MSL of 2 min gives 240 s).",
+                                   "Reusing ports sooner after TIME_WAIT began is premature (Linux: 60 s; RFC 9293's MSL of 2 min gives 240 s); 0: off.",
                                    10, &pref_time_wait_s);
     prefs_register_uint_preference(module, "slow_handshake", "Slow handshake threshold (ms)",
-                                   "A connect (the client's first SYN to the segment completing the handshake, SYN retries included) slower than this is flagged (default: the 1 s initial RTO).",
+                                   "A connect (the client's first SYN to the segment completing the handshake, SYN retries included) slower than this is flagged (default: the 1 s initial RTO); 0: off.",
                                    10, &pref_slow_handshake_ms);
     prefs_register_bool_preference(module, "show_notes", "Show notes",
                                    "Show anomalies of severity Note (midstream pickup, retransmissions, half-closed at the end...); off shows only warnings and errors.",
