@@ -49,6 +49,25 @@ LATER_ANOMALIES = {a["id"] for a in catalogue.load() if a["when"] == "LATER"}
 REVISED_ANOMALIES = {a["id"] for a in catalogue.load() if a["when"] == "REVISED"}
 
 
+def one_pass_differences(seen, full):
+    """(extra, missing): the (field, value) pairs one-pass tshark shows of a
+    frame that the whole capture does not say of it, and those the whole
+    capture says that one-pass tshark lacks, leaving out what one pass may
+    not know yet (LOOKAHEAD fields, LATER anomalies), what the whole capture
+    may withdraw (REVISED anomalies) or correct (HINDSIGHT fields on a
+    connection it calls REJ, S0, RSTOS0 or SH). Also used by
+    tests/fuzz/mutate.py."""
+    corrected = any(name == "tcpphase.outcome" and value.startswith(HINDSIGHT_OUTCOMES)
+                    for name, value in full)
+    extra = [p for p in seen if p not in full
+             and not (p[0] == "tcpphase.anomaly" and p[1] in REVISED_ANOMALIES)
+             and not (corrected and p[0] in HINDSIGHT)]
+    missing = [p for p in full if p not in seen and p[0] not in LOOKAHEAD
+               and not (p[0] == "tcpphase.anomaly" and p[1] in LATER_ANOMALIES)
+               and not (corrected and p[0] in HINDSIGHT)]
+    return extra, missing
+
+
 def sharkd_view(sandbox, capture, frames):
     """{frame: sorted (field, value) pairs} of |frames| as sharkd shows them
     after an expert tap pass, asked for in the order given."""
@@ -83,16 +102,7 @@ def check(sandbox, view):
 
         tshark = tshark_view("one")
         for n in frames:
-            full = forward[n]
-            seen = tshark.get(n, [])
-            corrected = any(name == "tcpphase.outcome" and value.startswith(HINDSIGHT_OUTCOMES)
-                            for name, value in full)
-            extra = [p for p in seen if p not in full
-                     and not (p[0] == "tcpphase.anomaly" and p[1] in REVISED_ANOMALIES)
-                     and not (corrected and p[0] in HINDSIGHT)]
-            missing = [p for p in full if p not in seen and p[0] not in LOOKAHEAD
-                       and not (p[0] == "tcpphase.anomaly" and p[1] in LATER_ANOMALIES)
-                       and not (corrected and p[0] in HINDSIGHT)]
+            extra, missing = one_pass_differences(tshark.get(n, []), forward[n])
             if extra or missing:
                 problems.append(f"frame {n}: tshark has {extra} not in sharkd, lacks {missing}")
         # With the two_pass preference, tshark -2 knows the whole capture too.
