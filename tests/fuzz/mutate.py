@@ -647,7 +647,7 @@ def main():
 
 def fuzz(sandbox, srcs, opts):
     checker = Checker(sandbox)
-    seed, failures, notes, alone, frames_total = opts.seed, [], [], 0, 0
+    seed, failures, notes, alone, frames_total, spanning = opts.seed, [], [], 0, 0, 0
     started = time.monotonic()
     os.makedirs(KEEP, exist_ok=True)
     me = os.path.relpath(os.path.abspath(__file__), tplib.ROOT)
@@ -709,7 +709,7 @@ def fuzz(sandbox, srcs, opts):
             if not t & used:
                 used |= t
                 members.append((i, cap, source, done))
-            elif tries < 3 and index < end:
+            elif tries < 3:
                 later.append((tries + 1, i, cap, source, done))
             else:
                 deferred.append((i, cap, source, done))
@@ -732,7 +732,9 @@ def fuzz(sandbox, srcs, opts):
         if crashed:
             recheck += [i for i, _, _, _ in members]
         else:
-            recheck += [section_of[s] for s in sorted(checker.spanning(one) | checker.spanning(two)) if s in section_of]
+            spans = [section_of[s] for s in sorted(checker.spanning(one) | checker.spanning(two)) if s in section_of]
+            spanning += len(spans)
+            recheck += spans
             for s, ps in sorted(problems.items()):
                 i = section_of.get(s)
                 if i is None or i in recheck:
@@ -754,7 +756,7 @@ def fuzz(sandbox, srcs, opts):
             print(f"... {index - opts.first - len(waiting)} files, {len(failures)} failed, {time.monotonic() - started:.0f} s", flush=True)
 
     print(f"{opts.count} mutated files (seed {seed}, indices {opts.first}..{end - 1}, {frames_total} frames), "
-          f"{checker.runs} tshark runs ({alone} files read alone), {time.monotonic() - started:.0f} s: "
+          f"{checker.runs} tshark runs ({alone} files read alone, {spanning} of them for a connection across files), {time.monotonic() - started:.0f} s: "
           f"{len(failures)} failed, {len(notes)} Wireshark crashes not counted")
     for kind, n in kinds.most_common():
         print(f"  {n} file(s) differ in: {kind}")
