@@ -70,6 +70,19 @@ import views  # noqa: E402
 # The options some sources need to be dissected as intended (GTP over TCP
 # port 2152), given to every run: a batch mixes sources.
 OPTIONS = [o for options in dict.fromkeys(tuple(v) for v in tplib.CAPTURE_OPTIONS.values()) for o in options]
+SANITIZER_WORDS = ("AddressSanitizer", "runtime error:", "UndefinedBehaviorSanitizer", "LeakSanitizer")
+
+
+def asan_env():
+    """What tshark needs to run an ASan/UBSan build of the plugin (as
+    tests/fuzz/captures.sh runs it): the gcc ASan runtime preloaded, wmem
+    allocations that ASan sees."""
+    runtime = subprocess.run(["gcc", "-print-file-name=libasan.so"], capture_output=True, text=True).stdout.strip()
+    return [f"LD_PRELOAD={runtime}", "WIRESHARK_DEBUG_WMEM_OVERRIDE=simple",
+            "ASAN_OPTIONS=detect_leaks=0:halt_on_error=1:abort_on_error=0",
+            "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1"]
+
+
 TIMEOUT = 120  # seconds for one tshark run of a batch
 KEEP = os.environ.get("TCPPHASE_FUZZ_OUT", "/var/tmp/tcpphase-fuzz")
 U64 = (1 << 64) - 1
@@ -510,14 +523,17 @@ def mutate(srcs, seed, index):
 class Run:
     """One tshark run of a capture, one-pass or -2 two_pass."""
 
-    def __init__(self, sandbox, fields, path, two_pass, options=()):
+    def __init__(self, sandbox, fields, path, two_pass, options=(), env=()):
         argv = ["tshark", "-n", "-r", path] + (["-2"] + views.TWO_PASS if two_pass else []) + list(options)
         argv += ["-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=" + views.AGGREGATOR]
         for f in fields:
             argv += ["-e", f]
         self.argv = argv
         try:
-            proc = subprocess.run(sandbox.command(argv), capture_output=True, text=True, errors="replace",
+            command = sandbox.command(argv)
+            at = command.index("-i") + 1  # env -i ...: the sanitizer's variables with the others
+            command[at:at] = list(env)
+            proc = subprocess.run(command, capture_output=True, text=True, errors="replace",
                                   cwd=sandbox.dir, timeout=TIMEOUT)
             self.status, out, self.err = proc.returncode, proc.stdout, proc.stderr
         except subprocess.TimeoutExpired:
@@ -526,6 +542,9 @@ class Run:
         self.problem = None
         if self.status == "hang":
             self.problem = f"hang (no end after {TIMEOUT} s)"
+        elif any(word in self.err for word in SANITIZER_WORDS):
+            self.problem = "sanitizer report: " + " | ".join(
+                line for line in self.err.splitlines() if any(w in line for w in SANITIZER_WORDS))[:400]
         elif "Dissector bug, protocol TCPPHASE" in out + self.err:
             self.problem = "dissector bug in tcpphase"
         elif self.status != 0:
@@ -555,18 +574,20 @@ def local(conns, row, pairs):
 
 
 class Checker:
-    def __init__(self, sandbox, verbose=False):
-        self.sandbox = sandbox
-        self.fields = (["frame.number", "frame.section_number"] + views.tcpphase_fields(sandbox)
+    def __init__(self, sandbox, env=(), glossary=None):
+        """|glossary|: the sandbox whose tshark -G gives the fields (an ASan
+        build of the plugin does not load without its runtime preloaded)."""
+        glossary = glossary or sandbox
+        self.sandbox, self.env = sandbox, list(env)
+        self.names = views.tcpphase_fields(glossary)
+        self.fields = (["frame.number", "frame.section_number"] + self.names
                        + ["tcp.stream", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport"])
-        self.names = [f for f in views.tcpphase_fields(sandbox)]
-        self.value_names = sandbox.value_names()
-        self.verbose = verbose
+        self.value_names = glossary.value_names()
         self.runs = 0
 
     def read(self, path, two_pass):
         self.runs += 1
-        return Run(self.sandbox, self.fields, path, two_pass, OPTIONS)
+        return Run(self.sandbox, self.fields, path, two_pass, OPTIONS, self.env)
 
     def compare(self, one, two):
         """{section: [problem]} of one-pass |one| against -2 two_pass |two|."""
@@ -626,6 +647,11 @@ def main():
     ap.add_argument("--batch", type=int, default=60, help="mutated files per tshark run")
     ap.add_argument("--write", nargs=3, metavar=("SEED", "INDEX", "OUT"), help="rebuild one mutated file")
     ap.add_argument("--first", type=int, default=0, help="first index")
+    ap.add_argument("--asan", action="store_true",
+                    help="the --build is an ASan/UBSan build (tests/fuzz/captures.sh makes build/asan): "
+                         "preload the runtime, fail on a sanitizer report")
+    ap.add_argument("--release", default=os.path.join(tplib.ROOT, "build"),
+                    help="with --asan: the release build whose tshark -G lists the fields")
     ap.add_argument("count", type=int, nargs="?", default=100)
     ap.add_argument("seed", nargs="?", default="1")
     opts = ap.parse_args()
@@ -640,13 +666,15 @@ def main():
             print(f"{out}: {os.path.basename(source)} {' '.join(done)}")
             return 0
         with tplib.Sandbox(opts.build) as sandbox:
-            return fuzz(sandbox, srcs, opts)
+            if not opts.asan:
+                return fuzz(sandbox, srcs, Checker(sandbox), opts)
+            with tplib.Sandbox(opts.release) as release:
+                return fuzz(sandbox, srcs, Checker(sandbox, asan_env(), release), opts)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def fuzz(sandbox, srcs, opts):
-    checker = Checker(sandbox)
+def fuzz(sandbox, srcs, checker, opts):
     seed, failures, notes, alone, frames_total, spanning = opts.seed, [], [], 0, 0, 0
     started = time.monotonic()
     os.makedirs(KEEP, exist_ok=True)
