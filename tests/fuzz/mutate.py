@@ -681,8 +681,9 @@ def fuzz(sandbox, srcs, checker, opts):
     me = os.path.relpath(os.path.abspath(__file__), tplib.ROOT)
 
     def reproduce(index):
-        return (f"rebuild: {me} --write {seed} {index} f.pcapng; compare: tshark -n -r f.pcapng -T fields -e "
-                f"tcpphase... and tshark -n -2 -o tcpphase.two_pass:TRUE -r f.pcapng (same fields)")
+        return (f"check it alone again: {me} --first {index} 1 {seed}; rebuild it: {me} --write {seed} {index} "
+                f"f.pcapng, then compare tshark -n -r f.pcapng -T fields -e frame.number -e tcpphase.label ... "
+                f"with the same and -2 -o tcpphase.two_pass:TRUE")
 
     def keep(path, name):
         shutil.copyfile(path, os.path.join(KEEP, name))
@@ -784,7 +785,8 @@ def fuzz(sandbox, srcs, checker, opts):
             print(f"... {index - opts.first - len(waiting)} files, {len(failures)} failed, {time.monotonic() - started:.0f} s", flush=True)
 
     print(f"{opts.count} mutated files (seed {seed}, indices {opts.first}..{end - 1}, {frames_total} frames), "
-          f"{checker.runs} tshark runs ({alone} files read alone, {spanning} of them for a connection across files), {time.monotonic() - started:.0f} s: "
+          f"{checker.runs} tshark runs ({alone} files read alone instead of in a batch, {spanning} of them for a "
+          f"connection across files; a failing file is read alone again too), {time.monotonic() - started:.0f} s: "
           f"{len(failures)} failed, {len(notes)} Wireshark crashes not counted")
     for kind, n in kinds.most_common():
         print(f"  {n} file(s) differ in: {kind}")
