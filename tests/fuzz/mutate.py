@@ -551,6 +551,20 @@ class Run:
             self.problem = f"tshark exit status {self.status}: {self.err.strip()[-300:]}"
 
 
+def number_sections(run, counts):
+    """Fills in frame.section_number from the sections' frame counts where
+    tshark gives none (the field is Wireshark's since 3.6; the counts say
+    the same where it is there)."""
+    ends, total = [], 0
+    for n in counts:
+        total += n
+        ends.append(total)
+    for row in run.rows.frames:
+        if not row.get("frame.section_number") and row.get("frame.number"):
+            number = int(row["frame.number"][0])
+            row["frame.section_number"] = [str(next((i + 1 for i, end in enumerate(ends) if number <= end), 0))]
+
+
 def section(row):
     return int((row.get("frame.section_number") or ["0"])[0] or 0)
 
@@ -580,7 +594,11 @@ class Checker:
         glossary = glossary or sandbox
         self.sandbox, self.env = sandbox, list(env)
         self.names = views.tcpphase_fields(glossary)
-        self.fields = (["frame.number", "frame.section_number"] + self.names
+        # frame.section_number is Wireshark's since 3.6; without it the
+        # sections are told by their frame counts (number_sections)
+        has_section = "\tframe.section_number\t" in glossary.glossary(
+            "fields-frame", ["tshark", "-G", "fields"], lambda line: "\tframe.section_number\t" in line)
+        self.fields = (["frame.number"] + (["frame.section_number"] if has_section else []) + self.names
                        + ["tcp.stream", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport"])
         self.value_names = glossary.value_names()
         self.runs = 0
@@ -618,10 +636,13 @@ class Checker:
                         shared |= {other, section}
         return shared
 
-    def check(self, path):
-        """(problems {section: [..]}, crashed, one, two) of one capture."""
+    def check(self, path, counts=()):
+        """(problems {section: [..]}, crashed, one, two) of one capture whose
+        sections have |counts| frames each."""
         one = self.read(path, False)
         two = self.read(path, True)
+        for run in (one, two):
+            number_sections(run, counts)
         crashed = [f"{'one-pass' if r is one else '-2 two_pass'}: {r.problem}" for r in (one, two) if r.problem]
         if crashed:
             return {}, crashed, one, two
@@ -745,16 +766,18 @@ def fuzz(sandbox, srcs, checker, opts):
         waiting = later + candidates
         batch_no += 1
         paths, infos = [], {}
+        counts = []
         for i, cap, source, done in members + deferred:
             path = os.path.join(srcs.work, f"mutate-{seed}-{i}.pcapng")
-            frames_total += cap.write(path)
+            counts.append(cap.write(path))
+            frames_total += counts[-1]
             infos[i] = f"{os.path.basename(source)}: {' '.join(done)}"
             paths.append((i, path))
         batch = os.path.join(srcs.work, f"batch-{batch_no}.pcapng")
         with open(batch, "wb") as out:
             for i, path in paths[:len(members)]:
                 out.write(open(path, "rb").read())
-        problems, crashed, one, two = checker.check(sandbox.stage(batch))
+        problems, crashed, one, two = checker.check(sandbox.stage(batch), counts[:len(members)])
         os.remove(sandbox.stage(batch))
         recheck = [i for i, _, _, _ in deferred]  # files sharing a 4-tuple with the batch: alone
         section_of = {s + 1: members[s][0] for s in range(len(members))}
