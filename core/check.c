@@ -50,10 +50,12 @@ static void say_ack_of_syn(struct tp_line *l, const struct tp_conn *c, unsigned 
         SAY(l, c, CHECK_ACK, role(c, syn_sender), isn + 1, isn);
 }
 
-/* A sequence number of end |ep| relative to its ISN, if the capture has it. */
-static uint32_t relative(const struct tp_check_numbers *k, unsigned ep, uint32_t seq)
+/* A sequence number of end |ep| relative to its ISN, if the capture gave it
+ * by |frame|: an ISN from a later, reordered SYN is not known yet where one
+ * pass shows the frame, and -2 must say what one pass says (issue 17). */
+static uint32_t relative(const struct tp_check_numbers *k, unsigned ep, uint32_t seq, uint32_t frame)
 {
-    return (k->has_isn >> ep) & 1 ? seq - k->isn[ep] : seq;
+    return ((k->has_isn >> ep) & 1) && k->isn_frame[ep] <= frame ? seq - k->isn[ep] : seq;
 }
 
 char *tp_check_format(const struct tp_conn *c, const struct tp_result *r, uint32_t frame, char *buf,
@@ -85,12 +87,12 @@ char *tp_check_format(const struct tp_conn *c, const struct tp_result *r, uint32
     /* the first ACK of the other end's first FIN (steps 2, 4), then this
      * end's FIN (steps 1, 3) */
     if ((r->td_steps & (TP_STEP_BIT(2) | TP_STEP_BIT(4))) && k->fin_frame[y] && r->fin_frame == k->fin_frame[y]) {
-        const uint32_t fin = relative(k, y, k->fin_seq[y]);
+        const uint32_t fin = relative(k, y, k->fin_seq[y], frame);
         sep(&l, c);
         SAY(&l, c, CHECK_FIN_ACK, fin + 1, role(c, y), fin, k->fin_seq[y] + 1);
     }
     if ((r->td_steps & (TP_STEP_BIT(1) | TP_STEP_BIT(3))) && frame == k->fin_frame[x]) {
-        const uint32_t fin = relative(k, x, k->fin_seq[x]);
+        const uint32_t fin = relative(k, x, k->fin_seq[x], frame);
         sep(&l, c);
         SAY(&l, c, CHECK_FIN, fin, k->fin_seq[x], fin + 1);
     }

@@ -125,8 +125,11 @@ int64_t capture_time_ns(const nstime_t *ts)
 {
     /* Nanoseconds since the first frame: whatever the date (a hostile
      * pcapng may say year 586524, or 1600), only a capture spanning more
-     * than 292 years overflows them, and that is clamped. */
-    const int64_t max_secs = INT64_MAX / TP_NS_PER_SEC - 1;
+     * than 146 years overflows them, and that is clamped to half the int64
+     * range, so that the tracker's difference of any two times (the wait
+     * from a SYN in 1970 to the end of a capture in 2262) cannot overflow
+     * (issue 17: UBSan, tests/fuzz/mutate.py --asan seed 7 file 31). */
+    const int64_t max_secs = INT64_MAX / 2 / TP_NS_PER_SEC - 1;
     int64_t secs;
 
     if (!have_time_base) {

@@ -37,14 +37,30 @@ struct located {
     unsigned tcp_at, tcp_len;
 };
 
+static bool pref_bool(const char *module, const char *name, bool otherwise)
+{
+    module_t *m = prefs_find_module(module);
+    pref_t *pref = m ? prefs_find_preference(m, name) : NULL;
+    return pref ? prefs_get_bool_value(pref, pref_current) != 0 : otherwise;
+}
+
+static bool tcp_pref_bool(const char *name, bool otherwise) { return pref_bool("tcp", name, otherwise); }
+
 static bool ipv4_payload(const uint8_t *f, unsigned caplen, unsigned pktlen, unsigned at, struct located *loc)
 {
     if (at + 20 > caplen || f[at] >> 4 != 4)
         return false;
-    const unsigned hlen = (f[at] & 0x0f) * 4u, total = get16(f + at + 2), frag = get16(f + at + 6);
+    const unsigned hlen = (f[at] & 0x0f) * 4u, frag = get16(f + at + 6);
+    /* a total length of 0 is TCP segmentation offload: Wireshark's IP
+     * (preference ip.tso_support, on by default) takes the rest of the
+     * packet, as here; the tap carries that segment in pass 1 of -2, where
+     * no tree is built and the options need not throw (issue 17) */
+    unsigned total = get16(f + at + 2);
+    if (total == 0 && pref_bool("ip", "tso_support", true))
+        total = pktlen - at;
     /* no header options past the bytes, TCP, not a fragment (more
      * fragments, or an offset), a total length that covers the header and
-     * lies within the frame (0, TSO, is not guessed) */
+     * lies within the frame */
     if (hlen < 20 || at + hlen > caplen || f[at + 9] != IP_PROTO_TCP_NUM || (frag & 0x3fff) != 0 ||
         total < hlen || at + total > pktlen)
         return false;
@@ -118,12 +134,6 @@ static bool search(const uint8_t *f, unsigned caplen, unsigned pktlen, bool v6, 
     return found == 1;
 }
 
-static bool tcp_pref_bool(const char *name, bool otherwise)
-{
-    module_t *tcp = prefs_find_module("tcp");
-    pref_t *pref = tcp ? prefs_find_preference(tcp, name) : NULL;
-    return pref ? prefs_get_bool_value(pref, pref_current) != 0 : otherwise;
-}
 
 static int tcp_default_window_scaling(void)
 {

@@ -10,7 +10,8 @@ For each capture:
      fields that look ahead (links to later frames, handshake timings) may
      be missing in tshark, which prints a frame before reading the next;
      the server's state and transition may differ on a connection the whole
-     capture finds refused or unanswered (HINDSIGHT fields);
+     capture finds refused or unanswered (HINDSIGHT fields: REJ, S0, RSTOS0,
+     SH, or a server without a word in the history);
      every other field must be there, equal; so must every anomaly but the
      catalogue's LATER ones, which need the whole capture; tshark may show
      REVISED ones that the whole capture withdraws;
@@ -48,12 +49,42 @@ LOOKAHEAD = fields.lookahead()
 HINDSIGHT = fields.hindsight()
 HINDSIGHT_OUTCOMES = ("REJ", "S0", "RSTOS0", "SH")  # refused, or no word from the server
 
+
+def hindsight_corrected(full):
+    """Whether the whole capture may correct the HINDSIGHT fields of a frame
+    whose (field, value) pairs it gives as |full|: its connection was refused
+    or had no word from the server (tp_hindsight_states), as its outcome
+    says, or, for a silent server whose outcome is another (OTH: SYN, FIN
+    and RST from the client alone), its history: no lower-case (server)
+    letter."""
+    return any((name == "tcpphase.outcome" and value.startswith(HINDSIGHT_OUTCOMES))
+               or (name == "tcpphase.history" and value and not any(ch.islower() for ch in value))
+               for name, value in full)
+
 # Fields that name other frames by number: tshark -2 -R numbers anew.
 FRAME_LINKS = {f["filter"] for f in fields.load() if f["type"] == "FT_FRAMENUM"}
 
 LATER_ANOMALIES = {a["id"] for a in catalogue.load() if a["when"] == "LATER"}
 # Anomalies one-pass tshark may show that the whole capture withdraws.
 REVISED_ANOMALIES = {a["id"] for a in catalogue.load() if a["when"] == "REVISED"}
+
+
+def one_pass_differences(seen, full):
+    """(extra, missing): the (field, value) pairs one-pass tshark shows of a
+    frame that the whole capture does not say of it, and those the whole
+    capture says that one-pass tshark lacks, leaving out what one pass may
+    not know yet (LOOKAHEAD fields, LATER anomalies), what the whole capture
+    may withdraw (REVISED anomalies) or correct (HINDSIGHT fields on a
+    connection it finds refused or unanswered: hindsight_corrected). Also used by
+    tests/fuzz/mutate.py."""
+    corrected = hindsight_corrected(full)
+    extra = [p for p in seen if p not in full
+             and not (p[0] == "tcpphase.anomaly" and p[1] in REVISED_ANOMALIES)
+             and not (corrected and p[0] in HINDSIGHT)]
+    missing = [p for p in full if p not in seen and p[0] not in LOOKAHEAD
+               and not (p[0] == "tcpphase.anomaly" and p[1] in LATER_ANOMALIES)
+               and not (corrected and p[0] in HINDSIGHT)]
+    return extra, missing
 
 
 def sharkd_view(sandbox, capture, frames):
@@ -136,19 +167,11 @@ def one_pass_problems(full_view, tshark, frames):
     capture): every field and anomaly must be there, equal, but for the
     deliberate exceptions (LOOKAHEAD fields and LATER anomalies may be
     missing, REVISED anomalies extra, HINDSIGHT fields differ on a
-    connection the whole capture finds refused or unanswered)."""
+    connection the whole capture finds refused or unanswered:
+    one_pass_differences)."""
     problems = []
     for n in frames:
-        full = full_view[n]
-        seen = tshark.get(n, [])
-        corrected = any(name == "tcpphase.outcome" and value.startswith(HINDSIGHT_OUTCOMES)
-                        for name, value in full)
-        extra = [p for p in seen if p not in full
-                 and not (p[0] == "tcpphase.anomaly" and p[1] in REVISED_ANOMALIES)
-                 and not (corrected and p[0] in HINDSIGHT)]
-        missing = [p for p in full if p not in seen and p[0] not in LOOKAHEAD
-                   and not (p[0] == "tcpphase.anomaly" and p[1] in LATER_ANOMALIES)
-                   and not (corrected and p[0] in HINDSIGHT)]
+        extra, missing = one_pass_differences(tshark.get(n, []), full_view[n])
         if extra or missing:
             problems.append(f"frame {n}: tshark has {extra} not in sharkd, lacks {missing}")
     return problems

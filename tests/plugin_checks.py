@@ -41,6 +41,28 @@ def fragmented_bad_options_pcap(path):
         for i, frame in enumerate(frames):
             f.write(struct.pack("<IIII", 1700000000, i * 10000, len(frame), len(frame)) + frame)
 
+def tso_bad_options_pcap(source, path, frame):
+    """Writes |source| (a classic pcap of Ethernet frames) with the IPv4 total
+    length of |frame| set to 0, as a capture from hardware with TCP
+    segmentation offload has it (Wireshark's IP takes the rest of the packet)."""
+    data = bytearray(open(source, "rb").read())
+    at, n = 24, 1
+    while at < len(data):
+        caplen = struct.unpack_from("<I", data, at + 8)[0]
+        if n == frame:
+            ip = at + 16 + 14
+            data[ip + 2:ip + 4] = data[ip + 10:ip + 12] = b"\0\0"
+            words = struct.unpack("!10H", bytes(data[ip:ip + 20]))
+            total = sum(words)
+            while total >> 16:
+                total = (total & 0xFFFF) + (total >> 16)
+            struct.pack_into("!H", data, ip + 10, ~total & 0xFFFF)
+        at += 16 + caplen
+        n += 1
+    with open(path, "wb") as f:
+        f.write(data)
+
+
 TAG = re.compile(r"\[(?:HS|FIN) [0-9+]+/[34]\]")
 
 # (capture, display filter, frames it must select)
@@ -326,6 +348,24 @@ class Checks(tplib.Checks):
         self.expect(seen["one-pass"] == seen["-2"] == seen["-2 two_pass"],
                     "bad-options.pcap: one-pass, -2 and -2 with two_pass give every frame the same label and role")
         with tempfile.TemporaryDirectory() as tmp:
+            # the IPv4 FIN with total length 0 (TSO): Wireshark's IP takes the
+            # rest of the packet; pass 1 of -2 taps it (no tree, no throw),
+            # and one pass rebuilds it alike (issue 17, tests/fuzz/mutate.py
+            # seed 20261207 file 447)
+            tso = os.path.join(tmp, "bad-options-tso.pcap")
+            tso_bad_options_pcap(capture, tso, 8)
+            labels = {}
+            for how, args, two_pass in (("one-pass", [], False), ("-2", [], True),
+                                        ("-2 two_pass", ["-o", "tcpphase.two_pass:TRUE"], True)):
+                out = self.sandbox.tshark(tso, args + ["-T", "fields", "-e", "frame.number", "-e", "tcpphase.label"],
+                                          two_pass=two_pass)
+                labels[how] = [line.split("\t") for line in out.splitlines()]
+            frame8 = {how: dict(rows).get("8") for how, rows in labels.items()}
+            self.expect(set(frame8.values()) == {"Teardown 1/4: FIN"},
+                        f"a FIN with a bad SACK option and IPv4 total length 0 (TSO) is teardown step 1 in "
+                        f"one-pass, -2 and -2 two_pass ({frame8})")
+            self.expect(labels["one-pass"] == labels["-2"] == labels["-2 two_pass"],
+                        "bad-options.pcap with a TSO FIN: one-pass, -2 and -2 two_pass label every frame alike")
             fragmented = os.path.join(tmp, "bad-options-fragmented.pcap")
             fragmented_bad_options_pcap(fragmented)
             for how, two_pass in (("one-pass", False), ("-2", True)):

@@ -18,13 +18,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 iterations=${1:-4}
 seed=${2:-1}
 keep=${TCPPHASE_FUZZ_OUT:-/var/tmp/tcpphase-fuzz}
-build="$top/build/asan"   # inside build/: never copied or committed
 probability=${TCPPHASE_FUZZ_PROBABILITY:-0.02}
-
-sanitize="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DTCPPHASE_WERROR=ON \
-    -DCMAKE_C_FLAGS="$sanitize -O1" -DCMAKE_MODULE_LINKER_FLAGS="$sanitize" >/dev/null || exit 1
-cmake --build "$build" --target tcpphase -j"$(nproc)" >/dev/null || exit 1
+build=$("$top/tests/fuzz/asan-build.sh") || exit 1
 asan=$(gcc -print-file-name=libasan.so)
 
 work=$(mktemp -d)
