@@ -277,7 +277,10 @@ const struct tp_conn *tp_table_step(struct tp_table *t, const struct tp_key *key
 
     seg.from = entry ? (uint8_t)(sender_is_low != entry->ep0_is_low) : 0;
     const uint8_t old_from = seg.from;
-    if (entry && tp_starts_new_incarnation(tp_table_view(t, entry, &old_view), &seg))
+    /* only a bare SYN starts a new incarnation: no view (for a SYN-only
+     * entry, its SYN replayed) for any other segment */
+    if (entry && tp_segment_event(seg.flags) == TP_EV_SYN &&
+        tp_starts_new_incarnation(tp_table_view(t, entry, &old_view), &seg))
         old = entry;
     if (!entry || old) {
         entry = new_entry(t, key, sender_is_low, sport, dport, hint, old, &seg);
