@@ -234,7 +234,9 @@ unsigned tcpphase_language(void)
  * last TCP layer's that a wrong checksum stops. */
 static bool checksum_found_bad(const packet_info *pinfo)
 {
-    return pinfo->noreassembly_reason && strstr(pinfo->noreassembly_reason, "TCP checksum") != NULL;
+    /* "" on almost every frame: no strstr call then */
+    return pinfo->noreassembly_reason && pinfo->noreassembly_reason[0] != '\0' &&
+           strstr(pinfo->noreassembly_reason, "TCP checksum") != NULL;
 }
 
 static const struct tp_conn *compute_record(const tcp_info_t *th, packet_info *pinfo, unsigned layer,
@@ -244,14 +246,15 @@ static const struct tp_conn *compute_record(const tcp_info_t *th, packet_info *p
     /* A frame cut by the snap length lacks the end of its payload. */
     const bool cut = pinfo->fd->cap_len < pinfo->fd->pkt_len;
     capture_time_origin(&pinfo->abs_ts, &pinfo->rel_ts);
+    const int64_t time_ns = capture_time_ns(&pinfo->abs_ts);
     const struct tp_conn *after =
-        conn_table_step(th, &pinfo->abs_ts, pinfo->num, cut, last_layer && checksum_found_bad(pinfo), &tracker_config,
+        conn_table_step(th, time_ns, pinfo->num, cut, last_layer && checksum_found_bad(pinfo), &tracker_config,
                         storage, &step);
 
     if (!step.entry)
         return NULL;
     frame_store_keep(pinfo->num, layer, step.entry, &step.verdict, rec);
-    note_progress(pinfo->num, &pinfo->abs_ts, capture_time_ns(&pinfo->abs_ts));
+    note_progress(pinfo->num, &pinfo->abs_ts, time_ns);
     return after;
 }
 
