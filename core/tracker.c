@@ -1041,7 +1041,7 @@ static void process_steady(struct tp_conn *c, uint8_t x, const struct tp_segment
     out->sender_role = x == c->client ? TP_ROLE_CLIENT : TP_ROLE_SERVER;
     c->ep[0].why = c->ep[1].why = TP_WHY_NONE;
     track_sequence(X, s);
-    tp_summary_update(c, x, s, snd_nxt_before, had_seq);
+    tp_summary_steady(c, x, s, snd_nxt_before, had_seq);
     X->seen = true;
     c->segments++;
     out->label = out->has_data ? TP_LABEL_DATA : TP_LABEL_ACK;

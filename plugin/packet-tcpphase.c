@@ -657,11 +657,22 @@ static const tcp_info_t *untapped_header(proto_tree *tree, packet_info *pinfo, c
  * tap entry at its end, so an exception in between leaves pinfo naming
  * another segment than the last entry. Two comparisons on every packet;
  * the layers are walked only when they differ. */
+static bool same_address(const address *a, const address *b)
+{
+    if (a->type == AT_IPv4 && b->type == AT_IPv4 && a->len == 4 && b->len == 4) {
+        uint32_t va, vb; /* IPv4, the common case: no memcmp call */
+        memcpy(&va, a->data, 4);
+        memcpy(&vb, b->data, 4);
+        return va == vb;
+    }
+    return addresses_equal(a, b);
+}
+
 static bool tap_may_lack_layer(const packet_info *pinfo, const tcp_info_t *last)
 {
     return pinfo->ptype == PT_TCP &&
            (pinfo->srcport != last->th_sport || pinfo->destport != last->th_dport ||
-            !addresses_equal(&pinfo->src, &last->ip_src) || !addresses_equal(&pinfo->dst, &last->ip_dst));
+            !same_address(&pinfo->src, &last->ip_src) || !same_address(&pinfo->dst, &last->ip_dst));
 }
 
 /* A TCP layer Wireshark's TCP began but did not finish (an exception while
