@@ -1,37 +1,70 @@
 #!/bin/bash
 # The benchmark's steady twin: instructions (and simulated cache misses)
-# counted by valgrind's cachegrind for plain `tshark -r` without a plugin,
-# with the floor plugin (bench/floor) and with tcpphase, over the same
-# generated capture. Counts barely move between runs, unlike wall-clock time
-# on a shared machine, so they show what a change to tcpphase's per-packet
-# work is worth. tshark's start-up (measured on a one-packet capture) is
-# taken out before the ratios. Needs a build (tools/build.sh) and valgrind.
-#   bench/instructions.sh [connections=15000]
+# counted by valgrind's cachegrind for tshark without a plugin, with the
+# floor plugin (bench/floor) and with tcpphase, over the same captures.
+# Counts barely move between runs, unlike wall-clock time on a shared
+# machine, so they show what a change to tcpphase's per-packet work is
+# worth. tshark's start-up (measured on a one-packet capture with the same
+# options) is taken out before the ratios. Each row prints tcpphase beside
+# no plugin and beside the floor: what tcpphase adds beyond what Wireshark
+# charges any post-dissector of its design (issue 18).
+# Cases: bare TCP (bench/gen.py, `tshark -n -r`, no payload dissector: the
+# worst case), and real traffic (bench/real-traffic.sh: HTTP on lo, made
+# here when run as root, or given) read with `tshark -n -r`, `tshark -n -2`
+# and `tshark -n -T fields -e tcp.stream` (a tree is built).
+# Needs a build (tools/build.sh) and valgrind.
+#   bench/instructions.sh [connections=15000] [real-capture|none]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 conns=${1:-15000}
+real=${2:-}
 . "$top/bench/setup.sh"
 /usr/bin/python3 "$top/bench/gen.py" "$work/cap.pcap" "$conns"
 editcap -r "$work/cap.pcap" "$work/start.pcap" 1
+if [ -z "$real" ] && [ "$(id -u)" -eq 0 ]; then
+    "$top/bench/real-traffic.sh" "$work/real.pcapng" >/dev/null
+    real=$work/real.pcapng
+elif [ -n "$real" ] && [ "$real" != none ]; then
+    cp "$real" "$work/real.pcapng"
+    real=$work/real.pcapng
+fi
+if [ -n "$real" ] && [ "$real" != none ]; then
+    editcap -r "$real" "$work/real-start.pcapng" 1
+fi
 chmod -R a+rX "$work"
 
-# count PLUGIN_DIR CAPTURE: prints "instructions last-level-data-misses"
+# count PLUGIN_DIR CAPTURE ARGS...: prints "instructions last-level-data-misses"
 count() {
-    "${as_user[@]}" env -i PATH=/usr/bin:/bin HOME="$work/home" WIRESHARK_PLUGIN_DIR="$work/$1" \
+    local dir=$1 cap=$2
+    shift 2
+    "${as_user[@]}" env -i PATH=/usr/bin:/bin HOME="$work/home" WIRESHARK_PLUGIN_DIR="$work/$dir" \
         valgrind --tool=cachegrind --cache-sim=yes --cachegrind-out-file=/dev/null \
-        tshark -n -r "$2" >/dev/null 2>"$work/home/err" || { cat "$work/home/err" >&2; exit 1; }
+        tshark -n -r "$cap" "$@" >/dev/null 2>"$work/home/err" || { cat "$work/home/err" >&2; exit 1; }
     awk '/ I *refs:/ {gsub(",", "", $4); i = $4} / LLd misses:/ {gsub(",", "", $4); m = $4}
          END {print i, m}' "$work/home/err"
 }
 
-packets=$(capinfos -c -M "$work/cap.pcap" | awk '/Number of packets/ {print $4}')
-echo "capture: $packets packets, $conns connections; cachegrind, tshark -n -r"
-start=$(count without "$work/start.pcap")
-without=$(count without "$work/cap.pcap")
-for dir in floor with; do
-    name=$([ "$dir" = with ] && echo "tcpphase" || echo "floor (post-dissector + tcp tap)")
-    echo "$(count "$dir" "$work/cap.pcap")" "$without" "$start" | awk -v name="$name" -v n="$packets" '{
-        per = ($3 - $5) / n
-        printf "%-34s instructions per packet %6.0f vs %6.0f  ratio %.3f   LL data misses ratio %.3f\n",
-               name, ($1 - $5) / n, per, ($1 - $5) / ($3 - $5), $2 / $4 }'
-done
+# row NAME CAPTURE START-CAPTURE ARGS...: instructions per packet without a
+# plugin, with the floor and with tcpphase, and the ratios
+row() {
+    local name=$1 cap=$2 start=$3
+    shift 3
+    local packets s none floor with
+    packets=$(capinfos -c -M "$cap" | awk '/Number of packets/ {print $4}')
+    s=$(count without "$start" "$@")
+    none=$(count without "$cap" "$@")
+    floor=$(count floor "$cap" "$@")
+    with=$(count with "$cap" "$@")
+    echo "$s $none $floor $with" | awk -v name="$name" -v n="$packets" '{
+        s = $1; none = ($3 - s) / n; fl = ($5 - s) / n; tp = ($7 - s) / n
+        printf "%-40s %7d pkts  per packet: none %6.0f  floor %6.0f  tcpphase %6.0f   floor/none %.3f  tcpphase/none %.3f  tcpphase/floor %.3f   LLd misses tcpphase/floor %.3f\n",
+               name, n, none, fl, tp, fl / none, tp / none, tp / fl, $8 / $6 }'
+}
+
+echo "cachegrind instructions, tshark's start-up taken out"
+row "bare TCP ($conns conns), tshark -n -r" "$work/cap.pcap" "$work/start.pcap"
+if [ -n "$real" ] && [ "$real" != none ]; then
+    row "real traffic (HTTP), tshark -n -r" "$work/real.pcapng" "$work/real-start.pcapng"
+    row "real traffic (HTTP), tshark -n -2" "$work/real.pcapng" "$work/real-start.pcapng" -2
+    row "real traffic, -T fields -e tcp.stream" "$work/real.pcapng" "$work/real-start.pcapng" -T fields -e tcp.stream
+fi

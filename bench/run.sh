@@ -74,6 +74,10 @@ paste -d' ' "$work/a.with" "$work/a.without" "$work/floor.with" "$work/floor.wit
         printf "of (a)'"'"'s added CPU time, the floor (calling a post-dissector, tapping tcp) is %.0f %%\n",
                100 * ($8 / $11 - 1) / added }'
 
+# what tcpphase adds beyond the floor (issue 18): its run against the floor's
+paste -d' ' "$work/a.with" "$work/floor.with" | awk '{
+    printf "tcpphase/floor on (a): time %.3f  CPU %.3f  peak RSS %.3f\n", $1 / $4, $2 / $5, $3 / $6 }'
+
 # added KEY: kilobytes of peak RSS the plugin adds in run KEY
 added() { paste -d' ' "$work/$1.with" "$work/$1.without" | awk '{print $3 - $6}'; }
 per_frame=$(awk -v kb="$(added one)" 'BEGIN {printf "%.0f", kb * 1024 / 1000000}')

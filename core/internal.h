@@ -17,6 +17,11 @@ static inline uint8_t tp_peer(const struct tp_conn *c, uint8_t x)
     return c->self_connect ? x : (uint8_t)(1 - x);
 }
 
+/* tp_process takes its short path for segments that change no state (see
+ * tracker.c); false makes every segment take the full one (a unit test
+ * compares the two). */
+extern bool tp_steady_path;
+
 /* A sequence number relative to |ep|'s ISN, as Wireshark shows it by default. */
 static inline uint32_t rel_seq(const struct tp_endpoint *ep, uint32_t v)
 {

@@ -313,6 +313,36 @@ void tp_summary_update(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
         c->closer = (int8_t)(x == c->client ? TP_CLOSER_CLIENT : TP_CLOSER_SERVER);
 }
 
+void tp_summary_steady(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
+                       uint32_t snd_nxt_before, bool had_seq)
+{
+    struct tp_endpoint *X = &c->ep[x];
+
+    /* what tp_summary_update does with such a segment, the rest skipped:
+     * no first segment, no SYN, FIN or RST letter, no Zeek state but
+     * INACTIVE's moves (update_zeek_states), no RST fixing the outcome */
+    c->last_time = s->time_ns;
+    X->packets++;
+    X->bytes += s->len;
+    if (s->len > 0)
+        add_once(c, x, ONCE_D, 'd');
+    else
+        add_once(c, x, ONCE_A, 'a');
+    if (s->len > 0 && had_seq && seq_le(s->seq + s->len, snd_nxt_before))
+        add_scaled(c, x, SCALED_T, 't');
+    note_acked_gap(c, x, s);
+    if (s->len > 0)
+        note_missing_bytes(c, x, s, snd_nxt_before, had_seq);
+    if (s->win == 0)
+        add_scaled(c, x, SCALED_W, 'w');
+    if (X->zeek_state == TP_Z_INACTIVE)
+        update_zeek_states(c, x, s);
+    if (c->closer == TP_CLOSER_NONE && c->first_closer >= 0)
+        c->closer = (int8_t)(c->first_closer == c->client ? TP_CLOSER_CLIENT : TP_CLOSER_SERVER);
+    if (c->simultaneous_close)
+        c->closer = TP_CLOSER_BOTH;
+}
+
 void tp_summary_bad_checksum(struct tp_conn *c, uint8_t x)
 {
     add_once(c, x, ONCE_C, 'c');

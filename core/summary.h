@@ -14,4 +14,9 @@ void tp_summary_bad_checksum(struct tp_conn *c, uint8_t x);
 void tp_summary_update(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
                        uint32_t snd_nxt_before, bool had_seq);
 
+/* tp_summary_steady is tp_summary_update for the tracker's short path: an
+ * ACK without SYN, FIN or RST, not the connection's first segment. */
+void tp_summary_steady(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
+                       uint32_t snd_nxt_before, bool had_seq);
+
 #endif

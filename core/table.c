@@ -53,7 +53,17 @@ static uint32_t key_hash(const struct tp_key *k)
     return h ^ (h >> 15);
 }
 
-static bool key_equal(const struct tp_key *a, const struct tp_key *b) { return memcmp(a, b, sizeof *a) == 0; }
+/* Word by word, no memcmp call: every segment compares a key or two. */
+static bool key_equal(const struct tp_key *a, const struct tp_key *b)
+{
+    uint32_t wa[sizeof *a / 4], wb[sizeof *b / 4], diff = 0;
+
+    memcpy(wa, a, sizeof wa);
+    memcpy(wb, b, sizeof wb);
+    for (size_t i = 0; i < sizeof wa / sizeof wa[0]; i++)
+        diff |= wa[i] ^ wb[i];
+    return diff == 0;
+}
 
 /* The slot of |key|: the one holding it, or the free one it would go in. */
 static uint32_t find_slot(const struct tp_table *t, const struct tp_key *key)
@@ -277,7 +287,10 @@ const struct tp_conn *tp_table_step(struct tp_table *t, const struct tp_key *key
 
     seg.from = entry ? (uint8_t)(sender_is_low != entry->ep0_is_low) : 0;
     const uint8_t old_from = seg.from;
-    if (entry && tp_starts_new_incarnation(tp_table_view(t, entry, &old_view), &seg))
+    /* only a bare SYN starts a new incarnation: no view (for a SYN-only
+     * entry, its SYN replayed) for any other segment */
+    if (entry && tp_segment_event(seg.flags) == TP_EV_SYN &&
+        tp_starts_new_incarnation(tp_table_view(t, entry, &old_view), &seg))
         old = entry;
     if (!entry || old) {
         entry = new_entry(t, key, sender_is_low, sport, dport, hint, old, &seg);

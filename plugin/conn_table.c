@@ -81,9 +81,12 @@ static bool make_key(const tcp_info_t *th, struct tp_key *key)
 
     memset(key, 0, sizeof *key);
     if (src->type == AT_IPv4 && dst->type == AT_IPv4 && src->len == 4 && dst->len == 4) {
-        /* cmp_address's order: the bytes, then the port */
-        const int c = memcmp(src->data, dst->data, 4);
-        src_low = c < 0 || (c == 0 && th->th_sport <= th->th_dport);
+        /* cmp_address's order: the bytes (as memcmp reads them, without
+         * its call), then the port */
+        const uint8_t *s = (const uint8_t *)src->data, *d = (const uint8_t *)dst->data;
+        const uint32_t sv = (uint32_t)s[0] << 24 | (uint32_t)s[1] << 16 | (uint32_t)s[2] << 8 | s[3];
+        const uint32_t dv = (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3];
+        src_low = sv < dv || (sv == dv && th->th_sport <= th->th_dport);
         key->addr_type = AT_IPv4;
         key->addr_len = 4;
         memcpy(key->addr_low, src_low ? src->data : dst->data, 4);
@@ -140,14 +143,14 @@ int64_t capture_time_ns(const nstime_t *ts)
     return secs * TP_NS_PER_SEC + (ts->nsecs - time_base.nsecs);
 }
 
-const struct tp_conn *conn_table_step(const tcp_info_t *th, const nstime_t *ts, uint32_t frame, bool payload_cut,
+const struct tp_conn *conn_table_step(const tcp_info_t *th, int64_t time_ns, uint32_t frame, bool payload_cut,
                                       bool checksum_bad,
                                       const struct tp_config *cfg, struct tp_conn *storage, struct tp_step *out)
 {
     struct tp_key key;
     const bool sender_is_low = make_key(th, &key);
     const struct tp_segment seg = {
-        .time_ns = capture_time_ns(ts),
+        .time_ns = time_ns,
         .frame = frame,
         .seq = th->th_rawseq,
         .ack = th->th_rawack,

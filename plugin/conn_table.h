@@ -13,11 +13,11 @@
  * a file is opened (the memory itself belongs to the file scope). */
 void conn_table_reset(void);
 
-/* conn_table_step takes the segment |th| of |frame| (captured at |ts|) to
- * its connection with the tracker configuration |cfg| and says what it is
- * in |out| (out->entry NULL: not tracked). Returns the connection after it
- * (its tracker, or |storage| filled). */
-const struct tp_conn *conn_table_step(const tcp_info_t *th, const nstime_t *ts, uint32_t frame, bool payload_cut,
+/* conn_table_step takes the segment |th| of |frame| (captured at |time_ns|,
+ * from capture_time_ns) to its connection with the tracker configuration
+ * |cfg| and says what it is in |out| (out->entry NULL: not tracked). Returns
+ * the connection after it (its tracker, or |storage| filled). */
+const struct tp_conn *conn_table_step(const tcp_info_t *th, int64_t time_ns, uint32_t frame, bool payload_cut,
                                       bool checksum_bad,
                                       const struct tp_config *cfg, struct tp_conn *storage, struct tp_step *out);
 

@@ -234,7 +234,9 @@ unsigned tcpphase_language(void)
  * last TCP layer's that a wrong checksum stops. */
 static bool checksum_found_bad(const packet_info *pinfo)
 {
-    return pinfo->noreassembly_reason && strstr(pinfo->noreassembly_reason, "TCP checksum") != NULL;
+    /* "" on almost every frame: no strstr call then */
+    return pinfo->noreassembly_reason && pinfo->noreassembly_reason[0] != '\0' &&
+           strstr(pinfo->noreassembly_reason, "TCP checksum") != NULL;
 }
 
 static const struct tp_conn *compute_record(const tcp_info_t *th, packet_info *pinfo, unsigned layer,
@@ -244,14 +246,15 @@ static const struct tp_conn *compute_record(const tcp_info_t *th, packet_info *p
     /* A frame cut by the snap length lacks the end of its payload. */
     const bool cut = pinfo->fd->cap_len < pinfo->fd->pkt_len;
     capture_time_origin(&pinfo->abs_ts, &pinfo->rel_ts);
+    const int64_t time_ns = capture_time_ns(&pinfo->abs_ts);
     const struct tp_conn *after =
-        conn_table_step(th, &pinfo->abs_ts, pinfo->num, cut, last_layer && checksum_found_bad(pinfo), &tracker_config,
+        conn_table_step(th, time_ns, pinfo->num, cut, last_layer && checksum_found_bad(pinfo), &tracker_config,
                         storage, &step);
 
     if (!step.entry)
         return NULL;
     frame_store_keep(pinfo->num, layer, step.entry, &step.verdict, rec);
-    note_progress(pinfo->num, &pinfo->abs_ts, capture_time_ns(&pinfo->abs_ts));
+    note_progress(pinfo->num, &pinfo->abs_ts, time_ns);
     return after;
 }
 
@@ -394,9 +397,12 @@ static void add_connection_summary(proto_tree *tree, tvbuff_t *tvb, const struct
     add_name_twin(tree, hf_tcpphase_outcome_str, tvb, tp_outcome_code(outcome));
     char history[TP_HISTORY_MAX + 1], story[256];
 
-    proto_item_set_generated(
-        proto_tree_add_string(tree, hf_tcpphase_summary, tvb, 0, 0, tp_conn_story(c, story, sizeof story)));
-    if (c->history_len > 0) {
+    /* texts made only for a tree that shows them or a field that asks */
+    if (proto_field_is_referenced(tree, hf_tcpphase_summary))
+        proto_item_set_generated(
+            proto_tree_add_string(tree, hf_tcpphase_summary, tvb, 0, 0, tp_conn_story(c, story, sizeof story)));
+    if (c->history_len > 0 && (proto_field_is_referenced(tree, hf_tcpphase_history) ||
+                               proto_field_is_referenced(tree, hf_tcpphase_history_letters))) {
         proto_item *hi = proto_tree_add_string(tree, hf_tcpphase_history, tvb, 0, 0,
                                                tp_conn_history_at_end(c, history));
         proto_item_set_generated(hi);
@@ -465,7 +471,7 @@ static void add_transition(proto_tree *tree, int hf, tvbuff_t *tvb, unsigned bef
 {
     char text[96];
 
-    if (before != after)
+    if (before != after && proto_field_is_referenced(tree, hf))
         proto_item_set_generated(proto_tree_add_string(tree, hf, tvb, 0, 0,
                                                        tp_transition_format(before, after, why, tracker_config.language, text, sizeof text)));
 }
@@ -481,12 +487,17 @@ static proto_tree *add_record_items(const struct frame_record *rec, const struct
     char label[64];
     proto_item *ti;
     proto_tree *st;
+    /* the label is formatted for a tree that shows it or a field that asks */
+    const bool visible = PTREE_DATA(tree)->visible;
+    const bool want_label = visible || proto_field_is_referenced(tree, hf_tcpphase_label);
 
-    tp_label_format(r, tracker_config.language, label, sizeof label);
+    if (want_label)
+        tp_label_format(r, tracker_config.language, label, sizeof label);
     ti = proto_tree_add_item(tree, proto_tcpphase, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ti);
-    proto_item_append_text(ti, ": %s, client %s, server %s", label,
-                           tp_state_name(r->state_client), tp_state_name(r->state_server));
+    if (visible)
+        proto_item_append_text(ti, ": %s, client %s, server %s", label,
+                               tp_state_name(r->state_client), tp_state_name(r->state_server));
     /* Leaf fields go in even when |ti| was faked on an invisible tree, so
      * -T fields, custom columns and filters always see them. */
     st = proto_item_add_subtree(ti, ett_tcpphase);
@@ -496,7 +507,8 @@ static proto_tree *add_record_items(const struct frame_record *rec, const struct
     add_name_twin(st, hf_tcpphase_phase_str, tvb, tp_phase_name(r->phase));
     add_steps(st, tvb, hf_tcpphase_handshake_step, r->hs_steps);
     add_steps(st, tvb, hf_tcpphase_teardown_step, r->td_steps);
-    proto_item_set_generated(proto_tree_add_string(st, hf_tcpphase_label, tvb, 0, 0, label));
+    if (want_label)
+        proto_item_set_generated(proto_tree_add_string(st, hf_tcpphase_label, tvb, 0, 0, label));
     if (r->retransmission)
         proto_item_set_generated(proto_tree_add_boolean(st, hf_tcpphase_retransmission, tvb, 0, 0, TRUE));
     proto_item_set_generated(proto_tree_add_uint(st, hf_tcpphase_role, tvb, 0, 0, r->sender_role));
@@ -550,8 +562,15 @@ static void show_record(const struct frame_record *rec, const struct tp_conn *c,
 
     /* Without a tree (plain tshark -r, tap passes) only the Info column,
      * expert infos and the tap show anything: no items on that per-packet
-     * path, and no connection lookup unless the file has been read. */
-    if (!c && (tree || replayed))
+     * path, and no connection lookup unless the file has been read. A tree
+     * nobody shows, where no tcpphase field is asked for (a filter or a
+     * coloring rule on other fields, -Y tcp.stream == 3): the protocol item
+     * alone, and only for expert infos to hang on; no text, no field (each
+     * would be faked). Asking for any field of tcpphase marks the protocol
+     * as referenced (proto_tree_prime_with_hfid). */
+    const bool items = tree && proto_field_is_referenced(tree, proto_tcpphase);
+
+    if (!c && (items || replayed))
         c = conn_view(rec->conn, &storage);
     if (replayed) {
         /* what later frames disproved is not shown */
@@ -561,15 +580,19 @@ static void show_record(const struct frame_record *rec, const struct tp_conn *c,
             tp_hindsight_states(c, &hindsight);
         r = &hindsight;
     }
-    if (tree)
-        st = add_record_items(rec, r, c, whole_capture, tvb, pinfo, tree, &ti);
-    add_anomalies(st, ti, tvb, pinfo, r);
     memset(&later, 0, sizeof later);
-    if (replayed) {
-        /* A live capture still running shows only what a deadline decided. */
+    if (replayed) /* A live capture still running shows only what a deadline decided. */
         tp_later_anomalies(c, r, &horizon, &later);
+    if (items) {
+        st = add_record_items(rec, r, c, whole_capture, tvb, pinfo, tree, &ti);
+    } else if (tree && (r->anomalies || r->hit_count || later.anomalies || later.hit_count)) {
+        ti = proto_tree_add_item(tree, proto_tcpphase, tvb, 0, 0, ENC_NA);
+        proto_item_set_generated(ti);
+    }
+    add_anomalies(st, ti, tvb, pinfo, r);
+    if (replayed) {
         add_anomalies(st, ti, tvb, pinfo, &later);
-        if (tree && whole_capture)
+        if (items && whole_capture)
             add_connection_summary(st, tvb, c);
     }
     /* Reports judge again what the tap hands them undecided. */
@@ -634,11 +657,22 @@ static const tcp_info_t *untapped_header(proto_tree *tree, packet_info *pinfo, c
  * tap entry at its end, so an exception in between leaves pinfo naming
  * another segment than the last entry. Two comparisons on every packet;
  * the layers are walked only when they differ. */
+static bool same_address(const address *a, const address *b)
+{
+    if (a->type == AT_IPv4 && b->type == AT_IPv4 && a->len == 4 && b->len == 4) {
+        uint32_t va, vb; /* IPv4, the common case: no memcmp call */
+        memcpy(&va, a->data, 4);
+        memcpy(&vb, b->data, 4);
+        return va == vb;
+    }
+    return addresses_equal(a, b);
+}
+
 static bool tap_may_lack_layer(const packet_info *pinfo, const tcp_info_t *last)
 {
     return pinfo->ptype == PT_TCP &&
            (pinfo->srcport != last->th_sport || pinfo->destport != last->th_dport ||
-            !addresses_equal(&pinfo->src, &last->ip_src) || !addresses_equal(&pinfo->dst, &last->ip_dst));
+            !same_address(&pinfo->src, &last->ip_src) || !same_address(&pinfo->dst, &last->ip_dst));
 }
 
 /* A TCP layer Wireshark's TCP began but did not finish (an exception while

@@ -1,0 +1,164 @@
+/* The tracker's short path for segments that change no state (issue 18):
+ * the same connections fed the same segments with it on and off must end in
+ * the same tracker and give the same result, segment by segment. The
+ * segments are random but plausible: handshakes (some lost or refused),
+ * data both ways with gaps, retransmissions, reordering, zero windows,
+ * snap-length cuts, bad checksums, challenge-worthy SYNs and RSTs, FINs,
+ * inferred and retracted FINs, ACKs beyond what was sent, self-connects. */
+#include "test_support.h"
+
+#include "../../core/internal.h"
+
+static uint32_t rng_state;
+
+static uint32_t rnd(uint32_t n)
+{
+    rng_state = rng_state * 1103515245u + 12345u;
+    return (rng_state >> 8) % n;
+}
+
+struct side {
+    uint32_t nxt; /* next sequence number it sends */
+};
+
+/* The next segment of a connection whose ends have sent up to c[0], c[1]. */
+static struct tp_segment next_segment(struct side *ends, uint32_t frame, int64_t *now)
+{
+    struct tp_segment s;
+    const uint8_t x = (uint8_t)rnd(2), y = (uint8_t)(1 - x);
+    const uint32_t roll = rnd(1000);
+
+    memset(&s, 0, sizeof s);
+    *now += (int64_t)rnd(5000000);
+    s.time_ns = *now;
+    s.frame = frame;
+    s.from = x;
+    s.win = rnd(50) == 0 ? 0 : 1000 + rnd(60000);
+    s.seq = ends[x].nxt;
+    s.ack = ends[y].nxt;
+    s.flags = TP_ACK | (rnd(3) == 0 ? TP_PSH : 0);
+    s.len = rnd(3) == 0 ? 0 : 1 + rnd(1460);
+    if (roll < 15)
+        s.flags = TP_SYN; /* a SYN, mostly out of place */
+    else if (roll < 25)
+        s.flags = TP_SYN | TP_ACK;
+    else if (roll < 45)
+        s.flags |= TP_FIN;
+    else if (roll < 55)
+        s.flags = rnd(2) ? TP_RST : TP_RST | TP_ACK;
+    else if (roll < 60)
+        s.flags = TP_PSH; /* no ACK */
+    else if (roll < 63)
+        s.checksum_bad = true;
+    else if (roll < 70)
+        s.payload_cut = true;
+    else if (roll < 110)
+        s.seq -= rnd(3000); /* a retransmission or reordering */
+    else if (roll < 140)
+        s.seq += 1 + rnd(3000); /* bytes the capture lacks */
+    else if (roll < 170)
+        s.ack += 1 + rnd(3000); /* an ACK of bytes never captured */
+    else if (roll < 185)
+        s.ack -= rnd(3000);
+    else if (roll < 190)
+        s.seq = rnd(UINT32_MAX); /* out of the window */
+    if (s.flags & TP_RST)
+        s.len = rnd(10) == 0 ? 10 : 0;
+    if ((s.flags & TP_SYN) && rnd(2))
+        s.seq = ends[x].nxt - 1;
+    const uint32_t end = s.seq + s.len + ((s.flags & TP_SYN) ? 1u : 0u) + ((s.flags & TP_FIN) ? 1u : 0u);
+    if (!s.checksum_bad && (int32_t)(end - ends[x].nxt) > 0)
+        ends[x].nxt = end;
+    return s;
+}
+
+static void check_connection(unsigned n, unsigned *plain)
+{
+    struct tp_conn full, steady;
+    struct tp_result r_full, r_steady;
+    struct side ends[2] = {{1000u + rnd(100000)}, {5000u + rnd(100000)}};
+    int64_t now = 0;
+    const unsigned kind = rnd(6);
+    const unsigned segments = 2 + rnd(60);
+    uint32_t frame = 1;
+    struct tp_segment first;
+
+    memset(&first, 0, sizeof first);
+    first.frame = frame;
+    first.win = 65535;
+    if (kind < 4) { /* a SYN, then mostly a SYN-ACK and an ACK */
+        first.flags = TP_SYN;
+        first.seq = ends[0].nxt++;
+    } else if (kind == 4) { /* picked up at the SYN-ACK */
+        first.flags = TP_SYN | TP_ACK;
+        first.from = 1;
+        first.seq = ends[1].nxt++;
+        first.ack = ends[0].nxt;
+    } else { /* picked up midstream */
+        first.flags = TP_ACK;
+        first.seq = ends[0].nxt;
+        first.ack = ends[1].nxt;
+        first.len = 100;
+        ends[0].nxt += 100;
+    }
+    tp_conn_init(&full, &first, 49152, 80);
+    if (n % 97 == 0)
+        tp_conn_set_self_connect(&full);
+    steady = full;
+    tp_steady_path = false;
+    tp_process(&full, &first, &r_full);
+    tp_steady_path = true;
+    tp_process(&steady, &first, &r_steady);
+    g_assert_cmpmem(&r_full, sizeof r_full, &r_steady, sizeof r_steady);
+    if (kind < 4 && rnd(8) != 0) {
+        struct tp_segment hs[2];
+        memset(hs, 0, sizeof hs);
+        hs[0] = (struct tp_segment){.frame = ++frame, .flags = TP_SYN | TP_ACK, .from = 1, .seq = ends[1].nxt++,
+                                    .ack = ends[0].nxt, .win = 65535, .time_ns = now += 1000};
+        hs[1] = (struct tp_segment){.frame = ++frame, .flags = TP_ACK, .from = 0, .seq = ends[0].nxt,
+                                    .ack = ends[1].nxt, .win = 65535, .time_ns = now += 1000};
+        for (unsigned i = 0; i < 2; i++) {
+            tp_steady_path = false;
+            tp_process(&full, &hs[i], &r_full);
+            tp_steady_path = true;
+            tp_process(&steady, &hs[i], &r_steady);
+            g_assert_cmpmem(&r_full, sizeof r_full, &r_steady, sizeof r_steady);
+        }
+    }
+    for (unsigned i = 0; i < segments; i++) {
+        const struct tp_segment s = next_segment(ends, ++frame, &now);
+        const struct tp_conn before = steady;
+        tp_steady_path = false;
+        tp_process(&full, &s, &r_full);
+        tp_steady_path = true;
+        tp_process(&steady, &s, &r_steady);
+        g_assert_cmpmem(&r_full, sizeof r_full, &r_steady, sizeof r_steady);
+        g_assert_cmpmem(&full, sizeof full, &steady, sizeof steady);
+        /* a plain data/ACK between two ESTABLISHED ends: the kind of
+         * segment the short path takes */
+        if ((r_steady.label == TP_LABEL_DATA || r_steady.label == TP_LABEL_ACK) && before.established &&
+            r_steady.anomalies == 0 && r_steady.state_client_before == TP_ESTABLISHED &&
+            r_steady.state_server_before == TP_ESTABLISHED && r_steady.phase == TP_PHASE_ESTABLISHED)
+            ++*plain;
+    }
+    g_assert_cmpint(tp_conn_outcome(&full), ==, tp_conn_outcome(&steady));
+}
+
+static void test_same_as_full_path(void)
+{
+    unsigned plain = 0;
+
+    rng_state = 18;
+    for (unsigned n = 0; n < 20000; n++)
+        check_connection(n, &plain);
+    tp_steady_path = true;
+    g_test_message("%u plain data/ACK segments of established connections", plain);
+    g_assert_cmpuint(plain, >, 50000);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/steady/same_as_full_path", test_same_as_full_path);
+    return g_test_run();
+}
