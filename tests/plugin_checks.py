@@ -368,14 +368,27 @@ class Checks(tplib.Checks):
                         "bad-options.pcap with a TSO FIN: one-pass, -2 and -2 two_pass label every frame alike")
             fragmented = os.path.join(tmp, "bad-options-fragmented.pcap")
             fragmented_bad_options_pcap(fragmented)
+            # Wireshark 4.0's TCP throws before its tap on this FIN, whose
+            # header is in no frame's bytes (IP reassembly): no label, and
+            # the note says why. 4.4 and 4.6 tap it: labelled, no note.
+            # Either way one pass and -2 say the same.
+            tapped = self.sandbox.wireshark_version() != "4.0"
+            seen = {}
             for how, two_pass in (("one-pass", False), ("-2", True)):
                 out = self.sandbox.tshark(fragmented, ["-T", "fields", "-e", "frame.number", "-e", "tcpphase.label",
                                                        "-e", "_ws.expert.message"], two_pass=two_pass)
                 rows = {r[0]: r[1:] for r in (line.split("\t") for line in out.splitlines())}
-                frame2 = rows.get("2", ["", ""])
-                self.expect(frame2[0] == "" and "could not locate its header" in frame2[1],
-                            f"a reassembled FIN with a bad SACK option, {how}: no label, and the note says "
-                            f"why ({frame2})")
+                frame2 = seen[how] = rows.get("2", ["", ""])
+                if tapped:
+                    self.expect(frame2[0] == "Teardown 1/4: FIN" and "could not locate its header" not in frame2[1],
+                                f"a reassembled FIN with a bad SACK option that Wireshark taps, {how}: labelled, "
+                                f"no note ({frame2})")
+                else:
+                    self.expect(frame2[0] == "" and "could not locate its header" in frame2[1],
+                                f"a reassembled FIN with a bad SACK option, {how}: no label, and the note says "
+                                f"why ({frame2})")
+            self.expect(seen["one-pass"][0] == seen["-2"][0],
+                        f"a reassembled FIN with a bad SACK option: one pass and -2 label it alike ({seen})")
 
     def run(self):
         self.bad_options()

@@ -339,6 +339,10 @@ KINDS = [
      "its capture missed and moves the sender's next sequence number there, so the genuine last ACK "
      "looks old and it stays in last_ack; tcpphase waits for the ACK of the FIN",
      lambda cs, fs: only(cs) and cs[0].has("close_ack_invalid")),
+    ("self-connect", "a socket connected to its own address and port: tcpphase runs every segment "
+     "through its one TCB (simultaneous open with itself, README: A self-connect); Suricata takes the "
+     "SYN-ACK for one in the wrong direction (3whs_synack_in_wrong_direction) and stays in syn_sent",
+     lambda cs, fs: only(cs) and cs[0].client == cs[0].server),
     ("midstream pickup", "no SYN captured: tcpphase starts both ends ESTABLISHED and follows a "
      "teardown from its first FIN; Suricata cannot start a session on a FIN (fin_but_no_session), "
      "picks the flow up at the next ACK and finds the FINs after it out of window",
@@ -412,6 +416,10 @@ EVENT_KINDS = {
     ("suricata", "stream.3whs_synack_with_wrong_ack"): (
         "data on the SYN acknowledged", "the SYN-ACK acknowledges the SYN's data as well: "
         "acceptable under RFC 9293, Suricata expects ISN+1 without a TFO option"),
+    ("suricata", "stream.3whs_synack_in_wrong_direction"): (
+        "self-connect", "both ends are one address and port, so Suricata cannot tell the SYN-ACK's "
+        "direction from the SYN's; tcpphase raises synack_wrong_direction wherever the directions "
+        "are told apart, so only a self-connect leaves Suricata alone with it"),
     ("suricata", "stream.3whs_right_seq_wrong_ack_evasion"): (
         "data on the SYN-ACK acknowledged", "the third segment acknowledges the SYN-ACK's data "
         "as well (ISN+1+len): acceptable under RFC 9293, Suricata expects ISN+1"),
