@@ -25,7 +25,6 @@ preference changes.
 
   sharkd_prefs.py --build BUILD"""
 import argparse
-import json
 import os
 import re
 import sys
@@ -101,13 +100,7 @@ def sharkd_session(sandbox, steps):
         requests += [{"method": "frame", "params": {"frame": n, "proto": True, "columns": True}}
                      for n in reading.frames]
         reads.append((reading, start))
-    lines = [json.dumps(dict(r, jsonrpc="2.0", id=i)) for i, r in enumerate(requests, 1)]
-    proc = sandbox.run(["sharkd", "-"], stdin="\n".join(lines) + "\n", check=False)
-    replies = {}
-    for line in proc.stdout.splitlines():
-        if line.startswith("{"):
-            reply = json.loads(line)
-            replies[reply.get("id")] = reply
+    replies, proc = views.sharkd_session(sandbox, requests)
     for i, request in enumerate(requests):
         if i + 1 not in replies or "error" in replies[i + 1]:
             return f"sharkd: {request} failed: {replies.get(i + 1)} (sharkd exit {proc.returncode})"

@@ -207,6 +207,19 @@ def shuffled(capture, frames):
     return order
 
 
+def sharkd_session(sandbox, requests):
+    """({id: reply}, process) of one sharkd session that answers |requests|
+    (JSON-RPC, numbered from 1 in order)."""
+    lines = [json.dumps(dict(r, jsonrpc="2.0", id=i)) for i, r in enumerate(requests, 1)]
+    proc = sandbox.run(["sharkd", "-"], stdin="\n".join(lines) + "\n", check=False)
+    replies = {}
+    for line in proc.stdout.splitlines():
+        if line.startswith("{"):
+            reply = json.loads(line)
+            replies[reply.get("id")] = reply
+    return replies, proc
+
+
 def sharkd_batch(sandbox, views, backward=True, setconf=()):
     """Fills .forward (and .redissected and .backward) of every CaptureViews
     in one sharkd session, after setconf of each (preference, value) in
@@ -242,13 +255,7 @@ def sharkd_batch(sandbox, views, backward=True, setconf=()):
         spans.append((v, "backward", frames[::-1], start, start + 2, len(requests)))
     if not requests:
         return
-    lines = [json.dumps(dict(r, jsonrpc="2.0", id=i)) for i, r in enumerate(requests, 1)]
-    proc = sandbox.run(["sharkd", "-"], stdin="\n".join(lines) + "\n", check=False)
-    replies = {}
-    for line in proc.stdout.splitlines():
-        if line.startswith("{"):
-            reply = json.loads(line)
-            replies[reply.get("id")] = reply
+    replies, proc = sharkd_session(sandbox, requests)
     refused = [(setconf[i], replies.get(i + 1)) for i in range(len(setconf))
                if not replies.get(i + 1) or "error" in replies[i + 1]]
     if refused:
