@@ -678,8 +678,8 @@ static bool tap_may_lack_layer(const packet_info *pinfo, const tcp_info_t *last)
 /* A TCP layer Wireshark's TCP began but did not finish (an exception while
  * it parsed the options) has no tap entry: its header from the frame's
  * bytes (raw-header.c), as the tap would have carried it. Only on a
- * dissection that taps (the IP layer before it has its tap entry) and has
- * no stored record of layer |i|. A header that cannot be found without
+ * dissection that tracks (one that taps, or tshark -2's first pass with
+ * two_pass) and has no stored record of layer |i|. A header that cannot be found without
  * doubt gets no label, and the frame a note that says so. */
 static const tcp_info_t *unfinished_header(unsigned i, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                                            tcp_info_t *storage)
@@ -688,8 +688,11 @@ static const tcp_info_t *unfinished_header(unsigned i, tvbuff_t *tvb, packet_inf
 
     if (pinfo->fd->visited && frame_store_get(pinfo->num, i, &rec))
         return NULL; /* replayed: the header is not needed */
-    if (!fetch_tapped_data(ip_tap_id, 0) && !fetch_tapped_data(ipv6_tap_id, 0))
-        return NULL; /* no taps in this pass (tshark -2's first): the tracker runs later */
+    /* A pass without taps (tshark -2's first) tracks only with two_pass, from
+     * the primed tree, in frame order: this layer then too, or its record
+     * would be computed in the second pass, after the rest of its connection. */
+    if (!fetch_tapped_data(ip_tap_id, 0) && !fetch_tapped_data(ipv6_tap_id, 0) && !(pref_two_pass && tree))
+        return NULL;
     switch (raw_header_rebuild(tvb, pinfo, storage)) {
     case RAW_HEADER_REBUILT:
         return storage;
@@ -748,15 +751,18 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         /* The last layer without a tap entry (rare: the walk is only then). */
         tcp_info_t rebuilt;
         const tcp_info_t *unfinished = NULL;
+        bool has_unfinished = false;
         if (n < MAX_TCP_LAYERS && tap_may_lack_layer(pinfo, tapped[n - 1])) {
             bool quoted[MAX_TCP_LAYERS];
             const unsigned all_layers = find_tcp_layers(pinfo, quoted);
-            if (all_layers == n + 1 && !quoted[n])
+            has_unfinished = all_layers == n + 1 && !quoted[n];
+            if (has_unfinished)
                 unfinished = unfinished_header(n, tvb, pinfo, tree, &rebuilt);
         }
         for (unsigned i = 0; i < n; i++)
-            label_layer(i, !unfinished && i + 1 == n, tapped[i], tvb, pinfo, tree);
-        if (unfinished)
+            label_layer(i, !has_unfinished && i + 1 == n, tapped[i], tvb, pinfo, tree);
+        /* its record, if stored (tshark -2's second pass), else the rebuilt header */
+        if (has_unfinished)
             label_layer(n, true, unfinished, tvb, pinfo, tree);
         if (n == MAX_TCP_LAYERS) {
             unsigned all = n;

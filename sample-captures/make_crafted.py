@@ -718,6 +718,23 @@ def bad_options(cap):
     c.fin("s", options=BAD_SACK); c.ack("c"); c.fin("c"); c.ack("s")
 
 
+def tunnel_bad_options(cap):
+    """tunnel() with the inner client's FIN carrying a SACK option of length
+    8: Wireshark 4.0 stops inside the inner TCP layer, after the outer
+    layer's tap entry."""
+    outer = Conn(cap.add, 40101, sport=2152, cip="192.0.2.1", sip="192.0.2.2")
+
+    def carry(pkt, dt, caplen=None):
+        side = "c" if pkt.src == "10.1.0.1" else "s"
+        return outer.data(side, bytes(GTP_U_Header(gtp_type=0xff, teid=1) / pkt), dt=dt)
+
+    inner = Conn(carry, 41001, cip="10.1.0.1", sip="10.1.0.2")
+    outer.open()
+    inner.open(); inner.data("c", 100); inner.data("s", 200)
+    inner.fin("c", options=BAD_SACK); inner.fin("s"); inner.ack("c")
+    outer.ack("s"); outer.close("c")
+
+
 SCENARIOS = {
     "normal-client-close": normal_client_close,
     "normal-server-close": normal_server_close,
@@ -785,6 +802,7 @@ SCENARIOS = {
     "bad-checksum": bad_checksum,
     "deep-tunnel": deep_tunnel,
     "bad-options": bad_options,
+    "tunnel-bad-options": tunnel_bad_options,
 }
 
 

@@ -20,6 +20,7 @@ NOBODY = 65534
 CAPTURE_OPTIONS = {
     "tunnel.pcap": ["-d", "tcp.port==2152,gtp"],
     "deep-tunnel.pcap": ["-d", "tcp.port==2152,gtp"],
+    "tunnel-bad-options.pcap": ["-d", "tcp.port==2152,gtp"],
 }
 
 
