@@ -1224,3 +1224,13 @@ char *tp_label_format(const struct tp_result *r, unsigned lang, char *buf, unsig
         snprintf(buf, size, "%s", label);
     return buf;
 }
+
+uint32_t tp_fin_acked_in(const struct tp_conn *c, const struct tp_result *r)
+{
+    if (!(r->td_steps & (TP_STEP_BIT(1) | TP_STEP_BIT(3))))
+        return 0;
+    if (r->retransmission && (r->anomalies & TP_ANOMALY_BIT(fin_bad_seq)))
+        return 0;
+    const uint8_t sender = r->sender_role == TP_ROLE_CLIENT ? c->client : (uint8_t)(1 - c->client);
+    return c->ep[sender].fin_acked_in;
+}

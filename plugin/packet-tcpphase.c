@@ -483,7 +483,6 @@ static proto_tree *add_record_items(const struct frame_record *rec, const struct
                                     const struct tp_conn *c, bool whole_capture, tvbuff_t *tvb,
                                     packet_info *pinfo, proto_tree *tree, proto_item **item)
 {
-    const uint8_t sender = r->sender_role == TP_ROLE_CLIENT ? c->client : (uint8_t)(1 - c->client);
     char label[64];
     proto_item *ti;
     proto_tree *st;
@@ -538,8 +537,7 @@ static proto_tree *add_record_items(const struct frame_record *rec, const struct
         add_handshake(hs, tvb, pinfo, c, whole_capture);
     }
     add_frame_link(st, hf_tcpphase_fin_frame, tvb, pinfo, r->fin_frame);
-    if (r->td_steps & (TP_STEP_BIT(1) | TP_STEP_BIT(3)))
-        add_frame_link(st, hf_tcpphase_fin_acked_in, tvb, pinfo, c->ep[sender].fin_acked_in);
+    add_frame_link(st, hf_tcpphase_fin_acked_in, tvb, pinfo, tp_fin_acked_in(c, r));
     *item = ti;
     return st;
 }

@@ -135,7 +135,9 @@ def main():
                         f.write(text)
                     print(f"wrote {os.path.relpath(path, tplib.ROOT)}")
             return 0
-        for view in views.read(sandbox, opts.captures, configs=views.CONFIGS[:1], sharkd=False):
+        # one pass, and -2 with two_pass for the reports check_conns compares
+        configs = [c for c in views.CONFIGS if c[0] in ("one", "two_tp")]
+        for view in views.read(sandbox, opts.captures, configs=configs, sharkd=False):
             problems = [view.error] if view.error else check(sandbox, view) + check_conns(sandbox, view)
             failed += bool(problems)
             for p in problems:

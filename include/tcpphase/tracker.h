@@ -283,6 +283,17 @@ bool tp_starts_new_incarnation(const struct tp_conn *c, const struct tp_segment 
 /* tp_process feeds |s| to |c| and describes it in |out|. */
 void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result *out);
 
+/* tp_fin_acked_in is the frame that first acknowledged the FIN that the
+ * segment |r| of |c| sent (teardown step 1 or 3), as |c| knows it now; 0 if
+ * none yet, or if that FIN is not the one an ACK was counted for: a FIN
+ * sent again at another sequence number than the end's first (fin_bad_seq
+ * on a retransmission) is linked to no ACK, since the first ACK of the
+ * end's FIN may acknowledge another sequence number than this FIN's, and
+ * what |c| knows of it can change after the segment (issue 17: one pass
+ * and a replay after the whole capture linked such FINs to different
+ * frames). */
+uint32_t tp_fin_acked_in(const struct tp_conn *c, const struct tp_result *r);
+
 /* tp_check_reuse adds to |out| (the result of |syn|, the first segment of a
  * new incarnation) what reusing the 4-tuple of |old| means: port reuse, and
  * whether it came too early. |old_from| is the SYN sender's endpoint index in

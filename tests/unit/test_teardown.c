@@ -63,6 +63,37 @@ static void test_fin_wait_1_fin_retransmission(void)
     EXPECT_LABEL(&r, "Teardown 1/4: FIN (retransmission)");
 }
 
+/* The link from a FIN to the ACK that first acknowledged it. */
+static void test_fin_is_linked_to_its_first_ack(void)
+{
+    struct tp_conn c = conn_fin_wait_1();
+    struct tp_result fin, ack;
+
+    FEED(&c, &fin, C2S, .flags = TP_FIN | TP_ACK, .seq = C_NXT, .ack = S_NXT);
+    g_assert_cmpuint(tp_fin_acked_in(&c, &fin), ==, 0); /* not acknowledged yet */
+    FEED(&c, &ack, S2C, .flags = TP_ACK, .seq = S_NXT, .ack = C_NXT + 1);
+    g_assert_cmpuint(tp_fin_acked_in(&c, &fin), ==, c.segments);
+    g_assert_cmpuint(tp_fin_acked_in(&c, &ack), ==, 0); /* the ACK sent no FIN */
+}
+
+/* A FIN sent again at another sequence number is not the FIN whose first
+ * ACK the end's record holds: no link, before or after that ACK (one pass
+ * and a replay after the whole capture must agree). */
+static void test_fin_at_another_seq_is_linked_to_no_ack(void)
+{
+    struct tp_conn c = conn_fin_wait_1();
+    struct tp_result again, ack;
+
+    FEED(&c, &ack, S2C, .flags = TP_ACK, .seq = S_NXT, .ack = C_NXT + 1);
+    g_assert_cmpuint(c.ep[C2S].fin_acked_in, !=, 0);
+    FEED(&c, &again, C2S, .flags = TP_FIN | TP_ACK, .seq = C_NXT + 7, .ack = S_NXT);
+    EXPECT_ANOMALY(&again, fin_bad_seq);
+    g_assert_true(again.retransmission);
+    g_assert_cmpuint(tp_fin_acked_in(&c, &again), ==, 0);
+    FEED(&c, &ack, S2C, .flags = TP_ACK, .seq = S_NXT, .ack = C_NXT + 8);
+    g_assert_cmpuint(tp_fin_acked_in(&c, &again), ==, 0);
+}
+
 static void test_fin_wait_1_finack(void)
 {
     struct tp_conn c = conn_fin_wait_1();
@@ -245,6 +276,9 @@ int main(int argc, char **argv)
     g_test_add_func("/teardown/fin_wait_1/ack", test_fin_wait_1_ack);
     g_test_add_func("/teardown/fin_wait_1/ack_not_covering_fin", test_fin_wait_1_ack_not_covering_fin);
     g_test_add_func("/teardown/fin_wait_1/fin_retransmission", test_fin_wait_1_fin_retransmission);
+    g_test_add_func("/teardown/links/fin_is_linked_to_its_first_ack", test_fin_is_linked_to_its_first_ack);
+    g_test_add_func("/teardown/links/fin_at_another_seq_is_linked_to_no_ack",
+                    test_fin_at_another_seq_is_linked_to_no_ack);
     g_test_add_func("/teardown/fin_wait_1/finack", test_fin_wait_1_finack);
     g_test_add_func("/teardown/fin_wait_1/finack_then_ack", test_fin_wait_1_finack_then_ack);
     g_test_add_func("/teardown/fin_wait_1/fin_simultaneous", test_fin_wait_1_fin_simultaneous);
