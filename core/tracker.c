@@ -264,7 +264,11 @@ static bool send_syn(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
         case TP_STATE_COUNT:
             break; /* SYN_SENT: a retransmission or a new attempt */
     }
-    if (x == c->client && c->synack_frame == 0) {
+    /* Once the handshake has completed (its SYN-ACK inferred from the ACK,
+     * if not captured), a SYN is no longer the one a SYN-ACK answers: the
+     * handshake's frames and timings stay those of the handshake that was
+     * (else a replay after the whole capture contradicts one pass). */
+    if (x == c->client && c->synack_frame == 0 && !c->established) {
         c->syn_frame = s->frame;
         c->syn_time = s->time_ns;
     }
@@ -314,7 +318,9 @@ static void send_synack(struct tp_conn *c, uint8_t x, const struct tp_segment *s
     X->synack_ack_pending = !late_original; /* the late one was acknowledged before it came */
     if (X->state == TP_CLOSED || X->state == TP_LISTEN || X->state == TP_SYN_SENT)
         set_state(X, TP_SYN_RECEIVED); /* the SYN it answers was not captured */
-    if (c->synack_frame == 0) {
+    /* the first SYN-ACK of the handshake: after it completed, only the
+     * SYN-ACK its ACK acknowledged, captured late */
+    if (c->synack_frame == 0 && (!c->established || late_original)) {
         c->synack_frame = s->frame;
         c->synack_time = s->time_ns;
     }

@@ -70,10 +70,32 @@ static void test_ack_of_uncaptured_synack_is_noted(void)
     EXPECT_HS_STEP(&r, 3);
 }
 
+/* After a handshake completed on an uncaptured SYN-ACK, a later SYN and
+ * SYN-ACK (a stray attempt on the same 4-tuple) are not that handshake's:
+ * its frames and timings stay (one pass and a replay after the whole
+ * capture must agree; fuzz seed 20261207 file 8859). */
+static void test_handshake_frames_stay_after_it_completed(void)
+{
+    struct tp_conn c = conn_syn_sent();
+    struct tp_result r;
+
+    FEED(&c, &r, C2S, .flags = TP_ACK, .seq = C_NXT, .ack = S_NXT);
+    EXPECT_ANOMALY(&r, synack_not_captured);
+    const uint32_t ack_frame = c.hs_ack_frame;
+    g_assert_cmpuint(c.syn_frame, ==, 1);
+    FEED(&c, &r, C2S, .flags = TP_SYN, .seq = CLIENT_ISN);
+    FEED(&c, &r, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN + 99, .ack = C_NXT);
+    g_assert_cmpuint(c.syn_frame, ==, 1);
+    g_assert_cmpuint(c.synack_frame, ==, 0);
+    g_assert_cmpuint(c.hs_ack_frame, ==, ack_frame);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/capture_loss/ack_of_uncaptured_fin_moves_both_ends", test_ack_of_uncaptured_fin_moves_both_ends);
+    g_test_add_func("/capture_loss/handshake_frames_stay_after_it_completed",
+                    test_handshake_frames_stay_after_it_completed);
     g_test_add_func("/capture_loss/ack_past_own_fin_is_invalid_and_dropped",
                     test_ack_past_own_fin_is_invalid_and_dropped);
     g_test_add_func("/capture_loss/data_after_inferred_fin_retracts_it", test_data_after_inferred_fin_retracts_it);
