@@ -9,7 +9,8 @@
  * unless reassembled); IPv6 (4.0) copies them, so its header is found by its
  * source and destination, side by side in the fixed header. Every candidate
  * must be a whole IP header of protocol TCP (after the IPv6 extension
- * headers Wireshark walks), not a fragment, lengths within the frame, and
+ * headers Wireshark walks), not a fragment, lengths that cover the header
+ * (one past the packet means the rest of it, as in Wireshark's IP), and
  * the TCP ports those pinfo has; exactly one may be. */
 #include "ws_compat.h"
 
@@ -58,11 +59,15 @@ static bool ipv4_payload(const uint8_t *f, unsigned caplen, unsigned pktlen, uns
     unsigned total = get16(f + at + 2);
     if (total == 0 && pref_bool("ip", "tso_support", true))
         total = pktlen - at;
+    /* a total length past the packet: Wireshark's IP says so (an expert
+     * info) and only ever shortens its tvb to the total length, so TCP gets
+     * the rest of the packet, as here */
+    if (at + total > pktlen)
+        total = pktlen - at;
     /* no header options past the bytes, TCP, not a fragment (more
-     * fragments, or an offset), a total length that covers the header and
-     * lies within the frame */
+     * fragments, or an offset), a total length that covers the header */
     if (hlen < 20 || at + hlen > caplen || f[at + 9] != IP_PROTO_TCP_NUM || (frag & 0x3fff) != 0 ||
-        total < hlen || at + total > pktlen)
+        total < hlen)
         return false;
     loc->tcp_at = at + hlen;
     loc->tcp_len = total - hlen;
@@ -73,12 +78,15 @@ static bool ipv6_payload(const uint8_t *f, unsigned caplen, unsigned pktlen, uns
 {
     if (at + 40 > caplen || f[at] >> 4 != 6)
         return false;
-    const unsigned plen = get16(f + at + 4);
     unsigned next = f[at + 6], p = at + 40;
 
-    /* a jumbogram (payload length 0) is not guessed */
-    if (plen == 0 || at + 40 + plen > pktlen)
+    unsigned plen = get16(f + at + 4);
+    /* a jumbogram (payload length 0) is not guessed; a payload length past
+     * the packet is the rest of the packet, as for IPv4 */
+    if (plen == 0)
         return false;
+    if (at + 40 + plen > pktlen)
+        plen = pktlen - at - 40;
     /* the extension headers a TCP segment may follow; a fragment header or
      * any other stops the search */
     while (next != IP_PROTO_TCP_NUM) {

@@ -63,6 +63,31 @@ def tso_bad_options_pcap(source, path, frame):
         f.write(data)
 
 
+def long_ip_length_pcap(source, path, frames):
+    """Writes |source| (a classic pcap of Ethernet frames) with the IPv4
+    total length or IPv6 payload length of each of |frames| set to 65535,
+    past the packet: Wireshark's IP says so and hands TCP the rest of the
+    packet."""
+    data = bytearray(open(source, "rb").read())
+    at, n = 24, 1
+    while at < len(data):
+        caplen = struct.unpack_from("<I", data, at + 8)[0]
+        ip = at + 16 + 14
+        if n in frames and data[ip] >> 4 == 4:
+            data[ip + 2:ip + 4] = b"\xff\xff"
+            data[ip + 10:ip + 12] = b"\0\0"
+            total = sum(struct.unpack("!10H", bytes(data[ip:ip + 20])))
+            while total >> 16:
+                total = (total & 0xFFFF) + (total >> 16)
+            struct.pack_into("!H", data, ip + 10, ~total & 0xFFFF)
+        elif n in frames:
+            data[ip + 4:ip + 6] = b"\xff\xff"
+        at += 16 + caplen
+        n += 1
+    with open(path, "wb") as f:
+        f.write(data)
+
+
 TAG = re.compile(r"\[(?:HS|FIN) [0-9+]+/[34]\]")
 
 # (capture, display filter, frames it must select)
@@ -366,6 +391,24 @@ class Checks(tplib.Checks):
                         f"one-pass, -2 and -2 two_pass ({frame8})")
             self.expect(labels["one-pass"] == labels["-2"] == labels["-2 two_pass"],
                         "bad-options.pcap with a TSO FIN: one-pass, -2 and -2 two_pass label every frame alike")
+            # the FINs with an IP length past the packet (fuzz seed 20261207
+            # file 3663): Wireshark's TCP gets the rest of the packet, and
+            # so does the header rebuilt from the bytes
+            long = os.path.join(tmp, "bad-options-long-ip.pcap")
+            long_ip_length_pcap(capture, long, (8, 19))
+            labels = {}
+            for how, args, two_pass in (("one-pass", [], False), ("-2", [], True),
+                                        ("-2 two_pass", ["-o", "tcpphase.two_pass:TRUE"], True)):
+                out = self.sandbox.tshark(long, args + ["-T", "fields", "-e", "frame.number", "-e", "tcpphase.label"],
+                                          two_pass=two_pass)
+                labels[how] = [line.split("\t") for line in out.splitlines()]
+            fins = {how: [dict(rows).get("8"), dict(rows).get("19")] for how, rows in labels.items()}
+            self.expect(all(v == ["Teardown 1/4: FIN"] * 2 for v in fins.values()),
+                        f"the FINs with a bad SACK option and an IP length past the packet (IPv4, IPv6) are "
+                        f"teardown step 1 in one-pass, -2 and -2 two_pass ({fins})")
+            self.expect(labels["one-pass"] == labels["-2"] == labels["-2 two_pass"],
+                        "bad-options.pcap with IP lengths past the packet: one-pass, -2 and -2 two_pass label "
+                        "every frame alike")
             fragmented = os.path.join(tmp, "bad-options-fragmented.pcap")
             fragmented_bad_options_pcap(fragmented)
             # Wireshark 4.0's TCP throws before its tap on this FIN, whose
