@@ -340,6 +340,16 @@ class Checks(tplib.Checks):
                             f"{capture}{' -2' if two_pass else ''}: {labels} labels, "
                             f"{'a' if note else 'no'} note on untracked layers ({n}, {messages[-90:]!r})")
 
+    def labels_three_ways(self, capture):
+        """Each frame's [number, label] as one-pass, -2 and -2 two_pass see it."""
+        labels = {}
+        for how, args, two_pass in (("one-pass", [], False), ("-2", [], True),
+                                    ("-2 two_pass", ["-o", "tcpphase.two_pass:TRUE"], True)):
+            out = self.sandbox.tshark(capture, args + ["-T", "fields", "-e", "frame.number", "-e", "tcpphase.label"],
+                                      two_pass=two_pass)
+            labels[how] = [line.split("\t") for line in out.splitlines()]
+        return labels
+
     def bad_options(self):
         """A FIN whose options Wireshark's TCP fails to parse (4.0 throws on a
         SACK option of length 8, before the tcp tap): tracked from the
@@ -379,12 +389,7 @@ class Checks(tplib.Checks):
             # seed 20261207 file 447)
             tso = os.path.join(tmp, "bad-options-tso.pcap")
             tso_bad_options_pcap(capture, tso, 8)
-            labels = {}
-            for how, args, two_pass in (("one-pass", [], False), ("-2", [], True),
-                                        ("-2 two_pass", ["-o", "tcpphase.two_pass:TRUE"], True)):
-                out = self.sandbox.tshark(tso, args + ["-T", "fields", "-e", "frame.number", "-e", "tcpphase.label"],
-                                          two_pass=two_pass)
-                labels[how] = [line.split("\t") for line in out.splitlines()]
+            labels = self.labels_three_ways(tso)
             frame8 = {how: dict(rows).get("8") for how, rows in labels.items()}
             self.expect(set(frame8.values()) == {"Teardown 1/4: FIN"},
                         f"a FIN with a bad SACK option and IPv4 total length 0 (TSO) is teardown step 1 in "
@@ -396,12 +401,7 @@ class Checks(tplib.Checks):
             # so does the header rebuilt from the bytes
             long = os.path.join(tmp, "bad-options-long-ip.pcap")
             long_ip_length_pcap(capture, long, (8, 19))
-            labels = {}
-            for how, args, two_pass in (("one-pass", [], False), ("-2", [], True),
-                                        ("-2 two_pass", ["-o", "tcpphase.two_pass:TRUE"], True)):
-                out = self.sandbox.tshark(long, args + ["-T", "fields", "-e", "frame.number", "-e", "tcpphase.label"],
-                                          two_pass=two_pass)
-                labels[how] = [line.split("\t") for line in out.splitlines()]
+            labels = self.labels_three_ways(long)
             fins = {how: [dict(rows).get("8"), dict(rows).get("19")] for how, rows in labels.items()}
             self.expect(all(v == ["Teardown 1/4: FIN"] * 2 for v in fins.values()),
                         f"the FINs with a bad SACK option and an IP length past the packet (IPv4, IPv6) are "
