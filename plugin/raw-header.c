@@ -174,15 +174,16 @@ enum raw_header_result raw_header_rebuild(tvbuff_t *tvb, packet_info *pinfo, tcp
         return RAW_HEADER_NOT_FOUND;
     }
 
-    /* As Wireshark's TCP: a header length below 20 is no header; on 4.0 the
-     * tap has nothing unless the whole header was captured (4.4 and later
-     * tap it anyway, and then this is not needed); a segment shorter than
-     * its header has no length. */
+    /* As Wireshark's TCP: a header length below 20 is no header, a segment
+     * shorter than its header has no length. The fixed header must be
+     * captured; options the capture cut do not matter (Wireshark's TCP
+     * taps such a header when its option parsing does not throw, always
+     * from 4.4 on; the tree read in pass 1 of -2 has it as well). */
     if (loc.tcp_at + 20 > caplen)
         return RAW_HEADER_NO_SEGMENT;
     const uint8_t *h = f + loc.tcp_at;
     const unsigned hlen = (h[12] >> 4) * 4u;
-    if (hlen < 20 || loc.tcp_at + hlen > caplen || loc.tcp_len < hlen)
+    if (hlen < 20 || loc.tcp_len < hlen)
         return RAW_HEADER_NO_SEGMENT;
 
     /* The connection as Wireshark's TCP left it for this segment. */

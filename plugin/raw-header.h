@@ -12,9 +12,9 @@
 enum raw_header_result {
     RAW_HEADER_REBUILT,     /* |out| holds the header */
     RAW_HEADER_NO_SEGMENT,  /* found, but Wireshark's TCP would not tap it as a
-                               segment either (data offset below 5, header cut
-                               by the snap length, shorter than its header, an
-                               IP fragment): no label, as for any such header */
+                               segment either (data offset below 5, fixed header
+                               cut by the snap length, shorter than its header,
+                               an IP fragment): no label, as for any such header */
     RAW_HEADER_NOT_FOUND,   /* not located in the frame's bytes, or not without
                                doubt: no label, and the frame says so */
 };

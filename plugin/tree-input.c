@@ -46,6 +46,18 @@ GArray *tree_input_wanted_hfids(void)
     return wanted;
 }
 
+/* The captured bytes of a TCP header that Wireshark's TCP taps, measured
+ * with a SYN-ACK cut byte by byte (issue 17): 4.0 the fixed header; 4.4
+ * up to its window (the cut checksum throws after the tap entry is made);
+ * 4.6 up to its flags (a window it lacks is 0 in the tap entry). */
+#if TP_WS_AT_LEAST(4, 6)
+#define TAPPED_HEADER_BYTES 14
+#elif TP_WS_AT_LEAST(4, 4)
+#define TAPPED_HEADER_BYTES 16
+#else
+#define TAPPED_HEADER_BYTES 20
+#endif
+
 static field_info *child_field(proto_node *node, int hf)
 {
     for (proto_node *n = node->first_child; n; n = n->next) {
@@ -75,25 +87,23 @@ static bool read_tcp(proto_node *tcp, const address *src, const address *dst, tc
     tvbuff_t *tvb = fi ? fi->ds_tvb : NULL;
     const int at = fi ? fi->start : 0;
 
-    /* As the tap: nothing for a bogus header length; on 4.0 nothing unless
-     * the whole header, options included, was captured (its TCP dissector
-     * stops before queueing tap data), while 4.4 and later tap it anyway. */
-    if (!tvb || !len || !tvb_bytes_exist(tvb, at, 20))
+    /* As the tap: nothing for a bogus header length, or for a header the
+     * capture cut before what this version's TCP taps it with
+     * (TAPPED_HEADER_BYTES); options cut by the capture do not matter (one
+     * pass rebuilds a header whose option parsing threw: raw-header.c). */
+    if (!tvb || !len || !tvb_bytes_exist(tvb, at, TAPPED_HEADER_BYTES))
         return false;
     const int header_len = (tvb_get_uint8(tvb, at + 12) >> 4) * 4;
     if (header_len < 20)
         return false;
-#if !TP_WS_AT_LEAST(4, 4)
-    if (!tvb_bytes_exist(tvb, at, header_len))
-        return false;
-#endif
     memset(th, 0, sizeof *th);
     th->th_sport = tvb_get_ntohs(tvb, at);
     th->th_dport = tvb_get_ntohs(tvb, at + 2);
     th->th_rawseq = th->th_seq = tvb_get_ntohl(tvb, at + 4);
     th->th_rawack = th->th_ack = tvb_get_ntohl(tvb, at + 8);
     th->th_flags = tvb_get_ntohs(tvb, at + 12) & 0x0fff;
-    th->th_win = win ? FIELD_UINT(win) : tvb_get_ntohs(tvb, at + 14);
+    /* a window the capture cut is 0 in the tap (4.6) */
+    th->th_win = win ? FIELD_UINT(win) : tvb_bytes_exist(tvb, at + 14, 2) ? tvb_get_ntohs(tvb, at + 14) : 0;
     th->th_have_seglen = TRUE;
     th->th_seglen = FIELD_UINT(len);
     th->th_stream = stream ? FIELD_UINT(stream) : 0;

@@ -599,9 +599,7 @@ class Checker:
         has_section = "\tframe.section_number\t" in glossary.glossary(
             "fields-frame", ["tshark", "-G", "fields"], lambda line: "\tframe.section_number\t" in line)
         self.fields = (["frame.number"] + (["frame.section_number"] if has_section else []) + self.names
-                       + ["tcp.stream", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport",
-                          "_ws.short"])
-        self.cut = set()  # sections of the last comparison with a TCP header the capture cut
+                       + ["tcp.stream", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport"])
         self.value_names = glossary.value_names()
         self.runs = 0
 
@@ -616,8 +614,6 @@ class Checker:
             out.setdefault(0, []).append(f"one-pass printed {len(one.rows.frames)} frames, -2 {len(two.rows.frames)}")
             return out
         one_conns, two_conns = local_conns(one), local_conns(two)
-        self.cut = {section(row) for row in one.rows.frames
-                    if any("TCP truncated" in v for v in row.get("_ws.short", []))}
         for a, b in zip(one.rows.frames, two.rows.frames):
             seen = sorted(local(one_conns, a, one.rows.pairs(a, self.names, self.value_names)))
             full = sorted(local(two_conns, b, two.rows.pairs(b, self.names, self.value_names)))
@@ -724,11 +720,8 @@ def fuzz(sandbox, srcs, checker, opts):
             print("    ", w)
         print(f"     kept {kept}; {reproduce(index)}")
 
-    known = []
-
     def check_alone(index, info, path):
-        """Checks one mutated file by itself: "fail", "known" (a disagreement
-        of the known kind below) or None (it agrees)."""
+        """Checks one mutated file by itself: "fail" or None (it agrees)."""
         staged = sandbox.stage(path)
         problems, crashed, _, _ = checker.check(staged)
         os.remove(staged)
@@ -743,18 +736,6 @@ def fuzz(sandbox, srcs, checker, opts):
             fail(index, info, crashed, path)
             return "fail"
         what = [p for ps in problems.values() for p in ps]
-        if problems and set(problems) <= checker.cut:
-            # Known, not yet fixed (issue 17, README "Fuzzing"): a file with
-            # a TCP header the capture cut (snap length inside the header).
-            # Wireshark's TCP taps such a header in some versions and not in
-            # others, and its tree holds the fields before the cut: one pass
-            # (the tap) and -2 two_pass (pass 1 reads the tree) then track
-            # different segments. Listed, kept, counted apart, not failed.
-            kept = keep(path, f"mutate-{seed}-{index}.pcapng")
-            known.append(index)
-            print(f"KNOWN seed {seed} file {index} ({info}): a TCP header cut by the capture; {what[0][:300]}; "
-                  f"kept {kept}")
-            return "known"
         if problems:
             fail(index, info, what, path)
             return "fail"
@@ -829,8 +810,7 @@ def fuzz(sandbox, srcs, checker, opts):
     print(f"{opts.count} mutated files (seed {seed}, indices {opts.first}..{end - 1}, {frames_total} frames), "
           f"{checker.runs} tshark runs ({alone} files read alone instead of in a batch, {spanning} of them for a "
           f"connection across files; a failing file is read alone again too), {time.monotonic() - started:.0f} s: "
-          f"{len(failures)} failed, {len(known)} known disagreements on a TCP header the capture cut "
-          f"(not failed), {len(notes)} Wireshark crashes not counted")
+          f"{len(failures)} failed, {len(notes)} Wireshark crashes not counted")
     for kind, n in kinds.most_common():
         print(f"  {n} file(s) differ in: {kind}")
     return 1 if failures else 0
