@@ -637,14 +637,14 @@ static void note_untracked_layers(proto_tree *tree, packet_info *pinfo, tvbuff_t
  * if the user asked for it (preference two_pass). |from_tree| caches the
  * frame's layers; *|read| is UINT_MAX until they are read. */
 static const tcp_info_t *untapped_header(proto_tree *tree, packet_info *pinfo, const bool *quoted,
-                                         unsigned i, tcp_info_t *from_tree, unsigned *read)
+                                         unsigned i, tcp_info_t *from_tree, unsigned *read, bool *unfinished)
 {
     unsigned k = 0;
 
     if (!pref_two_pass || !tree)
         return NULL;
     if (*read == UINT_MAX)
-        *read = tree_input_read(tree, pinfo, from_tree, MAX_TCP_LAYERS);
+        *read = tree_input_read(tree, pinfo, from_tree, MAX_TCP_LAYERS, unfinished);
     for (unsigned j = 0; j < i; j++)
         k += !quoted[j];
     return k < *read ? &from_tree[k] : NULL;
@@ -676,21 +676,20 @@ static bool tap_may_lack_layer(const packet_info *pinfo, const tcp_info_t *last)
 /* A TCP layer Wireshark's TCP began but did not finish (an exception while
  * it parsed the options) has no tap entry: its header from the frame's
  * bytes (raw-header.c), as the tap would have carried it. Only on a
- * dissection that tracks (one that taps, or tshark -2's first pass with
- * two_pass) and has no stored record of layer |i|. A header that cannot be found without
- * doubt gets no label, and the frame a note that says so. */
-static const tcp_info_t *unfinished_header(unsigned i, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                                           tcp_info_t *storage)
+ * dissection that tracks and has no stored record of layer |i|: one that
+ * taps, or tshark -2's first pass with two_pass when the primed tree shows
+ * that Wireshark's TCP threw inside the layer (|threw|), so that both read
+ * the same segments. A header that cannot be found without doubt gets no
+ * label, and the frame a note that says so. */
+static const tcp_info_t *unfinished_header(unsigned i, bool threw, tvbuff_t *tvb, packet_info *pinfo,
+                                           proto_tree *tree, tcp_info_t *storage)
 {
     struct frame_record rec;
 
     if (pinfo->fd->visited && frame_store_get(pinfo->num, i, &rec))
         return NULL; /* replayed: the header is not needed */
-    /* A pass without taps (tshark -2's first) tracks only with two_pass, from
-     * the primed tree, in frame order: this layer then too, or its record
-     * would be computed in the second pass, after the rest of its connection. */
-    if (!fetch_tapped_data(ip_tap_id, 0) && !fetch_tapped_data(ipv6_tap_id, 0) && !(pref_two_pass && tree))
-        return NULL;
+    if (!fetch_tapped_data(ip_tap_id, 0) && !fetch_tapped_data(ipv6_tap_id, 0) && !threw)
+        return NULL; /* no taps in this pass, and nothing unfinished */
     switch (raw_header_rebuild(tvb, pinfo, storage)) {
     case RAW_HEADER_REBUILT:
         return storage;
@@ -727,6 +726,12 @@ static void label_layer(unsigned i, bool last, const tcp_info_t *th, tvbuff_t *t
     if (!replay) {
         if (!th || !th->th_have_seglen)
             return;
+        /* A frame dissected again that the tracker passed without a record
+         * for this layer (tshark -2's second pass after a first with
+         * two_pass, the GUI's re-dissection): the tracker has read later
+         * frames, so its verdict now would not be this segment's. */
+        if (pinfo->fd->visited && pinfo->num < progress.last_frame)
+            return;
         /* The only time the tracker runs on this segment. What is shown is
          * the record as stored, decoded: the same as on every replay. */
         after = compute_record(th, pinfo, i, last, &storage, &rec);
@@ -755,7 +760,7 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
             const unsigned all_layers = find_tcp_layers(pinfo, quoted);
             has_unfinished = all_layers == n + 1 && !quoted[n];
             if (has_unfinished)
-                unfinished = unfinished_header(n, tvb, pinfo, tree, &rebuilt);
+                unfinished = unfinished_header(n, true, tvb, pinfo, tree, &rebuilt);
         }
         for (unsigned i = 0; i < n; i++)
             label_layer(i, !has_unfinished && i + 1 == n, tapped[i], tvb, pinfo, tree);
@@ -780,16 +785,17 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     const unsigned layers = MIN(all_layers, MAX_TCP_LAYERS);
     tcp_info_t from_tree[MAX_TCP_LAYERS];
     unsigned read_from_tree = UINT_MAX;
+    bool threw = false; /* the primed tree says the last layer is unfinished */
 
     tcp_info_t rebuilt;
 
     for (unsigned i = 0; i < layers; i++) {
         const tcp_info_t *th =
-            quoted[i] ? NULL : untapped_header(tree, pinfo, quoted, i, from_tree, &read_from_tree);
+            quoted[i] ? NULL : untapped_header(tree, pinfo, quoted, i, from_tree, &read_from_tree, &threw);
         /* a frame whose only TCP layers stopped before the tap (in a pass
          * that taps, the last is the one that stopped) */
         if (!th && !quoted[i] && i + 1 == all_layers)
-            th = unfinished_header(i, tvb, pinfo, tree, &rebuilt);
+            th = unfinished_header(i, threw, tvb, pinfo, tree, &rebuilt);
         label_layer(i, i + 1 == layers, th, tvb, pinfo, tree);
     }
     note_untracked_layers(tree, pinfo, tvb, all_layers);

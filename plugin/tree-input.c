@@ -9,6 +9,9 @@
 #include "tree-input.h"
 
 static int proto_ip = -1, proto_ipv6 = -1, proto_tcp = -1;
+/* the items Wireshark adds where a dissector threw: a malformed packet, a
+ * packet cut by the capture */
+static int proto_malformed = -1, proto_short = -1;
 static int hf_ip_src = -1, hf_ip_dst = -1, hf_ipv6_src = -1, hf_ipv6_dst = -1;
 static int hf_tcp_len = -1, hf_tcp_window = -1, hf_tcp_stream = -1;
 
@@ -24,6 +27,8 @@ void tree_input_register(void)
     proto_ip = proto_get_id_by_filter_name("ip");
     proto_ipv6 = proto_get_id_by_filter_name("ipv6");
     proto_tcp = proto_get_id_by_filter_name("tcp");
+    proto_malformed = proto_get_id_by_filter_name("_ws.malformed");
+    proto_short = proto_get_id_by_filter_name("_ws.short");
     hf_ip_src = proto_registrar_get_id_byname("ip.src");
     hf_ip_dst = proto_registrar_get_id_byname("ip.dst");
     hf_ipv6_src = proto_registrar_get_id_byname("ipv6.src");
@@ -35,8 +40,8 @@ void tree_input_register(void)
 
 GArray *tree_input_wanted_hfids(void)
 {
-    const int ids[] = {proto_ip,  proto_ipv6,  proto_tcp,  hf_ip_src,     hf_ip_dst,    hf_ipv6_src,
-                       hf_ipv6_dst, hf_tcp_len, hf_tcp_window, hf_tcp_stream};
+    const int ids[] = {proto_ip,    proto_ipv6, proto_tcp,     hf_ip_src,     hf_ip_dst,       hf_ipv6_src,
+                       hf_ipv6_dst, hf_tcp_len, hf_tcp_window, hf_tcp_stream, proto_malformed, proto_short};
     GArray *wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
 
     for (size_t i = 0; i < G_N_ELEMENTS(ids); i++) {
@@ -112,31 +117,45 @@ static bool read_tcp(proto_node *tcp, const address *src, const address *dst, tc
     return true;
 }
 
-unsigned tree_input_read(proto_tree *tree, packet_info *pinfo, tcp_info_t *out, unsigned max)
+unsigned tree_input_read(proto_tree *tree, packet_info *pinfo, tcp_info_t *out, unsigned max, bool *unfinished)
 {
     address src, dst;
     unsigned n = 0;
+    bool failed = false;
 
     clear_address(&src);
     clear_address(&dst);
+    *unfinished = false;
     if (!tree)
         return 0;
     /* Layers are the root's children in order (eth, ip, tcp, gtp, ip, tcp...);
-     * headers quoted in ICMP errors sit below the icmp item and are skipped. */
-    for (proto_node *node = tree->first_child; node && n < max; node = node->next) {
+     * headers quoted in ICMP errors sit below the icmp item and are skipped.
+     * An exception item after a TCP layer whose header could not be read
+     * says that Wireshark's TCP threw inside it, before its tap entry (the
+     * item of an inner layer's exception is added to the root too, by the
+     * outer TCP that catches it). */
+    for (proto_node *node = tree->first_child; node; node = node->next) {
         const int id = node->finfo ? node->finfo->hfinfo->id : -1;
-        if (id == proto_ip && id > 0) {
+        if (id < 0)
+            continue;
+        if (failed) {
+            if (id == proto_malformed || id == proto_short)
+                *unfinished = true;
+            else if (id == proto_tcp)
+                *unfinished = false; /* not the last TCP layer */
+        } else if (id == proto_ip) {
             if (!read_address(pinfo, child_field(node, hf_ip_src), AT_IPv4, 4, &src) ||
                 !read_address(pinfo, child_field(node, hf_ip_dst), AT_IPv4, 4, &dst))
                 clear_address(&src);
-        } else if (id == proto_ipv6 && id > 0) {
+        } else if (id == proto_ipv6) {
             if (!read_address(pinfo, child_field(node, hf_ipv6_src), AT_IPv6, 16, &src) ||
                 !read_address(pinfo, child_field(node, hf_ipv6_dst), AT_IPv6, 16, &dst))
                 clear_address(&src);
-        } else if (id == proto_tcp && id > 0) {
-            if (src.type == AT_NONE || !read_tcp(node, &src, &dst, &out[n]))
-                break;
-            n++;
+        } else if (id == proto_tcp) {
+            if (n < max && src.type != AT_NONE && read_tcp(node, &src, &dst, &out[n]))
+                n++;
+            else
+                failed = true;
         }
     }
     return n;

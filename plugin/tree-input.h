@@ -15,8 +15,11 @@ void tree_input_register(void);
 GArray *tree_input_wanted_hfids(void);
 
 /* tree_input_read fills |out| with the TCP layers of |tree| that are not
- * quoted inside an ICMP error, in order, up to |max|, and returns how many.
- * Addresses point into |pinfo|'s packet scope. */
-unsigned tree_input_read(proto_tree *tree, packet_info *pinfo, tcp_info_t *out, unsigned max);
+ * quoted inside an ICMP error, in order, up to |max| and up to the first
+ * whose header it cannot read, and returns how many. *|unfinished| tells
+ * whether that one is the frame's last TCP layer and Wireshark's TCP threw
+ * inside it (it then made no tap entry: one pass reads its header from the
+ * frame's bytes, raw-header.c). Addresses point into |pinfo|'s packet scope. */
+unsigned tree_input_read(proto_tree *tree, packet_info *pinfo, tcp_info_t *out, unsigned max, bool *unfinished);
 
 #endif

@@ -41,26 +41,39 @@ def fragmented_bad_options_pcap(path):
         for i, frame in enumerate(frames):
             f.write(struct.pack("<IIII", 1700000000, i * 10000, len(frame), len(frame)) + frame)
 
-def tso_bad_options_pcap(source, path, frame):
-    """Writes |source| (a classic pcap of Ethernet frames) with the IPv4 total
-    length of |frame| set to 0, as a capture from hardware with TCP
-    segmentation offload has it (Wireshark's IP takes the rest of the packet)."""
+def edit_frames(source, path, edit):
+    """Writes |source| (a classic pcap of Ethernet frames) with |edit|(n,
+    data, ip) called on each frame n (from 1), where |ip| is the offset of
+    its IP header in the bytearray |data| of the whole file."""
     data = bytearray(open(source, "rb").read())
     at, n = 24, 1
     while at < len(data):
         caplen = struct.unpack_from("<I", data, at + 8)[0]
-        if n == frame:
-            ip = at + 16 + 14
-            data[ip + 2:ip + 4] = data[ip + 10:ip + 12] = b"\0\0"
-            words = struct.unpack("!10H", bytes(data[ip:ip + 20]))
-            total = sum(words)
-            while total >> 16:
-                total = (total & 0xFFFF) + (total >> 16)
-            struct.pack_into("!H", data, ip + 10, ~total & 0xFFFF)
+        edit(n, data, at + 16 + 14)
         at += 16 + caplen
         n += 1
     with open(path, "wb") as f:
         f.write(data)
+
+
+def ipv4_checksum(data, ip):
+    """Sets the header checksum of the IPv4 header at |ip| in |data|."""
+    data[ip + 10:ip + 12] = b"\0\0"
+    total = sum(struct.unpack("!10H", bytes(data[ip:ip + 20])))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    struct.pack_into("!H", data, ip + 10, ~total & 0xFFFF)
+
+
+def tso_bad_options_pcap(source, path, frame):
+    """Writes |source| (a classic pcap of Ethernet frames) with the IPv4 total
+    length of |frame| set to 0, as a capture from hardware with TCP
+    segmentation offload has it (Wireshark's IP takes the rest of the packet)."""
+    def edit(n, data, ip):
+        if n == frame:
+            data[ip + 2:ip + 4] = b"\0\0"
+            ipv4_checksum(data, ip)
+    edit_frames(source, path, edit)
 
 
 def long_ip_length_pcap(source, path, frames):
@@ -68,24 +81,13 @@ def long_ip_length_pcap(source, path, frames):
     total length or IPv6 payload length of each of |frames| set to 65535,
     past the packet: Wireshark's IP says so and hands TCP the rest of the
     packet."""
-    data = bytearray(open(source, "rb").read())
-    at, n = 24, 1
-    while at < len(data):
-        caplen = struct.unpack_from("<I", data, at + 8)[0]
-        ip = at + 16 + 14
+    def edit(n, data, ip):
         if n in frames and data[ip] >> 4 == 4:
             data[ip + 2:ip + 4] = b"\xff\xff"
-            data[ip + 10:ip + 12] = b"\0\0"
-            total = sum(struct.unpack("!10H", bytes(data[ip:ip + 20])))
-            while total >> 16:
-                total = (total & 0xFFFF) + (total >> 16)
-            struct.pack_into("!H", data, ip + 10, ~total & 0xFFFF)
+            ipv4_checksum(data, ip)
         elif n in frames:
             data[ip + 4:ip + 6] = b"\xff\xff"
-        at += 16 + caplen
-        n += 1
-    with open(path, "wb") as f:
-        f.write(data)
+    edit_frames(source, path, edit)
 
 
 def cut_headers_pcap(source, path, frame, cuts):
@@ -113,6 +115,23 @@ def cut_headers_pcap(source, path, frame, cuts):
             out += struct.pack("<IIII", sec + 10 * n, usec, len(body), length) + body
     with open(path, "wb") as f:
         f.write(out)
+
+
+def short_gtp_pcap(source, path, frame, less, first_option=None):
+    """Writes |source| (a classic pcap of GTP-U over TCP over IPv4 over
+    Ethernet) with the GTP length of |frame| |less| bytes short of what it
+    carries: Wireshark's inner IP then has less than its total length, and
+    the inner TCP less than its header (a short segment). |first_option|:
+    bytes that replace the start of the inner TCP header's options."""
+    def edit(n, data, ip):
+        if n == frame:
+            gtp = ip + (data[ip] & 0x0F) * 4 + (data[ip + (data[ip] & 0x0F) * 4 + 12] >> 4) * 4
+            length = struct.unpack_from("!H", data, gtp + 2)[0]
+            struct.pack_into("!H", data, gtp + 2, length - less)
+            if first_option:
+                options = gtp + 8 + (data[gtp + 8] & 0x0F) * 4 + 20
+                data[options:options + len(first_option)] = first_option
+    edit_frames(source, path, edit)
 
 
 TAG = re.compile(r"\[(?:HS|FIN) [0-9+]+/[34]\]")
@@ -414,6 +433,41 @@ class Checks(tplib.Checks):
                         f"Wireshark {version}: a SYN-ACK cut by the capture is tracked from byte {need} of its "
                         f"header on (labelled at {labelled})")
 
+    def short_tunnelled_segment(self):
+        """The inner FIN of tunnel-bad-options.pcap (frame 9), whose GTP
+        length says 4 bytes less than it carries: a short segment whose
+        options Wireshark's TCP reads past its end and throws on, before its
+        tap. One pass reads it from the frame's bytes, and so must -2's first
+        pass with two_pass (the primed tree shows where TCP threw); -2's
+        second pass must not track it anew after the rest of its connection
+        (fuzz seed 20261207 files 658, 3255, 6550 on the sources of the
+        time)."""
+        # (how its options end, what one pass says of frame 9): the bad SACK
+        # throws, a timestamps option of length 1 ends the list quietly (the
+        # tap then has the segment, without a length: no label, as for any
+        # short segment; fuzz seed 20261207 file 2178)
+        for options, want in ((None, "Data,Teardown 1/4: FIN"), (b"\x08\x01", "Data")):
+            with tempfile.TemporaryDirectory() as tmp:
+                # a name of its own: the sandbox stages a capture by its name
+                path = os.path.join(tmp, f"tunnel-short-gtp-{'sack' if options is None else 'ts'}.pcap")
+                short_gtp_pcap(self.sample("tunnel-bad-options.pcap"), path, 9, 4, options)
+                args = tplib.CAPTURE_OPTIONS["tunnel-bad-options.pcap"]
+                seen = {}
+                for how, extra, two_pass in (("one-pass", [], False), ("-2", [], True),
+                                             ("-2 two_pass", ["-o", "tcpphase.two_pass:TRUE"], True)):
+                    out = self.sandbox.tshark(path, args + extra + ["-T", "fields", "-e", "frame.number", "-e",
+                                                                     "tcpphase.label", "-e", "tcpphase.state.client"],
+                                              two_pass=two_pass)
+                    seen[how] = [line.split("\t") for line in out.splitlines()]
+            kind = "a bad SACK that throws" if options is None else "a timestamps option of length 1"
+            nine = {how: dict((r[0], r[1]) for r in rows).get("9") for how, rows in seen.items()}
+            self.expect(set(nine.values()) == {want},
+                        f"a short tunnelled FIN with {kind}: labelled {want!r} one-pass, -2 and -2 two_pass "
+                        f"alike ({nine})")
+            self.expect(seen["one-pass"] == seen["-2"] == seen["-2 two_pass"],
+                        f"tunnel-bad-options.pcap with a short GTP length and {kind}: every frame labelled "
+                        f"alike three ways")
+
     def bad_options(self):
         """A FIN whose options Wireshark's TCP fails to parse (4.0 throws on a
         SACK option of length 8, before the tcp tap): tracked from the
@@ -499,6 +553,7 @@ class Checks(tplib.Checks):
 
     def run(self):
         self.cut_headers()
+        self.short_tunnelled_segment()
         self.bad_options()
         self.deep_tunnel()
         self.bad_checksum()
