@@ -14,7 +14,8 @@ _Static_assert(sizeof(struct tp_entry) == 16, "an entry's fixed part is 16 bytes
 struct tp_table {
     struct tp_allocator mem;
     const struct tp_config *cfg;
-    struct tp_entry **slots;     /* hash slots, NULL when free; a power of two of them */
+    uint32_t *slots;             /* hash slots: an entry's number (half a pointer), 0 when free; a
+                                    power of two of them */
     uint32_t slot_count, used;
     struct tp_entry **by_number; /* [number], 0 unused */
     uint32_t number_capacity;
@@ -154,13 +155,19 @@ static bool key_equal(const struct tp_entry *e, const struct packed_key *p)
     return diff == 0;
 }
 
+/* The entry in slot |i|, NULL if it is free. */
+static struct tp_entry *slot_entry(const struct tp_table *t, uint32_t i)
+{
+    return t->slots[i] ? t->by_number[t->slots[i]] : NULL;
+}
+
 /* The slot of |key|: the one holding it, or the free one it would go in. */
 static uint32_t find_slot(const struct tp_table *t, const struct packed_key *key)
 {
     const uint32_t mask = t->slot_count - 1;
     uint32_t i = key_hash(key->w, key->words) & mask;
 
-    while (t->slots[i] && !key_equal(t->slots[i], key))
+    while (t->slots[i] && !key_equal(t->by_number[t->slots[i]], key))
         i = (i + 1) & mask;
     return i;
 }
@@ -178,10 +185,10 @@ static uint32_t free_slot(const struct tp_table *t, const struct tp_entry *e)
 
 static bool grow_slots(struct tp_table *t)
 {
-    struct tp_entry **old = t->slots;
+    uint32_t *old = t->slots;
     const uint32_t old_count = t->slot_count;
     const uint32_t count = old_count ? old_count * 2 : 1024;
-    struct tp_entry **slots = (struct tp_entry **)table_alloc(t, count * sizeof *slots);
+    uint32_t *slots = (uint32_t *)table_alloc(t, count * sizeof *slots);
 
     if (!slots)
         return false;
@@ -189,7 +196,7 @@ static bool grow_slots(struct tp_table *t)
     t->slot_count = count;
     for (uint32_t i = 0; i < old_count; i++) {
         if (old[i])
-            t->slots[free_slot(t, old[i])] = old[i];
+            t->slots[free_slot(t, t->by_number[old[i]])] = old[i];
     }
     if (old)
         t->mem.release(t->mem.ctx, old);
@@ -325,7 +332,7 @@ static struct tp_entry *new_entry(struct tp_table *t, const struct tp_key *key, 
     const uint32_t slot = find_slot(t, packed);
     if (!t->slots[slot])
         t->used++;
-    t->slots[slot] = e;
+    t->slots[slot] = e->number;
     if (older)
         older->newer = e->number;
     e->hint = hint;
@@ -382,7 +389,7 @@ const struct tp_conn *tp_table_step(struct tp_table *t, const struct tp_key *key
             entry = t->by_number[likely->number];
     }
     if (!entry)
-        entry = t->slots[find_slot(t, &packed)];
+        entry = slot_entry(t, find_slot(t, &packed));
 
     seg.from = entry ? (uint8_t)(sender_is_low != entry->ep0_is_low) : 0;
     const uint8_t old_from = seg.from;
