@@ -2,35 +2,126 @@
  * their latest incarnation, and an array by connection number. */
 #include "tcpphase/table.h"
 
+#include <stddef.h>
 #include <string.h>
 
 _Static_assert(sizeof(struct tp_key) % 4 == 0, "the key hashes as 32-bit words");
 _Static_assert(sizeof(struct tp_segment) <= 32, "a SYN-only connection keeps its SYN");
+/* with an IPv4 key (16 bytes packed) and its SYN, a SYN-only connection is
+ * 64 bytes: 80 in Wireshark's wmem block allocator (issue 18) */
+_Static_assert(sizeof(struct tp_entry) == 16, "an entry's fixed part is 16 bytes");
 
 struct tp_table {
     struct tp_allocator mem;
     const struct tp_config *cfg;
-    struct tp_entry **slots;     /* hash slots, NULL when free; a power of two of them */
+    uint32_t *slots;             /* hash slots: an entry's number (half a pointer), 0 when free; a
+                                    power of two of them */
     uint32_t slot_count, used;
     struct tp_entry **by_number; /* [number], 0 unused */
     uint32_t number_capacity;
     uint32_t count;              /* connections, = the highest number */
 };
 
-/* The two shapes of an entry's allocation: without a tracker the entry is
- * followed by its first SYN, with one by the tracker. */
-struct entry_with_syn {
-    struct tp_entry entry;
-    struct tp_segment syn;
+/* What follows an entry's packed key (tp_entry.keeps). */
+enum entry_keeps {
+    KEEPS_SYN,      /* its first SYN, the only segment it has shown */
+    KEEPS_TRACKER,  /* its tracker */
+    KEEPS_POINTER,  /* a pointer to its tracker, made after the SYN-only form */
 };
-struct entry_with_tracker {
-    struct tp_entry entry;
-    struct tp_conn tracker;
+
+/* A key packed as an entry keeps it, in 32-bit words: the address type and
+ * length and the ports (the first 6 bytes of struct tp_key), the packed
+ * address length |L| (a multiple of 4, up to the last non-zero address
+ * byte: 4 for IPv4), 0, then L bytes of each address. Two keys are equal if
+ * and only if their packed forms are. */
+#define PACKED_HEAD_WORDS 2
+#define PACKED_WORDS_MAX (PACKED_HEAD_WORDS + TP_KEY_ADDR_MAX / 2)
+struct packed_key {
+    uint32_t w[PACKED_WORDS_MAX];
+    unsigned words;
 };
+
+/* The address bytes of |k| in use: a multiple of 4, the rest zero. */
+static unsigned used_address_length(const struct tp_key *k)
+{
+    unsigned len = TP_KEY_ADDR_MAX;
+    uint32_t low, high;
+
+    for (; len > 0; len -= 4) {
+        memcpy(&low, k->addr_low + len - 4, 4);
+        memcpy(&high, k->addr_high + len - 4, 4);
+        if (low | high)
+            break;
+    }
+    return len;
+}
+
+static void pack_key(const struct tp_key *k, struct packed_key *p)
+{
+    uint8_t *bytes = (uint8_t *)p->w;
+    const unsigned len = used_address_length(k);
+
+    memset(p->w, 0, sizeof p->w);
+    memcpy(bytes, k, 6); /* addr_type, addr_len, port_low, port_high */
+    bytes[6] = (uint8_t)len;
+    memcpy(bytes + 4 * PACKED_HEAD_WORDS, k->addr_low, len);
+    memcpy(bytes + 4 * PACKED_HEAD_WORDS + len, k->addr_high, len);
+    p->words = PACKED_HEAD_WORDS + len / 2;
+}
+
+static const uint32_t *entry_key(const struct tp_entry *e) { return (const uint32_t *)(const void *)(e + 1); }
+
+static unsigned entry_address_length(const struct tp_entry *e) { return ((const uint8_t *)entry_key(e))[6]; }
+
+static unsigned entry_key_words(const struct tp_entry *e) { return PACKED_HEAD_WORDS + entry_address_length(e) / 2; }
+
+/* Bytes of an entry with a packed key of |words| words, up to what it keeps
+ * (8-aligned: a fixed part of 16 bytes, a key of 8 + 2L bytes). */
+static size_t entry_head_size(unsigned words) { return sizeof(struct tp_entry) + 4 * words; }
+
+static void *entry_tail(const struct tp_entry *e)
+{
+    return (char *)(uintptr_t)(const void *)e + entry_head_size(entry_key_words(e));
+}
+
+void tp_entry_key(const struct tp_entry *e, struct tp_key *out)
+{
+    const uint8_t *bytes = (const uint8_t *)entry_key(e);
+    const unsigned len = entry_address_length(e);
+
+    memset(out, 0, sizeof *out);
+    memcpy(out, bytes, 6);
+    memcpy(out->addr_low, bytes + 4 * PACKED_HEAD_WORDS, len);
+    memcpy(out->addr_high, bytes + 4 * PACKED_HEAD_WORDS + len, len);
+}
+
+uint16_t tp_entry_port(const struct tp_entry *e, unsigned ep)
+{
+    const uint8_t *bytes = (const uint8_t *)entry_key(e);
+    const bool low = (ep == 0) == e->ep0_is_low;
+    uint16_t port;
+
+    memcpy(&port, bytes + (low ? offsetof(struct tp_key, port_low) : offsetof(struct tp_key, port_high)), 2);
+    return port;
+}
+
+static struct tp_conn *tracker_of(const struct tp_entry *e)
+{
+    switch (e->keeps) {
+    case KEEPS_TRACKER:
+        return (struct tp_conn *)entry_tail(e);
+    case KEEPS_POINTER:
+        return *(struct tp_conn **)entry_tail(e);
+    default:
+        return NULL;
+    }
+}
+
+const struct tp_conn *tp_entry_tracker(const struct tp_entry *e) { return tracker_of(e); }
 
 static const struct tp_segment *first_syn(const struct tp_entry *e)
 {
-    return &((const struct entry_with_syn *)(const void *)e)->syn;
+    return (const struct tp_segment *)entry_tail(e);
 }
 
 static void *table_alloc(const struct tp_table *t, size_t size)
@@ -41,47 +132,63 @@ static void *table_alloc(const struct tp_table *t, size_t size)
     return p;
 }
 
-static uint32_t key_hash(const struct tp_key *k)
+static uint32_t key_hash(const uint32_t *words, unsigned count)
 {
-    /* FNV-1a over the key's 32-bit words: cheap, and every byte counts. */
-    uint32_t words[sizeof *k / 4];
+    /* FNV-1a over the packed key's words: cheap, and every byte counts. */
     uint32_t h = 2166136261u;
 
-    memcpy(words, k, sizeof words);
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+    for (unsigned i = 0; i < count; i++)
         h = (h ^ words[i]) * 16777619u;
     return h ^ (h >> 15);
 }
 
-/* Word by word, no memcmp call: every segment compares a key or two. */
-static bool key_equal(const struct tp_key *a, const struct tp_key *b)
+/* Word by word, no memcmp call: every segment compares a key or two. The
+ * second word holds the packed address length, so keys of other lengths
+ * differ there. */
+static bool key_equal(const struct tp_entry *e, const struct packed_key *p)
 {
-    uint32_t wa[sizeof *a / 4], wb[sizeof *b / 4], diff = 0;
+    const uint32_t *w = entry_key(e);
+    uint32_t diff = (w[0] ^ p->w[0]) | (w[1] ^ p->w[1]);
 
-    memcpy(wa, a, sizeof wa);
-    memcpy(wb, b, sizeof wb);
-    for (size_t i = 0; i < sizeof wa / sizeof wa[0]; i++)
-        diff |= wa[i] ^ wb[i];
+    for (unsigned i = PACKED_HEAD_WORDS; diff == 0 && i < p->words; i++)
+        diff |= w[i] ^ p->w[i];
     return diff == 0;
 }
 
+/* The entry in slot |i|, NULL if it is free. */
+static struct tp_entry *slot_entry(const struct tp_table *t, uint32_t i)
+{
+    return t->slots[i] ? t->by_number[t->slots[i]] : NULL;
+}
+
 /* The slot of |key|: the one holding it, or the free one it would go in. */
-static uint32_t find_slot(const struct tp_table *t, const struct tp_key *key)
+static uint32_t find_slot(const struct tp_table *t, const struct packed_key *key)
 {
     const uint32_t mask = t->slot_count - 1;
-    uint32_t i = key_hash(key) & mask;
+    uint32_t i = key_hash(key->w, key->words) & mask;
 
-    while (t->slots[i] && !key_equal(&t->slots[i]->key, key))
+    while (t->slots[i] && !key_equal(t->by_number[t->slots[i]], key))
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* The free slot for |e|, whose key no other slot holds (a table growing). */
+static uint32_t free_slot(const struct tp_table *t, const struct tp_entry *e)
+{
+    const uint32_t mask = t->slot_count - 1;
+    uint32_t i = key_hash(entry_key(e), entry_key_words(e)) & mask;
+
+    while (t->slots[i])
         i = (i + 1) & mask;
     return i;
 }
 
 static bool grow_slots(struct tp_table *t)
 {
-    struct tp_entry **old = t->slots;
+    uint32_t *old = t->slots;
     const uint32_t old_count = t->slot_count;
     const uint32_t count = old_count ? old_count * 2 : 1024;
-    struct tp_entry **slots = (struct tp_entry **)table_alloc(t, count * sizeof *slots);
+    uint32_t *slots = (uint32_t *)table_alloc(t, count * sizeof *slots);
 
     if (!slots)
         return false;
@@ -89,7 +196,7 @@ static bool grow_slots(struct tp_table *t)
     t->slot_count = count;
     for (uint32_t i = 0; i < old_count; i++) {
         if (old[i])
-            t->slots[find_slot(t, &old[i]->key)] = old[i];
+            t->slots[free_slot(t, t->by_number[old[i]])] = old[i];
     }
     if (old)
         t->mem.release(t->mem.ctx, old);
@@ -136,9 +243,8 @@ void tp_table_free(struct tp_table *t)
         return;
     for (uint32_t n = 1; n <= t->count; n++) {
         struct tp_entry *e = t->by_number[n];
-        /* a tracker made after the SYN-only form is a block of its own */
-        if (e->tracker && e->tracker != &((struct entry_with_tracker *)(void *)e)->tracker)
-            t->mem.release(t->mem.ctx, e->tracker);
+        if (e->keeps == KEEPS_POINTER) /* a tracker made after the SYN-only form: a block of its own */
+            t->mem.release(t->mem.ctx, tracker_of(e));
         t->mem.release(t->mem.ctx, e);
     }
     if (t->by_number)
@@ -154,10 +260,10 @@ struct tp_entry *tp_table_by_number(const struct tp_table *t, uint32_t number)
 
 uint32_t tp_table_count(const struct tp_table *t) { return t->count; }
 
-const struct tp_entry *tp_table_latest(const struct tp_entry *e)
+const struct tp_entry *tp_table_latest(const struct tp_table *t, const struct tp_entry *e)
 {
     while (e->newer)
-        e = e->newer;
+        e = t->by_number[e->newer];
     return e;
 }
 
@@ -172,9 +278,9 @@ static bool key_is_self(const struct tp_key *k)
 static void start_tracker(const struct tp_table *t, const struct tp_entry *e, struct tp_conn *c,
                           const struct tp_segment *first)
 {
-    tp_conn_init(c, first, e->port[0], e->port[1]);
+    tp_conn_init(c, first, tp_entry_port(e, 0), tp_entry_port(e, 1));
     c->cfg = t->cfg;
-    if (key_is_self(&e->key))
+    if (e->self_connect)
         tp_conn_set_self_connect(c);
 }
 
@@ -190,37 +296,32 @@ static void replay_first(const struct tp_table *t, const struct tp_entry *e, str
 const struct tp_conn *tp_table_view(const struct tp_table *t, const struct tp_entry *e, struct tp_conn *storage)
 {
     struct tp_result ignored;
+    const struct tp_conn *tracker = tracker_of(e);
 
-    if (e->tracker)
-        return e->tracker;
+    if (tracker)
+        return tracker;
     replay_first(t, e, storage, &ignored);
     return storage;
 }
 
-/* A new incarnation of |key|, after |older| if the 4-tuple had one. One
- * allocation with what it keeps: its tracker, or only its first SYN. */
-static struct tp_entry *new_entry(struct tp_table *t, const struct tp_key *key, bool sender_is_low, uint16_t sport,
-                                  uint16_t dport, uint32_t hint, struct tp_entry *older, const struct tp_segment *s)
+/* A new incarnation of |key| (packed: |packed|), after |older| if the
+ * 4-tuple had one. One allocation with what it keeps: its tracker, or only
+ * its first SYN. */
+static struct tp_entry *new_entry(struct tp_table *t, const struct tp_key *key, const struct packed_key *packed,
+                                  bool sender_is_low, uint32_t hint, struct tp_entry *older,
+                                  const struct tp_segment *s)
 {
+    const size_t head = entry_head_size(packed->words);
+    const bool syn_only = tp_segment_event(s->flags) == TP_EV_SYN;
     struct tp_entry *e;
 
     if (t->used * 2 >= t->slot_count && !grow_slots(t))
         return NULL;
-    if (tp_segment_event(s->flags) == TP_EV_SYN) {
-        struct entry_with_syn *block = (struct entry_with_syn *)table_alloc(t, sizeof *block);
-        if (!block)
-            return NULL;
-        block->syn = *s;
-        block->syn.from = 0;
-        e = &block->entry;
-    } else {
-        struct entry_with_tracker *block = (struct entry_with_tracker *)table_alloc(t, sizeof *block);
-        if (!block)
-            return NULL;
-        e = &block->entry;
-        e->tracker = &block->tracker;
-    }
-    e->key = *key;
+    e = (struct tp_entry *)table_alloc(t, head + (syn_only ? sizeof(struct tp_segment) : sizeof(struct tp_conn)));
+    if (!e)
+        return NULL;
+    memcpy(e + 1, packed->w, 4 * packed->words);
+    e->keeps = syn_only ? KEEPS_SYN : KEEPS_TRACKER;
     e->number = t->count + 1;
     if (!set_number(t, e)) {
         t->mem.release(t->mem.ctx, e);
@@ -228,21 +329,21 @@ static struct tp_entry *new_entry(struct tp_table *t, const struct tp_key *key, 
     }
     t->count++;
     /* the 4-tuple's slot names its latest incarnation */
-    const uint32_t slot = find_slot(t, key);
+    const uint32_t slot = find_slot(t, packed);
     if (!t->slots[slot])
         t->used++;
-    t->slots[slot] = e;
+    t->slots[slot] = e->number;
     if (older)
-        older->newer = e;
+        older->newer = e->number;
     e->hint = hint;
     e->ep0_is_low = sender_is_low;
-    e->port[0] = sport;
-    e->port[1] = dport;
-    if (e->tracker) {
-        struct tp_segment first = *s;
-        first.from = 0;
-        start_tracker(t, e, e->tracker, &first);
-    }
+    e->self_connect = key_is_self(key);
+    struct tp_segment first = *s;
+    first.from = 0;
+    if (syn_only)
+        *(struct tp_segment *)entry_tail(e) = first;
+    else
+        start_tracker(t, e, tracker_of(e), &first);
     return e;
 }
 
@@ -250,7 +351,7 @@ static struct tp_entry *new_entry(struct tp_table *t, const struct tp_key *key, 
 static const struct tp_conn *process(struct tp_table *t, struct tp_entry *e, const struct tp_segment *s,
                                      struct tp_conn *storage, struct tp_result *out)
 {
-    if (!e->tracker) {
+    if (e->keeps == KEEPS_SYN) {
         if (!e->processed) { /* its first SYN: described, not kept */
             replay_first(t, e, storage, out);
             return storage;
@@ -263,27 +364,32 @@ static const struct tp_conn *process(struct tp_table *t, struct tp_entry *e, con
             return storage;
         }
         replay_first(t, e, tracker, &ignored);
-        e->tracker = tracker; /* the SYN's storage stays with the entry, unused */
+        /* the SYN, replayed for the last time, leaves room for the pointer */
+        *(struct tp_conn **)entry_tail(e) = tracker;
+        e->keeps = KEEPS_POINTER;
     }
-    tp_process(e->tracker, s, out);
-    return e->tracker;
+    struct tp_conn *tracker = tracker_of(e);
+    tp_process(tracker, s, out);
+    return tracker;
 }
 
 const struct tp_conn *tp_table_step(struct tp_table *t, const struct tp_key *key, bool sender_is_low,
-                                    uint16_t sport, uint16_t dport, uint32_t hint, const struct tp_entry *likely,
+                                    uint32_t hint, const struct tp_entry *likely,
                                     const struct tp_segment *s, struct tp_conn *storage, struct tp_step *out)
 {
     struct tp_entry *entry = NULL, *old = NULL;
     struct tp_segment seg = *s;
     struct tp_conn old_view;
+    struct packed_key packed;
 
+    pack_key(key, &packed);
     if (likely) {
-        likely = tp_table_latest(likely);
-        if (key_equal(&likely->key, key))
+        likely = tp_table_latest(t, likely);
+        if (key_equal(likely, &packed))
             entry = t->by_number[likely->number];
     }
     if (!entry)
-        entry = t->slots[find_slot(t, key)];
+        entry = slot_entry(t, find_slot(t, &packed));
 
     seg.from = entry ? (uint8_t)(sender_is_low != entry->ep0_is_low) : 0;
     const uint8_t old_from = seg.from;
@@ -293,7 +399,7 @@ const struct tp_conn *tp_table_step(struct tp_table *t, const struct tp_key *key
         tp_starts_new_incarnation(tp_table_view(t, entry, &old_view), &seg))
         old = entry;
     if (!entry || old) {
-        entry = new_entry(t, key, sender_is_low, sport, dport, hint, old, &seg);
+        entry = new_entry(t, key, &packed, sender_is_low, hint, old, &seg);
         seg.from = 0;
     }
     if (!entry) { /* out of memory: the segment stays unlabelled */

@@ -48,6 +48,11 @@ _Static_assert(TP_FIN_WAIT_2 == TP_FIN_WAIT_1 + 1 && TP_CLOSE_WAIT == TP_FIN_WAI
                    TP_CLOSING == TP_FIN_WAIT_1 + 3 && TP_LAST_ACK == TP_FIN_WAIT_1 + 4,
                "is_closing(): FIN_WAIT_1..LAST_ACK are exactly the closing states");
 _Static_assert(TP_STATE_COUNT <= 16, "frame records keep a state in 4 bits");
+/* Every connection that shows more than a SYN keeps a tracker (issue 18):
+ * a field added in the wrong place pads it (tracker.h groups them by size);
+ * 432 bytes (64-bit) is 448 in Wireshark's wmem block allocator. */
+_Static_assert(sizeof(void *) != 8 || (sizeof(struct tp_endpoint) == 112 && sizeof(struct tp_conn) == 432),
+               "struct tp_endpoint and struct tp_conn without padding");
 
 static bool is_synchronized(unsigned s) { return s >= TP_ESTABLISHED; }
 

@@ -164,7 +164,7 @@ const struct tp_conn *conn_table_step(const tcp_info_t *th, int64_t time_ns, uin
 
     if (!table)
         table = tp_table_new(&file_scope, cfg);
-    after = tp_table_step(table, &key, sender_is_low, th->th_sport, th->th_dport, th->th_stream,
+    after = tp_table_step(table, &key, sender_is_low, th->th_stream,
                           th->th_stream < by_stream_capacity ? by_stream[th->th_stream] : NULL, &seg, storage, out);
     if (out->entry)
         remember_stream(th->th_stream, out->entry);
@@ -173,15 +173,16 @@ const struct tp_conn *conn_table_step(const tcp_info_t *th, int64_t time_ns, uin
 
 void conn_endpoint_text(const struct tp_entry *e, unsigned ep, char *buf, size_t size)
 {
-    const struct tp_key *k = &e->key;
+    struct tp_key key;
     char text[WS_INET6_ADDRSTRLEN + 8];
     address addr;
 
-    if (k->addr_type == KEY_BY_STREAM) {
-        snprintf(buf, size, "stream %u:%u", e->hint, e->port[ep]);
+    tp_entry_key(e, &key);
+    if (key.addr_type == KEY_BY_STREAM) {
+        snprintf(buf, size, "stream %u:%u", e->hint, tp_entry_port(e, ep));
         return;
     }
-    set_address(&addr, k->addr_type, k->addr_len, ((ep == 0) == e->ep0_is_low) ? k->addr_low : k->addr_high);
+    set_address(&addr, key.addr_type, key.addr_len, ((ep == 0) == e->ep0_is_low) ? key.addr_low : key.addr_high);
     address_to_str_buf(&addr, text, sizeof text);
-    snprintf(buf, size, addr.type == AT_IPv6 ? "[%s]:%u" : "%s:%u", text, e->port[ep]);
+    snprintf(buf, size, addr.type == AT_IPv6 ? "[%s]:%u" : "%s:%u", text, tp_entry_port(e, ep));
 }

@@ -84,8 +84,8 @@ static tap_packet_status flow_packet(void *tapdata, packet_info *pinfo, epan_dis
     sai->frame_number = pinfo->num;
     set_endpoint(&sai->src_addr, t->conn, sender);
     set_endpoint(&sai->dst_addr, t->conn, 1u - sender);
-    sai->port_src = t->conn->port[sender];
-    sai->port_dst = t->conn->port[1u - sender];
+    sai->port_src = tp_entry_port(t->conn, sender);
+    sai->port_dst = tp_entry_port(t->conn, 1u - sender);
     sai->frame_label = arrow_label(t, &r);
     sai->comment = arrow_comment(&r, tcpphase_language());
     sai->line_style = 1;

@@ -41,24 +41,37 @@ struct tp_allocator {
 };
 
 /* One connection incarnation. Lives as long as the table, because every
- * frame's record names it by number.
+ * frame's record names it by number (and points to it: it never moves).
  *
- * A connection that has shown nothing but its opening SYN (most of a SYN
+ * Its allocation is the entry, its 4-tuple packed (the address bytes in
+ * use: an IPv4 key takes 16 bytes, not 40) and then what it keeps. A
+ * connection that has shown nothing but its opening SYN (most of a SYN
  * flood, every unanswered connect) keeps that segment instead of a tracker:
  * tp_table_view makes the tracker again from it, and the next segment makes
- * it for good. That costs one tp_process per look and saves the tracker's
- * size per such connection. */
+ * it for good, in a block of its own (the entry keeps a pointer to it where
+ * the SYN was). That costs one tp_process per look and saves the tracker's
+ * size per such connection: with IPv4 addresses a SYN-only connection is
+ * one 64-byte block. Read its key, ports and tracker with tp_entry_key,
+ * tp_entry_port and tp_entry_tracker. */
 struct tp_entry {
-    struct tp_conn *tracker; /* NULL while only the first SYN was seen */
-    struct tp_entry *newer;  /* the next incarnation of its 4-tuple, if any */
-    uint32_t number;         /* 1-based, in order of first segment (tcpphase.conn) */
-    uint32_t hint;           /* the caller's (Wireshark's tcp.stream of its first segment) */
-    uint16_t port[2];        /* of the tracker's endpoints 0 and 1 */
-    uint8_t outcome;         /* enum tp_outcome after its latest segment */
-    bool processed : 1;      /* a segment of it has been stepped */
-    bool ep0_is_low : 1;     /* endpoint 0 of the tracker is the key's low end */
-    struct tp_key key;
+    uint32_t number;      /* 1-based, in order of first segment (tcpphase.conn) */
+    uint32_t hint;        /* the caller's (Wireshark's tcp.stream of its first segment) */
+    uint32_t newer;       /* the number of the next incarnation of its 4-tuple, 0 if none */
+    uint8_t outcome;      /* enum tp_outcome after its latest segment */
+    bool processed : 1;   /* a segment of it has been stepped */
+    bool ep0_is_low : 1;  /* endpoint 0 of the tracker is the key's low end */
+    bool self_connect : 1; /* the key's two ends are one (tp_conn_set_self_connect) */
+    uint8_t keeps : 2;    /* what follows its key (table.c) */
 };
+
+/* tp_entry_key writes |e|'s 4-tuple, as the caller made it, into |out|. */
+void tp_entry_key(const struct tp_entry *e, struct tp_key *out);
+
+/* tp_entry_port is the port of |e|'s tracker endpoint |ep| (0 or 1). */
+uint16_t tp_entry_port(const struct tp_entry *e, unsigned ep);
+
+/* tp_entry_tracker is |e|'s tracker, NULL while only its first SYN was seen. */
+const struct tp_conn *tp_entry_tracker(const struct tp_entry *e);
 
 struct tp_table;
 
@@ -79,13 +92,13 @@ void tp_table_free(struct tp_table *t);
 
 /* tp_table_step takes segment |s| (its |from| is ignored) between the ends
  * of |key| to its connection, found or made: |sender_is_low| says which of
- * the key's ends sent it, |sport|/|dport| are its ports, |hint| is kept on a
+ * the key's ends sent it (its ports are the key's), |hint| is kept on a
  * new entry. |likely| may name the entry the caller expects (or an older
  * incarnation of it), saving a hash lookup when its key matches. Fills
  * |out| and returns the connection after the segment: the entry's tracker,
  * or |storage| filled with it. */
 const struct tp_conn *tp_table_step(struct tp_table *t, const struct tp_key *key, bool sender_is_low,
-                                    uint16_t sport, uint16_t dport, uint32_t hint, const struct tp_entry *likely,
+                                    uint32_t hint, const struct tp_entry *likely,
                                     const struct tp_segment *s, struct tp_conn *storage, struct tp_step *out);
 
 /* tp_table_view is the tracker of |e| as its segments so far left it: its
@@ -99,6 +112,6 @@ struct tp_entry *tp_table_by_number(const struct tp_table *t, uint32_t number);
 uint32_t tp_table_count(const struct tp_table *t);
 
 /* tp_table_latest is the newest incarnation of |e|'s 4-tuple. */
-const struct tp_entry *tp_table_latest(const struct tp_entry *e);
+const struct tp_entry *tp_table_latest(const struct tp_table *t, const struct tp_entry *e);
 
 #endif

@@ -135,7 +135,7 @@ struct tp_history_marks {
     bool acked_gap : 1;
 };
 
-/* What one end has shown of itself. */
+/* What one end has shown of itself (112 bytes: twice in every connection). */
 struct tp_endpoint {
     uint32_t isn;            /* initial sequence number, valid if has_isn */
     uint32_t snd_nxt;        /* highest seq+len sent so far, valid if has_seq */
@@ -148,9 +148,9 @@ struct tp_endpoint {
     uint32_t synack_ack;     /* ack number of its first SYN-ACK */
     uint32_t syn_data_len;   /* payload on its SYN (TCP Fast Open) */
     uint32_t challenge_frame; /* frame of a segment it should answer with a challenge ACK */
+    uint32_t packets;        /* segments sent (here, not by |bytes|: no padding before the 64-bit fields) */
     int64_t time_wait_since; /* when it entered TIME_WAIT, valid if state is TIME_WAIT */
     uint64_t bytes;          /* payload bytes sent */
-    uint32_t packets;        /* segments sent */
     struct tp_history_marks marks;
     uint8_t zeek_state;      /* enum tp_zeek_state */
     uint8_t zeek_prev_state; /* its zeek_state before the last change */
@@ -186,6 +186,8 @@ struct tp_check_numbers {
     uint8_t has_isn;                  /* bit per endpoint */
 };
 
+/* Fields grouped by size (32-bit, 64-bit, bytes) so that nothing pads
+ * them: every connection pays for this struct (issue 18). */
 struct tp_conn {
     struct tp_endpoint ep[2];
     struct tp_check_numbers check;
@@ -193,17 +195,17 @@ struct tp_conn {
     uint32_t syn_frame;       /* the client SYN the first SYN-ACK answers */
     uint32_t synack_frame;    /* first SYN-ACK */
     uint32_t hs_ack_frame;    /* segment after which both ends were ESTABLISHED */
+    uint32_t syn_count;       /* SYNs the client sent */
+    uint32_t rst_frame;       /* frame of the last RST that closed an end */
+    uint32_t first_frame;     /* first segment of the connection */
     int64_t syn_time, synack_time, hs_ack_time;
     int64_t first_syn_time;   /* first SYN of the client */
     int64_t first_synack_time;
     int64_t answer_time;      /* first segment from the server after the SYN, valid if answered */
-    uint32_t syn_count;       /* SYNs the client sent */
-    uint32_t rst_frame;       /* frame of the last RST that closed an end */
-    int64_t rst_time;         /* its capture time */
-    uint8_t rst_from;         /* endpoint index of its sender */
-    const struct tp_config *cfg;
-    uint32_t first_frame;     /* first segment of the connection */
+    int64_t rst_time;         /* the capture time of rst_frame */
     int64_t first_time, last_time;
+    const struct tp_config *cfg;
+    uint8_t rst_from;         /* endpoint index of rst_frame's sender */
     uint8_t first_sender;     /* endpoint index of the first segment's sender */
     int8_t closer;            /* enum tp_closer of the end that closed first */
     uint8_t history_len;

@@ -58,8 +58,7 @@ static const struct tp_conn *table_feed(struct fixture *f, const struct tp_key *
     if (s.time_ns == 0)
         s.time_ns = (int64_t)s.frame * TP_NS_PER_MS;
     const bool low = dir == C2S;
-    return tp_table_step(f->table, key, low, low ? key->port_low : key->port_high,
-                         low ? key->port_high : key->port_low, 7, NULL, &s, &f->storage, &f->step);
+    return tp_table_step(f->table, key, low, 7, NULL, &s, &f->storage, &f->step);
 }
 #define TABLE_FEED(f, key, dir, ...) table_feed((f), (key), (dir), (struct tp_segment){ .win = 65535, __VA_ARGS__ })
 
@@ -167,8 +166,8 @@ static void test_syn_after_close_is_new_incarnation(void)
     struct tp_entry *first = tp_table_by_number(f.table, 1);
     TABLE_FEED(&f, &f.key, C2S, .flags = TP_SYN, .seq = CLIENT_ISN + 100000, .time_ns = 200 * TP_NS_PER_SEC);
     g_assert_cmpuint(f.step.entry->number, ==, 2);
-    g_assert_true(first->newer == f.step.entry);
-    g_assert_true(tp_table_latest(first) == f.step.entry);
+    g_assert_true(first->newer == f.step.entry->number);
+    g_assert_true(tp_table_latest(f.table, first) == f.step.entry);
     EXPECT_ANOMALY(&f.step.verdict.result, port_reuse);
     EXPECT_HS_STEP(&f.step.verdict.result, 1);
     teardown(&f);
@@ -195,16 +194,16 @@ static void test_syn_only_form(void)
     setup(&f);
     TABLE_FEED(&f, &f.key, C2S, .flags = TP_SYN, .seq = CLIENT_ISN);
     struct tp_entry *e = f.step.entry;
-    g_assert_null(e->tracker);
+    g_assert_null(tp_entry_tracker(e));
     struct tp_conn view;
     const struct tp_conn *c = tp_table_view(f.table, e, &view);
     g_assert_true(c == &view);
     EXPECT_CONN_STATES(c, TP_SYN_SENT, TP_SYN_RECEIVED);
     g_assert_cmpuint(c->ep[0].isn, ==, CLIENT_ISN);
     TABLE_FEED(&f, &f.key, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = C_NXT);
-    g_assert_nonnull(e->tracker);
-    g_assert_true(tp_table_view(f.table, e, &view) == e->tracker);
-    EXPECT_CONN_STATES(e->tracker, TP_ESTABLISHED, TP_SYN_RECEIVED);
+    g_assert_nonnull(tp_entry_tracker(e));
+    g_assert_true(tp_table_view(f.table, e, &view) == tp_entry_tracker(e));
+    EXPECT_CONN_STATES(tp_entry_tracker(e), TP_ESTABLISHED, TP_SYN_RECEIVED);
     teardown(&f);
 }
 
@@ -234,12 +233,12 @@ static void test_likely_entry(void)
     struct tp_entry *second = f.step.entry;
     struct tp_segment s = {.flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = CLIENT_ISN + 100001,
                            .frame = ++f.frame, .time_ns = 201 * TP_NS_PER_SEC, .win = 65535};
-    tp_table_step(f.table, &f.key, false, SERVER_PORT, CLIENT_PORT, 7, first, &s, &f.storage, &f.step);
+    tp_table_step(f.table, &f.key, false, 7, first, &s, &f.storage, &f.step);
     g_assert_true(f.step.entry == second);
     s.frame = ++f.frame;
     s.flags = TP_SYN;
     s.seq = 1;
-    tp_table_step(f.table, &f.other_key, true, CLIENT_PORT + 1, SERVER_PORT, 8, second, &s, &f.storage, &f.step);
+    tp_table_step(f.table, &f.other_key, true, 8, second, &s, &f.storage, &f.step);
     g_assert_cmpuint(f.step.entry->number, ==, 3);
     teardown(&f);
 }
@@ -266,6 +265,40 @@ static void test_many_connections(void)
     teardown(&f);
 }
 
+/* An entry keeps its key packed (the address bytes in use): every kind of
+ * key comes back as it was given, ports by endpoint included, and keys that
+ * differ only in bytes the packing might drop stay apart. */
+static void test_packed_key_round_trip(void)
+{
+    struct fixture f;
+    setup(&f);
+    struct tp_key v6 = f.key, stream = f.key, back;
+    v6.addr_type = 6;
+    v6.addr_len = 16;
+    memcpy(v6.addr_low, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
+    memcpy(v6.addr_high, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x02", 16);
+    memset(stream.addr_low, 0, sizeof stream.addr_low);
+    memset(stream.addr_high, 0, sizeof stream.addr_high);
+    stream.addr_type = 0xff; /* the plugin's key of a stream index, its last byte set */
+    stream.addr_len = 0;
+    stream.addr_low[0] = 9;
+    stream.addr_high[TP_KEY_ADDR_MAX - 1] = 1;
+    const struct tp_key *keys[] = {&f.key, &v6, &stream};
+    for (unsigned i = 0; i < 3; i++) {
+        TABLE_FEED(&f, keys[i], S2C, .flags = TP_SYN, .seq = CLIENT_ISN);
+        const struct tp_entry *e = f.step.entry;
+        g_assert_cmpuint(e->number, ==, i + 1);
+        tp_entry_key(e, &back);
+        g_assert_cmpmem(&back, sizeof back, keys[i], sizeof *keys[i]);
+        g_assert_cmpuint(tp_entry_port(e, 0), ==, SERVER_PORT); /* the sender is endpoint 0 */
+        g_assert_cmpuint(tp_entry_port(e, 1), ==, CLIENT_PORT);
+    }
+    stream.addr_high[TP_KEY_ADDR_MAX - 1] = 2;
+    TABLE_FEED(&f, &stream, S2C, .flags = TP_SYN, .seq = CLIENT_ISN);
+    g_assert_cmpuint(f.step.entry->number, ==, 4);
+    teardown(&f);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -278,5 +311,6 @@ int main(int argc, char **argv)
     g_test_add_func("/table/outcome_before_and_after", test_outcome_before_and_after);
     g_test_add_func("/table/likely_entry", test_likely_entry);
     g_test_add_func("/table/many_connections", test_many_connections);
+    g_test_add_func("/table/packed_key_round_trip", test_packed_key_round_trip);
     return g_test_run();
 }
