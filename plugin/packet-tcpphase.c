@@ -578,7 +578,10 @@ static void show_record(const struct frame_record *rec, const struct tp_conn *c,
             tp_hindsight_states(c, &hindsight);
         r = &hindsight;
     }
-    memset(&later, 0, sizeof later);
+    /* what later frames raise: only its anomalies are read (tp_later_anomalies
+     * adds to them), so no clearing of the whole result on every packet */
+    later.anomalies = 0;
+    later.hit_count = 0;
     if (replayed) /* A live capture still running shows only what a deadline decided. */
         tp_later_anomalies(c, r, &horizon, &later);
     if (items) {
