@@ -656,9 +656,9 @@ static const tcp_info_t *untapped_header(proto_tree *tree, packet_info *pinfo, c
 /* Whether the tap may lack the frame's last TCP layer: Wireshark's TCP sets
  * pinfo's ports and addresses before it parses the options and queues its
  * tap entry at its end, so an exception in between leaves pinfo naming
- * another segment than the last entry. Two comparisons on every packet;
- * the layers are walked only when they differ. */
-static bool same_address(const address *a, const address *b)
+ * another segment than the last entry. Two comparisons on every packet,
+ * inline (IPv4 without a call); the layers are walked only when they differ. */
+static inline bool same_address(const address *a, const address *b)
 {
     if (a->type == AT_IPv4 && b->type == AT_IPv4 && a->len == 4 && b->len == 4) {
         uint32_t va, vb; /* IPv4, the common case: no memcmp call */
