@@ -287,8 +287,8 @@ static void add_anomaly(proto_tree *tree, proto_item *ti, tvbuff_t *tvb, packet_
 
 /* Expert infos and tcpphase.anomaly fields for the anomalies of |r|: those
  * with numbers first, then any beyond TP_MAX_HITS with their plain summary. */
-static void add_anomalies(proto_tree *tree, proto_item *ti, tvbuff_t *tvb, packet_info *pinfo,
-                          const struct tp_result *r)
+static void add_anomaly_items(proto_tree *tree, proto_item *ti, tvbuff_t *tvb, packet_info *pinfo,
+                              const struct tp_result *r)
 {
     uint64_t rest = r->anomalies;
 
@@ -302,6 +302,14 @@ static void add_anomalies(proto_tree *tree, proto_item *ti, tvbuff_t *tvb, packe
             rest &= ~((uint64_t)1 << id);
         }
     }
+}
+
+/* Most segments have no anomaly: no call then, on every packet. */
+static inline void add_anomalies(proto_tree *tree, proto_item *ti, tvbuff_t *tvb, packet_info *pinfo,
+                                 const struct tp_result *r)
+{
+    if (r->anomalies != 0 || r->hit_count != 0)
+        add_anomaly_items(tree, ti, tvb, pinfo, r);
 }
 
 static void add_frame_link(proto_tree *tree, int hf, tvbuff_t *tvb, packet_info *pinfo,
