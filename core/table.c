@@ -41,31 +41,36 @@ struct packed_key {
     unsigned words;
 };
 
-/* The address bytes of |k| in use: a multiple of 4, the rest zero. */
+/* The address bytes of |k| in use: a multiple of 4, the rest zero. The
+ * words of both addresses OR-ed, from the end: an IPv4 key reads its three
+ * zero words at once and stops at the first. */
 static unsigned used_address_length(const struct tp_key *k)
 {
-    unsigned len = TP_KEY_ADDR_MAX;
-    uint32_t low, high;
+    uint32_t low[TP_KEY_ADDR_MAX / 4], high[TP_KEY_ADDR_MAX / 4];
 
-    for (; len > 0; len -= 4) {
-        memcpy(&low, k->addr_low + len - 4, 4);
-        memcpy(&high, k->addr_high + len - 4, 4);
-        if (low | high)
-            break;
-    }
-    return len;
+    memcpy(low, k->addr_low, sizeof low);
+    memcpy(high, k->addr_high, sizeof high);
+    if ((low[1] | high[1] | low[2] | high[2] | low[3] | high[3]) == 0)
+        return (low[0] | high[0]) ? 4 : 0;
+    return (low[3] | high[3]) ? 16 : (low[2] | high[2]) ? 12 : 8;
 }
 
+/* Every segment packs its key: only the words the packed form uses are
+ * written (nothing reads past p->words), four bytes at a time. */
 static void pack_key(const struct tp_key *k, struct packed_key *p)
 {
-    uint8_t *bytes = (uint8_t *)p->w;
-    const unsigned len = used_address_length(k);
+    const unsigned len = used_address_length(k), words = len / 4;
 
-    memset(p->w, 0, sizeof p->w);
-    memcpy(bytes, k, 6); /* addr_type, addr_len, port_low, port_high */
-    bytes[6] = (uint8_t)len;
-    memcpy(bytes + 4 * PACKED_HEAD_WORDS, k->addr_low, len);
-    memcpy(bytes + 4 * PACKED_HEAD_WORDS + len, k->addr_high, len);
+    uint8_t head[4 * PACKED_HEAD_WORDS];
+
+    memcpy(head, k, 6); /* addr_type, addr_len, port_low, port_high */
+    head[6] = (uint8_t)len;
+    head[7] = 0;
+    memcpy(p->w, head, sizeof head);
+    for (unsigned i = 0; i < words; i++) {
+        memcpy(&p->w[PACKED_HEAD_WORDS + i], k->addr_low + 4 * i, 4);
+        memcpy(&p->w[PACKED_HEAD_WORDS + words + i], k->addr_high + 4 * i, 4);
+    }
     p->words = PACKED_HEAD_WORDS + len / 2;
 }
 
@@ -317,9 +322,12 @@ static struct tp_entry *new_entry(struct tp_table *t, const struct tp_key *key, 
 
     if (t->used * 2 >= t->slot_count && !grow_slots(t))
         return NULL;
-    e = (struct tp_entry *)table_alloc(t, head + (syn_only ? sizeof(struct tp_segment) : sizeof(struct tp_conn)));
+    /* not cleared whole: what follows the head is set below (the SYN
+     * copied, or the tracker cleared by tp_conn_init) */
+    e = (struct tp_entry *)t->mem.alloc(t->mem.ctx, head + (syn_only ? sizeof(struct tp_segment) : sizeof(struct tp_conn)));
     if (!e)
         return NULL;
+    memset(e, 0, head);
     memcpy(e + 1, packed->w, 4 * packed->words);
     e->keeps = syn_only ? KEEPS_SYN : KEEPS_TRACKER;
     e->number = t->count + 1;
@@ -347,9 +355,11 @@ static struct tp_entry *new_entry(struct tp_table *t, const struct tp_key *key, 
     return e;
 }
 
-/* Feeds |s| to |e|, describes it in |out| and returns the tracker after it. */
+/* Feeds |s| to |e|, describes it in |out| and returns the tracker after it.
+ * |view|, if not NULL, is |e|'s tracker as tp_table_view made it for this
+ * segment (a SYN again on a SYN-only connection): copied, not replayed. */
 static const struct tp_conn *process(struct tp_table *t, struct tp_entry *e, const struct tp_segment *s,
-                                     struct tp_conn *storage, struct tp_result *out)
+                                     const struct tp_conn *view, struct tp_conn *storage, struct tp_result *out)
 {
     if (e->keeps == KEEPS_SYN) {
         if (!e->processed) { /* its first SYN: described, not kept */
@@ -357,13 +367,20 @@ static const struct tp_conn *process(struct tp_table *t, struct tp_entry *e, con
             return storage;
         }
         struct tp_result ignored;
-        struct tp_conn *tracker = (struct tp_conn *)table_alloc(t, sizeof *tracker);
+        /* not cleared: tp_conn_init clears it, or the view is copied whole */
+        struct tp_conn *tracker = (struct tp_conn *)t->mem.alloc(t->mem.ctx, sizeof *tracker);
         if (!tracker) { /* no memory: describe the segment, keep nothing */
-            replay_first(t, e, storage, &ignored);
+            if (view)
+                *storage = *view;
+            else
+                replay_first(t, e, storage, &ignored);
             tp_process(storage, s, out);
             return storage;
         }
-        replay_first(t, e, tracker, &ignored);
+        if (view)
+            *tracker = *view;
+        else
+            replay_first(t, e, tracker, &ignored);
         /* the SYN, replayed for the last time, leaves room for the pointer */
         *(struct tp_conn **)entry_tail(e) = tracker;
         e->keeps = KEEPS_POINTER;
@@ -380,6 +397,7 @@ const struct tp_conn *tp_table_step(struct tp_table *t, const struct tp_key *key
     struct tp_entry *entry = NULL, *old = NULL;
     struct tp_segment seg = *s;
     struct tp_conn old_view;
+    const struct tp_conn *view = NULL; /* |entry|'s tracker, made for a SYN */
     struct packed_key packed;
 
     pack_key(key, &packed);
@@ -395,9 +413,11 @@ const struct tp_conn *tp_table_step(struct tp_table *t, const struct tp_key *key
     const uint8_t old_from = seg.from;
     /* only a bare SYN starts a new incarnation: no view (for a SYN-only
      * entry, its SYN replayed) for any other segment */
-    if (entry && tp_segment_event(seg.flags) == TP_EV_SYN &&
-        tp_starts_new_incarnation(tp_table_view(t, entry, &old_view), &seg))
-        old = entry;
+    if (entry && tp_segment_event(seg.flags) == TP_EV_SYN) {
+        view = tp_table_view(t, entry, &old_view);
+        if (tp_starts_new_incarnation(view, &seg))
+            old = entry;
+    }
     if (!entry || old) {
         entry = new_entry(t, key, &packed, sender_is_low, hint, old, &seg);
         seg.from = 0;
@@ -411,7 +431,9 @@ const struct tp_conn *tp_table_step(struct tp_table *t, const struct tp_key *key
     out->entry = entry;
     v->conn = entry->number;
     v->outcome_before = entry->processed ? entry->outcome : TP_OUTCOME_NONE;
-    const struct tp_conn *after = process(t, entry, &seg, storage, &v->result);
+    /* the view of a SYN-only entry, made above, is not made again */
+    const struct tp_conn *after =
+        process(t, entry, &seg, !old && view == &old_view && entry->processed ? view : NULL, storage, &v->result);
     entry->processed = true;
     v->outcome_after = entry->outcome = (uint8_t)tp_conn_outcome(after);
     if (old)

@@ -139,6 +139,10 @@ int64_t capture_time_ns(const nstime_t *ts)
         time_base = *ts;
         have_time_base = true;
     }
+    /* dates within 68 years of 1970, every real capture: their difference
+     * (under 2^32 s) needs no clamping */
+    if (ts->secs == (int32_t)ts->secs && time_base.secs == (int32_t)time_base.secs)
+        return ((int64_t)ts->secs - (int64_t)time_base.secs) * TP_NS_PER_SEC + (ts->nsecs - time_base.nsecs);
     secs = clamp(clamp((int64_t)ts->secs, INT64_MAX / 2) - clamp((int64_t)time_base.secs, INT64_MAX / 2), max_secs);
     return secs * TP_NS_PER_SEC + (ts->nsecs - time_base.nsecs);
 }

@@ -24,24 +24,28 @@ void frame_store_reset(void)
     upper_layers = NULL;
 }
 
-static struct tp_record *find_record(uint32_t frame, unsigned layer, bool create)
+/* A record of a tunnelled frame's inner TCP layer |layer| (> 0): in a map
+ * by frame, few frames have one. */
+static struct tp_record *find_upper_record(uint32_t frame, unsigned layer, bool create)
 {
-    if (layer > 0) {
-        struct tp_record *more;
-        if (!upper_layers) {
-            if (!create)
-                return NULL;
-            upper_layers = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
-        }
-        more = (struct tp_record *)wmem_map_lookup(upper_layers, GUINT_TO_POINTER(frame));
-        if (!more && create) {
-            more = wmem_alloc0_array(wmem_file_scope(), struct tp_record, FRAME_STORE_MAX_LAYERS - 1);
-            wmem_map_insert(upper_layers, GUINT_TO_POINTER(frame), more);
-        }
-        return more ? &more[layer - 1] : NULL;
-    }
+    struct tp_record *more;
 
-    const uint32_t chunk = frame >> CHUNK_BITS;
+    if (!upper_layers) {
+        if (!create)
+            return NULL;
+        upper_layers = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    }
+    more = (struct tp_record *)wmem_map_lookup(upper_layers, GUINT_TO_POINTER(frame));
+    if (!more && create) {
+        more = wmem_alloc0_array(wmem_file_scope(), struct tp_record, FRAME_STORE_MAX_LAYERS - 1);
+        wmem_map_insert(upper_layers, GUINT_TO_POINTER(frame), more);
+    }
+    return more ? &more[layer - 1] : NULL;
+}
+
+/* The chunk of |frame|'s first layer, made (the directory grown) if |create|. */
+static struct tp_record *find_chunk(uint32_t chunk, bool create)
+{
     if (chunk >= chunk_capacity) {
         if (!create)
             return NULL;
@@ -52,30 +56,39 @@ static struct tp_record *find_record(uint32_t frame, unsigned layer, bool create
         memset(chunks + chunk_capacity, 0, (capacity - chunk_capacity) * sizeof *chunks);
         chunk_capacity = capacity;
     }
-    if (!chunks[chunk]) {
-        if (!create)
-            return NULL;
+    if (!chunks[chunk] && create)
         chunks[chunk] = wmem_alloc0_array(wmem_file_scope(), struct tp_record, CHUNK_FRAMES);
-    }
-    return &chunks[chunk][frame & (CHUNK_FRAMES - 1)];
+    return chunks[chunk];
+}
+
+/* Every segment's put and every replay's get: the first layer of a frame
+ * whose chunk exists is one index, inline; the rest out of line. */
+static inline struct tp_record *find_record(uint32_t frame, unsigned layer, bool create)
+{
+    const uint32_t chunk = frame >> CHUNK_BITS;
+    struct tp_record *records;
+
+    if (layer > 0)
+        return find_upper_record(frame, layer, create);
+    records = chunk < chunk_capacity && chunks[chunk] ? chunks[chunk] : find_chunk(chunk, create);
+    return records ? &records[frame & (CHUNK_FRAMES - 1)] : NULL;
 }
 
 /* |rec| filled from the stored |kept| and its anomalies |found| (NULL: none). */
-static bool read_back(const struct tp_record *kept, const struct tp_record_anomalies *found, struct frame_record *rec)
+static bool read_back(const struct tp_record *kept, const struct tp_record_anomalies *found, struct tp_step *rec)
 {
     if (!tp_record_decode(kept, found, &rec->verdict))
         return false;
-    rec->conn = conn_table_by_number(rec->verdict.conn);
+    rec->entry = conn_table_by_number(rec->verdict.conn);
     return true;
 }
 
-void frame_store_keep(uint32_t frame, unsigned layer, struct tp_entry *conn, const struct tp_verdict *v,
-                      struct frame_record *out)
+void frame_store_keep(uint32_t frame, unsigned layer, const struct tp_step *kept)
 {
     struct tp_record *rec = find_record(frame, layer, true);
     struct tp_record_anomalies found;
 
-    if (tp_record_encode(v, rec, &found)) {
+    if (tp_record_encode(&kept->verdict, rec, &found)) {
         const size_t size = offsetof(struct tp_record_anomalies, hits) + found.hit_count * sizeof found.hits[0];
         struct tp_record_anomalies *copy = (struct tp_record_anomalies *)wmem_alloc(wmem_file_scope(), size);
         memcpy(copy, &found, size);
@@ -83,14 +96,9 @@ void frame_store_keep(uint32_t frame, unsigned layer, struct tp_entry *conn, con
             anomalies = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
         wmem_map_insert(anomalies, rec, copy);
     }
-    /* what tp_record_decode would read back: the record keeps every member
-     * of the verdict losslessly (tests/unit/test_record.c), so a copy, not
-     * a decode of what was just encoded */
-    out->verdict = *v;
-    out->conn = conn;
 }
 
-bool frame_store_get(uint32_t frame, unsigned layer, struct frame_record *out)
+bool frame_store_get(uint32_t frame, unsigned layer, struct tp_step *out)
 {
     const struct tp_record *rec = find_record(frame, layer, false);
 

@@ -16,25 +16,22 @@
 
 #define FRAME_STORE_MAX_LAYERS 8
 
-/* A record as the dissector shows it: the core's verdict (tcpphase/record.h)
- * and the connection it names. */
-struct frame_record {
-    struct tp_entry *conn;
-    struct tp_verdict verdict;
-};
+/* A record as the dissector shows it is a struct tp_step (tcpphase/table.h):
+ * the core's verdict (tcpphase/record.h) and the connection it names, as
+ * the table gives them: kept without a copy. */
 
 /* frame_store_reset forgets every record: call it when a file is opened
  * (the memory itself belongs to the file scope). */
 void frame_store_reset(void);
 
-/* frame_store_keep keeps |v| (of connection |conn|) for TCP layer |layer|
- * (< FRAME_STORE_MAX_LAYERS) of |frame| (> 0), encoded (tp_record_encode), and
- * fills |rec| with what was kept, decoded: what frame_store_get will say of it. */
-void frame_store_keep(uint32_t frame, unsigned layer, struct tp_entry *conn, const struct tp_verdict *v,
-                      struct frame_record *rec);
+/* frame_store_keep keeps |rec| (its verdict, of connection rec->entry) for
+ * TCP layer |layer| (< FRAME_STORE_MAX_LAYERS) of |frame| (> 0), encoded
+ * (tp_record_encode): frame_store_get will say the same of it (the record
+ * keeps every member of the verdict losslessly, tests/unit/test_record.c). */
+void frame_store_keep(uint32_t frame, unsigned layer, const struct tp_step *rec);
 
 /* frame_store_get fills |rec| with what was kept for |frame|/|layer|,
  * decoded; false if nothing was. */
-bool frame_store_get(uint32_t frame, unsigned layer, struct frame_record *rec);
+bool frame_store_get(uint32_t frame, unsigned layer, struct tp_step *rec);
 
 #endif

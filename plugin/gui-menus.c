@@ -30,7 +30,7 @@ static void *frame_number_of(frame_data *fd, void *user_data)
 uint32_t gui_selected_conn(void)
 {
     uint32_t frame = 0;
-    struct frame_record rec;
+    struct tp_step rec;
 
     /* the GUI answers synchronously for the first selected row; NULL: none */
     if (!plugin_if_get_frame_data(frame_number_of, &frame) || frame == 0)

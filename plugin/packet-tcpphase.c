@@ -224,9 +224,9 @@ unsigned tcpphase_language(void)
     return tracker_config.language;
 }
 
-/* Runs the tracker on the segment |th|, keeps its verdict for layer |layer|
- * of the frame and reads it back into |rec| as every later dissection will.
- * Returns the connection after it (its tracker, or |storage| filled); NULL
+/* Runs the tracker on the segment |th|, fills |rec| with its verdict and
+ * keeps that for layer |layer| of the frame, as every later dissection will
+ * read it back. Returns the connection after it (its tracker, or |storage| filled); NULL
  * if the segment could not be tracked. */
 /* Whether the frame's TCP checksum was checked (tcp.check_checksum) and
  * found wrong: Wireshark's TCP says so only in the reason it gives for not
@@ -240,20 +240,20 @@ static bool checksum_found_bad(const packet_info *pinfo)
 }
 
 static const struct tp_conn *compute_record(const tcp_info_t *th, packet_info *pinfo, unsigned layer,
-                                            bool last_layer, struct tp_conn *storage, struct frame_record *rec)
+                                            bool last_layer, struct tp_conn *storage, struct tp_step *rec)
 {
-    struct tp_step step;
     /* A frame cut by the snap length lacks the end of its payload. */
     const bool cut = pinfo->fd->cap_len < pinfo->fd->pkt_len;
     capture_time_origin(&pinfo->abs_ts, &pinfo->rel_ts);
     const int64_t time_ns = capture_time_ns(&pinfo->abs_ts);
     const struct tp_conn *after =
         conn_table_step(th, time_ns, pinfo->num, cut, last_layer && checksum_found_bad(pinfo), &tracker_config,
-                        storage, &step);
+                        storage, rec);
 
-    if (!step.entry)
+    if (!rec->entry)
         return NULL;
-    frame_store_keep(pinfo->num, layer, step.entry, &step.verdict, rec);
+    /* what is shown is |rec|, as kept: what every replay decodes */
+    frame_store_keep(pinfo->num, layer, rec);
     note_progress(pinfo->num, &pinfo->abs_ts, time_ns);
     return after;
 }
@@ -287,8 +287,8 @@ static void add_anomaly(proto_tree *tree, proto_item *ti, tvbuff_t *tvb, packet_
 
 /* Expert infos and tcpphase.anomaly fields for the anomalies of |r|: those
  * with numbers first, then any beyond TP_MAX_HITS with their plain summary. */
-static void add_anomalies(proto_tree *tree, proto_item *ti, tvbuff_t *tvb, packet_info *pinfo,
-                          const struct tp_result *r)
+static void add_anomaly_items(proto_tree *tree, proto_item *ti, tvbuff_t *tvb, packet_info *pinfo,
+                              const struct tp_result *r)
 {
     uint64_t rest = r->anomalies;
 
@@ -302,6 +302,14 @@ static void add_anomalies(proto_tree *tree, proto_item *ti, tvbuff_t *tvb, packe
             rest &= ~((uint64_t)1 << id);
         }
     }
+}
+
+/* Most segments have no anomaly: no call then, on every packet. */
+static inline void add_anomalies(proto_tree *tree, proto_item *ti, tvbuff_t *tvb, packet_info *pinfo,
+                                 const struct tp_result *r)
+{
+    if (r->anomalies != 0 || r->hit_count != 0)
+        add_anomaly_items(tree, ti, tvb, pinfo, r);
 }
 
 static void add_frame_link(proto_tree *tree, int hf, tvbuff_t *tvb, packet_info *pinfo,
@@ -421,7 +429,7 @@ static void add_connection_summary(proto_tree *tree, tvbuff_t *tvb, const struct
     }
 }
 
-static void queue_tap_record(packet_info *pinfo, const struct frame_record *rec, const tcp_info_t *th,
+static void queue_tap_record(packet_info *pinfo, const struct tp_step *rec, const tcp_info_t *th,
                              uint64_t anomalies, bool whole_capture)
 {
     struct tcpphase_tap_record *t;
@@ -429,7 +437,7 @@ static void queue_tap_record(packet_info *pinfo, const struct frame_record *rec,
     if (!have_tap_listener(tcpphase_tap))
         return;
     t = wmem_new(pinfo->pool, struct tcpphase_tap_record);
-    t->conn = rec->conn;
+    t->conn = rec->entry;
     t->result = (const struct tp_result *)wmem_memdup(pinfo->pool, &rec->verdict.result, sizeof rec->verdict.result);
     t->anomalies = anomalies;
     t->whole_capture = whole_capture;
@@ -479,7 +487,7 @@ static void add_transition(proto_tree *tree, int hf, tvbuff_t *tvb, unsigned bef
 /* The protocol item (in *|ti|) and its fields, for a tree (GUI, -V,
  * -T fields, filters, custom columns); |c| is the segment's connection.
  * Returns the item's subtree. */
-static proto_tree *add_record_items(const struct frame_record *rec, const struct tp_result *r,
+static proto_tree *add_record_items(const struct tp_step *rec, const struct tp_result *r,
                                     const struct tp_conn *c, bool whole_capture, tvbuff_t *tvb,
                                     packet_info *pinfo, proto_tree *tree, proto_item **item)
 {
@@ -546,7 +554,7 @@ static proto_tree *add_record_items(const struct frame_record *rec, const struct
  * else NULL (looked up only if needed). |replayed|: the record was made by
  * an earlier dissection, so the tracker has passed this frame and what later
  * frames tell (look-ahead fields, LATER anomalies) can be shown. */
-static void show_record(const struct frame_record *rec, const struct tp_conn *c, bool replayed,
+static void show_record(const struct tp_step *rec, const struct tp_conn *c, bool replayed,
                         const tcp_info_t *th, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     const struct tp_result *r = &rec->verdict.result;
@@ -569,7 +577,7 @@ static void show_record(const struct frame_record *rec, const struct tp_conn *c,
     const bool items = tree && proto_field_is_referenced(tree, proto_tcpphase);
 
     if (!c && (items || replayed))
-        c = conn_view(rec->conn, &storage);
+        c = conn_view(rec->entry, &storage);
     if (replayed) {
         /* what later frames disproved is not shown */
         hindsight = *r;
@@ -578,7 +586,10 @@ static void show_record(const struct frame_record *rec, const struct tp_conn *c,
             tp_hindsight_states(c, &hindsight);
         r = &hindsight;
     }
-    memset(&later, 0, sizeof later);
+    /* what later frames raise: only its anomalies are read (tp_later_anomalies
+     * adds to them), so no clearing of the whole result on every packet */
+    later.anomalies = 0;
+    later.hit_count = 0;
     if (replayed) /* A live capture still running shows only what a deadline decided. */
         tp_later_anomalies(c, r, &horizon, &later);
     if (items) {
@@ -653,9 +664,9 @@ static const tcp_info_t *untapped_header(proto_tree *tree, packet_info *pinfo, c
 /* Whether the tap may lack the frame's last TCP layer: Wireshark's TCP sets
  * pinfo's ports and addresses before it parses the options and queues its
  * tap entry at its end, so an exception in between leaves pinfo naming
- * another segment than the last entry. Two comparisons on every packet;
- * the layers are walked only when they differ. */
-static bool same_address(const address *a, const address *b)
+ * another segment than the last entry. Two comparisons on every packet,
+ * inline (IPv4 without a call); the layers are walked only when they differ. */
+static inline bool same_address(const address *a, const address *b)
 {
     if (a->type == AT_IPv4 && b->type == AT_IPv4 && a->len == 4 && b->len == 4) {
         uint32_t va, vb; /* IPv4, the common case: no memcmp call */
@@ -684,7 +695,7 @@ static bool tap_may_lack_layer(const packet_info *pinfo, const tcp_info_t *last)
 static const tcp_info_t *unfinished_header(unsigned i, bool threw, tvbuff_t *tvb, packet_info *pinfo,
                                            proto_tree *tree, tcp_info_t *storage)
 {
-    struct frame_record rec;
+    struct tp_step rec;
 
     if (pinfo->fd->visited && frame_store_get(pinfo->num, i, &rec))
         return NULL; /* replayed: the header is not needed */
@@ -712,7 +723,7 @@ static const tcp_info_t *unfinished_header(unsigned i, bool threw, tvbuff_t *tvb
 static void label_layer(unsigned i, bool last, const tcp_info_t *th, tvbuff_t *tvb, packet_info *pinfo,
                         proto_tree *tree)
 {
-    struct frame_record rec;
+    struct tp_step rec;
     struct tp_conn storage;
     /* A stored record means the tracker has run past this frame (GUI and
      * sharkd after the first pass, tshark -2's second pass), on a frame
