@@ -224,10 +224,6 @@ unsigned tcpphase_language(void)
     return tracker_config.language;
 }
 
-/* Runs the tracker on the segment |th|, fills |rec| with its verdict and
- * keeps that for layer |layer| of the frame, as every later dissection will
- * read it back. Returns the connection after it (its tracker, or |storage| filled); NULL
- * if the segment could not be tracked. */
 /* Whether the frame's TCP checksum was checked (tcp.check_checksum) and
  * found wrong: Wireshark's TCP says so only in the reason it gives for not
  * reassembling the frame, the one trace of it outside the tree. It is the
@@ -239,6 +235,10 @@ static bool checksum_found_bad(const packet_info *pinfo)
            strstr(pinfo->noreassembly_reason, "TCP checksum") != NULL;
 }
 
+/* Runs the tracker on the segment |th|, fills |rec| with its verdict and
+ * keeps that for layer |layer| of the frame, as every later dissection will
+ * read it back. Returns the connection after it (its tracker, or |storage| filled); NULL
+ * if the segment could not be tracked. */
 static const struct tp_conn *compute_record(const tcp_info_t *th, packet_info *pinfo, unsigned layer,
                                             bool last_layer, struct tp_conn *storage, struct tp_step *rec)
 {
@@ -684,6 +684,16 @@ static bool tap_may_lack_layer(const packet_info *pinfo, const tcp_info_t *last)
             !same_address(&pinfo->src, &last->ip_src) || !same_address(&pinfo->dst, &last->ip_dst));
 }
 
+/* Whether the tracker has passed this frame, which is dissected again: its
+ * layers are replayed, and one without a record (tshark -2's second pass
+ * after a first with two_pass, the GUI's re-dissection) is not tracked now,
+ * since the tracker has read later frames and its verdict would not be
+ * this segment's. */
+static bool tracker_passed(const packet_info *pinfo)
+{
+    return pinfo->fd->visited && pinfo->num < progress.last_frame;
+}
+
 /* A TCP layer Wireshark's TCP began but did not finish (an exception while
  * it parsed the options) has no tap entry: its header from the frame's
  * bytes (raw-header.c), as the tap would have carried it. Only on a
@@ -697,8 +707,10 @@ static const tcp_info_t *unfinished_header(unsigned i, bool threw, tvbuff_t *tvb
 {
     struct tp_step rec;
 
+    /* replayed: the header is not needed (a frame without a record is
+     * rebuilt again, so that its note shows on every dissection) */
     if (pinfo->fd->visited && frame_store_get(pinfo->num, i, &rec))
-        return NULL; /* replayed: the header is not needed */
+        return NULL;
     if (!fetch_tapped_data(ip_tap_id, 0) && !fetch_tapped_data(ipv6_tap_id, 0) && !threw)
         return NULL; /* no taps in this pass, and nothing unfinished */
     switch (raw_header_rebuild(tvb, pinfo, storage)) {
@@ -737,11 +749,7 @@ static void label_layer(unsigned i, bool last, const tcp_info_t *th, tvbuff_t *t
     if (!replay) {
         if (!th || !th->th_have_seglen)
             return;
-        /* A frame dissected again that the tracker passed without a record
-         * for this layer (tshark -2's second pass after a first with
-         * two_pass, the GUI's re-dissection): the tracker has read later
-         * frames, so its verdict now would not be this segment's. */
-        if (pinfo->fd->visited && pinfo->num < progress.last_frame)
+        if (tracker_passed(pinfo))
             return;
         /* The only time the tracker runs on this segment. What is shown is
          * the record as stored, decoded: the same as on every replay. */
@@ -771,7 +779,7 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
             const unsigned all_layers = find_tcp_layers(pinfo, quoted);
             has_unfinished = all_layers == n + 1 && !quoted[n];
             if (has_unfinished)
-                unfinished = unfinished_header(n, true, tvb, pinfo, tree, &rebuilt);
+                unfinished = unfinished_header(n, false, tvb, pinfo, tree, &rebuilt);
         }
         for (unsigned i = 0; i < n; i++)
             label_layer(i, !has_unfinished && i + 1 == n, tapped[i], tvb, pinfo, tree);
