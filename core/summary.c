@@ -55,10 +55,10 @@ const char *tp_outcome_text_in(unsigned o, unsigned lang)
     return o < TP_OUTCOME_COUNT ? texts[lang < TP_LANG_COUNT ? lang : TP_LANG_EN][o] : "?";
 }
 
-/* Letters recorded once per end, as bits of tp_history_marks.once. */
+/* Letters recorded once per end, as bits of tp_endpoint.once. */
 enum { ONCE_A = 1, ONCE_D = 2, ONCE_Q = 4, ONCE_I = 8, ONCE_C = 16 };
 /* Letters Zeek records on a log scale (the 1st, 10th, 100th... time): index
- * into tp_history_marks.counts. */
+ * into tp_endpoint.counts. */
 enum { SCALED_T, SCALED_G, SCALED_W };
 /* Letters repeated only for another sequence number: index into last_seq. */
 enum { SEQ_S, SEQ_H, SEQ_F, SEQ_R };
@@ -74,10 +74,10 @@ static void add_letter(struct tp_conn *c, uint8_t ep, char letter)
 
 static void add_once(struct tp_conn *c, uint8_t ep, uint8_t bit, char letter)
 {
-    struct tp_history_marks *m = &c->ep[ep].marks;
+    struct tp_endpoint *m = &c->ep[ep];
 
     if (!(m->once & bit)) {
-        m->once |= bit;
+        m->once = (m->once | bit) & 31u;
         add_letter(c, ep, letter);
     }
 }
@@ -96,7 +96,7 @@ static bool power_of_ten(unsigned n)
  * the letter appears at most five times. */
 static void add_scaled(struct tp_conn *c, uint8_t ep, unsigned which, char letter)
 {
-    uint16_t *n = &c->ep[ep].marks.counts[which];
+    uint16_t *n = &c->ep[ep].counts[which];
 
     if (*n == UINT16_MAX)
         return;
@@ -111,7 +111,7 @@ static void add_scaled(struct tp_conn *c, uint8_t ep, unsigned which, char lette
  * reordered segment may still fill the hole. Only the lowest hole is kept:
  * enough to tell whether there was one. */
 /* |s| brings bytes of the lowest hole of its sender's stream. */
-static bool fills_hole(const struct tp_history_marks *m, const struct tp_segment *s)
+static bool fills_hole(const struct tp_endpoint *m, const struct tp_segment *s)
 {
     return m->hole && !s->payload_cut && seq_le(s->seq, m->hole_seq) &&
            seq_gt(s->seq + s->len, m->hole_seq);
@@ -120,7 +120,7 @@ static bool fills_hole(const struct tp_history_marks *m, const struct tp_segment
 static void note_missing_bytes(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
                                uint32_t snd_nxt_before, bool had_seq)
 {
-    struct tp_history_marks *m = &c->ep[x].marks;
+    struct tp_endpoint *m = &c->ep[x];
     const uint32_t end = s->seq + s->len;
 
     /* a FIN after a jump also leaves bytes missing before it */
@@ -167,16 +167,15 @@ static void note_acked_gap(struct tp_conn *c, uint8_t x, const struct tp_segment
 {
     const uint8_t y = tp_peer(c, x);
     struct tp_endpoint *Y = &c->ep[y];
-    struct tp_history_marks *m = &Y->marks;
 
     if (!(s->flags & TP_ACK) || (s->flags & TP_RST) || !Y->has_seq || !Y->seen)
         return;
-    if (m->hole && seq_gt(s->ack, m->hole_seq)) {
-        m->hole = false;
-    } else if (!m->hole && seq_gt(s->ack, Y->snd_nxt + 1) &&
-               (!m->acked_gap || seq_ge(Y->snd_nxt, m->gap_ack))) {
-        m->acked_gap = true;
-        m->gap_ack = s->ack;
+    if (Y->hole && seq_gt(s->ack, Y->hole_seq)) {
+        Y->hole = false;
+    } else if (!Y->hole && seq_gt(s->ack, Y->snd_nxt + 1) &&
+               (!Y->acked_gap || seq_ge(Y->snd_nxt, Y->gap_ack))) {
+        Y->acked_gap = true;
+        Y->gap_ack = s->ack;
     } else {
         return;
     }
@@ -186,11 +185,11 @@ static void note_acked_gap(struct tp_conn *c, uint8_t x, const struct tp_segment
 
 static void add_for_seq(struct tp_conn *c, uint8_t ep, unsigned which, uint32_t seq, char letter)
 {
-    struct tp_history_marks *m = &c->ep[ep].marks;
+    struct tp_endpoint *m = &c->ep[ep];
 
     if ((m->seq_letters & (1u << which)) && m->last_seq[which] == seq)
         return;
-    m->seq_letters |= (uint8_t)(1u << which);
+    m->seq_letters = (m->seq_letters | (1u << which)) & 15u;
     m->last_seq[which] = seq;
     add_letter(c, ep, letter);
 }
@@ -198,7 +197,7 @@ static void add_for_seq(struct tp_conn *c, uint8_t ep, unsigned which, uint32_t 
 static void set_zeek_state(struct tp_endpoint *ep, enum tp_zeek_state state)
 {
     ep->zeek_prev_state = ep->zeek_state;
-    ep->zeek_state = (uint8_t)state;
+    ep->zeek_state = state & 7u;
 }
 
 /* Zeek's endpoint states (its TCPSessionAdapter's state machine) move on
@@ -257,7 +256,7 @@ void tp_summary_update(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
     if (c->segments == 0) {
         c->first_frame = s->frame;
         c->first_time = s->time_ns;
-        c->first_sender = x;
+        c->first_sender = x & 1u;
         if (x != c->client)
             add_letter(c, c->client, '^'); /* Zeek marks a flipped direction */
     }
@@ -301,16 +300,16 @@ void tp_summary_update(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
      * receiver shows it ignored the RST. */
     if ((f & TP_RST) && c->reset && c->rst_frame == s->frame && !c->outcome_fixed &&
         tp_conn_finished(c)) {
-        c->fixed_outcome = (uint8_t)tp_conn_outcome(c);
+        c->fixed_outcome = tp_conn_outcome(c) & 15u;
         c->outcome_fixed = true;
     }
 
     if (c->closer == TP_CLOSER_NONE && c->first_closer >= 0)
-        c->closer = (int8_t)(c->first_closer == c->client ? TP_CLOSER_CLIENT : TP_CLOSER_SERVER);
+        c->closer = c->first_closer == c->client ? TP_CLOSER_CLIENT : TP_CLOSER_SERVER;
     if (c->simultaneous_close)
         c->closer = TP_CLOSER_BOTH;
     if (c->closer == TP_CLOSER_NONE && (f & TP_RST) && c->reset)
-        c->closer = (int8_t)(x == c->client ? TP_CLOSER_CLIENT : TP_CLOSER_SERVER);
+        c->closer = x == c->client ? TP_CLOSER_CLIENT : TP_CLOSER_SERVER;
 }
 
 void tp_summary_steady(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
@@ -338,7 +337,7 @@ void tp_summary_steady(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
     if (X->zeek_state == TP_Z_INACTIVE)
         update_zeek_states(c, x, s);
     if (c->closer == TP_CLOSER_NONE && c->first_closer >= 0)
-        c->closer = (int8_t)(c->first_closer == c->client ? TP_CLOSER_CLIENT : TP_CLOSER_SERVER);
+        c->closer = c->first_closer == c->client ? TP_CLOSER_CLIENT : TP_CLOSER_SERVER;
     if (c->simultaneous_close)
         c->closer = TP_CLOSER_BOTH;
 }
@@ -358,8 +357,8 @@ char *tp_conn_history_at_end(const struct tp_conn *c, char *buf)
      * that count is a power of ten, as add_scaled would). */
     for (uint8_t i = 0; i < 2; i++) {
         const uint8_t ep = i == 0 ? c->client : (uint8_t)(1 - c->client);
-        const unsigned gaps = c->ep[ep].marks.counts[SCALED_G];
-        if (c->ep[ep].marks.hole && gap_counts(c) && gaps < UINT16_MAX && power_of_ten(gaps + 1) &&
+        const unsigned gaps = c->ep[ep].counts[SCALED_G];
+        if (c->ep[ep].hole && gap_counts(c) && gaps < UINT16_MAX && power_of_ten(gaps + 1) &&
             len < TP_HISTORY_MAX) {
             buf[len++] = ep == c->client ? 'G' : 'g';
             buf[len] = '\0';

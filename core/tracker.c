@@ -29,7 +29,7 @@ static enum tp_state state_of(const struct tp_endpoint *ep) { return (enum tp_st
 static void set_state_why(struct tp_endpoint *ep, enum tp_state s, enum tp_why why)
 {
     ep->state = (uint8_t)s;
-    ep->why = (uint8_t)why;
+    ep->why = why & 15u;
 }
 
 /* A reason given earlier on the same segment stays (an inferred FIN, then
@@ -50,8 +50,8 @@ _Static_assert(TP_FIN_WAIT_2 == TP_FIN_WAIT_1 + 1 && TP_CLOSE_WAIT == TP_FIN_WAI
 _Static_assert(TP_STATE_COUNT <= 16, "frame records keep a state in 4 bits");
 /* Every connection that shows more than a SYN keeps a tracker (issue 18):
  * a field added in the wrong place pads it (tracker.h groups them by size);
- * 432 bytes (64-bit) is 448 in Wireshark's wmem block allocator. */
-_Static_assert(sizeof(void *) != 8 || (sizeof(struct tp_endpoint) == 112 && sizeof(struct tp_conn) == 432),
+ * 408 bytes (64-bit) is 424 in Wireshark's wmem block allocator. */
+_Static_assert(sizeof(void *) != 8 || (sizeof(struct tp_endpoint) == 104 && sizeof(struct tp_conn) == 408),
                "struct tp_endpoint and struct tp_conn without padding");
 
 static bool is_synchronized(unsigned s) { return s >= TP_ESTABLISHED; }
@@ -391,7 +391,7 @@ static bool send_fin(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
         X->fin_seq = fin_seq;
         X->fin_frame = s->frame;
         if (c->first_closer < 0)
-            c->first_closer = (int8_t)x;
+            c->first_closer = x & 1;
     }
     X->fin_last_frame = s->frame;
     X->fin_ack_pending = true;
@@ -458,7 +458,7 @@ static void infer_unseen_handshake(struct tp_conn *c, uint8_t x, const struct tp
 static void close_by_rst(struct tp_endpoint *ep, enum tp_state s)
 {
     if (ep->state != TP_CLOSED && ep->state != TP_LISTEN) {
-        ep->state_before_rst = ep->state;
+        ep->state_before_rst = ep->state & 15u;
         ep->closed_by_rst = true;
         ep->rst_sent = false;
     }
@@ -503,7 +503,7 @@ static void process_rst(struct tp_conn *c, uint8_t x, const struct tp_segment *s
         close_by_rst(Y, TP_CLOSED);
         c->rst_frame = s->frame;
         c->rst_time = s->time_ns;
-        c->rst_from = x;
+        c->rst_from = x & 1u;
         c->reset = true;
         return;
     }
@@ -575,7 +575,7 @@ static void process_rst(struct tp_conn *c, uint8_t x, const struct tp_segment *s
         close_by_own_rst(X);
     c->rst_frame = s->frame;
     c->rst_time = s->time_ns;
-    c->rst_from = x;
+    c->rst_from = x & 1u;
     c->reset = true;
 }
 

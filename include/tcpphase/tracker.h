@@ -121,21 +121,8 @@ enum tp_zeek_state {
     TP_Z_CLOSED, TP_Z_RESET
 };
 
-/* Zeek history letters an end has already recorded, and the bytes of its
- * stream the capture is missing (for the content gap letter g). */
-struct tp_history_marks {
-    uint32_t last_seq[4];   /* s, h, f, r: repeated only with another sequence number */
-    uint32_t hole_seq;      /* first byte missing from the capture, valid if hole */
-    uint32_t hole_end;      /* first byte captured again after it */
-    uint32_t gap_ack;       /* an ACK that counted the bytes missing below it, valid if acked_gap */
-    uint16_t counts[3];     /* t, g, w so far (saturating): their letter repeats at 1, 10, 100... */
-    uint8_t seq_letters;    /* bit i: last_seq[i] is valid */
-    uint8_t once;           /* bits of a, d, q, i: recorded once */
-    bool hole : 1;          /* bytes [hole_seq, hole_end) not captured, not yet acknowledged */
-    bool acked_gap : 1;
-};
-
-/* What one end has shown of itself (112 bytes: twice in every connection). */
+/* What one end has shown of itself (104 bytes: twice in every connection,
+ * so its small fields are bits that fill the 8-byte alignment exactly). */
 struct tp_endpoint {
     uint32_t isn;            /* initial sequence number, valid if has_isn */
     uint32_t snd_nxt;        /* highest seq+len sent so far, valid if has_seq */
@@ -151,12 +138,25 @@ struct tp_endpoint {
     uint32_t packets;        /* segments sent (here, not by |bytes|: no padding before the 64-bit fields) */
     int64_t time_wait_since; /* when it entered TIME_WAIT, valid if state is TIME_WAIT */
     uint64_t bytes;          /* payload bytes sent */
-    struct tp_history_marks marks;
-    uint8_t zeek_state;      /* enum tp_zeek_state */
-    uint8_t zeek_prev_state; /* its zeek_state before the last change */
-    uint8_t state;           /* enum tp_state */
-    uint8_t why;             /* enum tp_why: what set |state| on the segment being processed */
-    uint8_t state_before_rst; /* its state before a RST closed it, if closed_by_rst */
+    /* The Zeek history letters it has already recorded, and the bytes of
+     * its stream the capture is missing (for the content gap letter g):
+     * core/summary.c's, read through a struct tp_endpoint *m there. */
+    uint32_t last_seq[4];    /* s, h, f, r: repeated only with another sequence number */
+    uint32_t hole_seq;       /* first byte missing from the capture, valid if hole */
+    uint32_t hole_end;       /* first byte captured again after it */
+    uint32_t gap_ack;        /* an ACK that counted the bytes missing below it, valid if acked_gap */
+    uint16_t counts[3];      /* t, g, w so far (saturating): their letter repeats at 1, 10, 100... */
+    uint8_t state;           /* enum tp_state: a whole byte, read on every segment */
+    /* Bit-fields sized by the _Static_asserts below tp_conn; each
+     * uint8_t group fills one byte. */
+    uint8_t seq_letters : 4; /* bit i: last_seq[i] is valid */
+    uint8_t why : 4;         /* enum tp_why: what set |state| on the segment being processed */
+    uint8_t once : 5;        /* bits of a, d, q, i, c: recorded once */
+    uint8_t zeek_state : 3;  /* enum tp_zeek_state */
+    uint8_t zeek_prev_state : 3; /* its zeek_state before the last change */
+    uint8_t state_before_rst : 4; /* its state before a RST closed it, if closed_by_rst */
+    bool hole : 1;           /* bytes [hole_seq, hole_end) not captured, not yet acknowledged */
+    bool acked_gap : 1;
     bool has_isn : 1;
     bool has_seq : 1;
     bool has_ack : 1;
@@ -205,13 +205,15 @@ struct tp_conn {
     int64_t rst_time;         /* the capture time of rst_frame */
     int64_t first_time, last_time;
     const struct tp_config *cfg;
-    uint8_t rst_from;         /* endpoint index of rst_frame's sender */
-    uint8_t first_sender;     /* endpoint index of the first segment's sender */
-    int8_t closer;            /* enum tp_closer of the end that closed first */
     uint8_t history_len;
     char history[TP_HISTORY_MAX + 1]; /* Zeek's history string */
-    uint8_t client;           /* endpoint index of the client */
-    int8_t first_closer;      /* endpoint index that sent the first FIN, -1 if none */
+    uint8_t client;           /* endpoint index of the client: a whole byte, read on every segment */
+    /* Bit-fields sized by the _Static_asserts below. */
+    uint8_t rst_from : 1;     /* endpoint index of rst_frame's sender */
+    uint8_t first_sender : 1; /* endpoint index of the first segment's sender */
+    uint8_t closer : 2;       /* enum tp_closer of the end that closed first (TP_CLOSER_NONE: none) */
+    uint8_t fixed_outcome : 4; /* enum tp_outcome, valid if outcome_fixed */
+    int8_t first_closer : 2;  /* endpoint index that sent the first FIN, -1 if none */
     bool role_guessed : 1; /* client chosen by port numbers, no SYN seen */
     bool midstream : 1; /* the capture did not start with this connection's SYN */
     bool established : 1; /* both ends have been ESTABLISHED */
@@ -224,8 +226,15 @@ struct tp_conn {
     bool split_handshake : 1; /* the simultaneous open turned out a split handshake */
     bool synack_late : 1; /* a SYN-ACK inferred from its ACK was captured after it */
     bool self_connect : 1; /* both ends are one socket (same address and port): tp_conn_set_self_connect */
-    uint8_t fixed_outcome;  /* enum tp_outcome, valid if outcome_fixed */
 };
+
+/* What the bit-fields of tp_endpoint and tp_conn must hold (issue 18:
+ * every connection pays for each byte of them). */
+_Static_assert(TP_STATE_COUNT <= 16, "state_before_rst fits 4 bits");
+_Static_assert(TP_WHY_COUNT <= 16, "why fits 4 bits");
+_Static_assert(TP_Z_RESET < 8, "a zeek_state fits 3 bits");
+_Static_assert(TP_CLOSER_NONE < 4, "closer (or none) fits 2 bits");
+_Static_assert(TP_OUTCOME_COUNT <= 16, "fixed_outcome fits 4 bits");
 
 /* One anomaly raised on a segment, with the two numbers its message shows. */
 struct tp_anomaly_hit {
