@@ -5,7 +5,6 @@
 #include "internal.h"
 #include "summary.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -63,13 +62,63 @@ enum { SCALED_T, SCALED_G, SCALED_W };
 /* Letters repeated only for another sequence number: index into last_seq. */
 enum { SEQ_S, SEQ_H, SEQ_F, SEQ_R };
 
-/* Appends |letter|, upper case for the client (Zeek's originator). */
+/* The symbols of tp_conn.history_codes: code 1 is ^, 2..13 the letters of
+ * HISTORY_LETTERS in upper case (the client's), 14..25 in lower case (0 is
+ * no letter). Codes 0..30 hold the letters (slot i: bits 5i..5i+4, least
+ * significant first), the top 5 bits of the last byte the length. */
+#define HISTORY_LETTERS "shadfrctwiqg"
+static const char HISTORY_SYMBOLS[] = "^SHADFRCTWIQG" HISTORY_LETTERS;
+/* Each lower-case letter's 1-based position in HISTORY_LETTERS (0: none):
+ * a look-up, not a search, as every letter of every connection comes here. */
+static const uint8_t HISTORY_LETTER_POSITION[26] = {
+    ['s' - 'a'] = 1, ['h' - 'a'] = 2, ['a' - 'a'] = 3, ['d' - 'a'] = 4,  ['f' - 'a'] = 5,  ['r' - 'a'] = 6,
+    ['c' - 'a'] = 7, ['t' - 'a'] = 8, ['w' - 'a'] = 9, ['i' - 'a'] = 10, ['q' - 'a'] = 11, ['g' - 'a'] = 12,
+};
+#define HISTORY_LEN_BYTE (TP_HISTORY_CODE_BYTES - 1)
+#define HISTORY_LEN_SHIFT 3
+_Static_assert(TP_HISTORY_CODE_BYTES * 8 - 5 == 5 * TP_HISTORY_MAX && HISTORY_LEN_SHIFT == 8 - 5,
+               "the letters fill the bits below the length exactly");
+
+unsigned tp_conn_history_len(const struct tp_conn *c)
+{
+    return c->history_codes[HISTORY_LEN_BYTE] >> HISTORY_LEN_SHIFT;
+}
+
+/* The code of letter |i| (below TP_HISTORY_MAX) of |h|: its two bytes are
+ * in the array, as the last letter ends in the length's byte. */
+static unsigned history_code(const uint8_t *h, unsigned i)
+{
+    const unsigned bit = 5 * i;
+
+    return ((h[bit / 8] | (unsigned)h[bit / 8 + 1] << 8) >> (bit % 8)) & 31u;
+}
+
+char *tp_conn_history(const struct tp_conn *c, char *buf)
+{
+    const unsigned len = tp_conn_history_len(c);
+
+    for (unsigned i = 0; i < len; i++)
+        buf[i] = HISTORY_SYMBOLS[history_code(c->history_codes, i) - 1];
+    buf[len] = '\0';
+    return buf;
+}
+
+/* Appends Zeek's lower-case |letter| (or ^), upper case for the client
+ * (Zeek's originator). The history only grows from zero (tp_conn_init), so
+ * the code is or-ed into bits still clear and the length counted up. */
 static void add_letter(struct tp_conn *c, uint8_t ep, char letter)
 {
-    if (c->history_len >= TP_HISTORY_MAX)
+    uint8_t *h = c->history_codes;
+    const unsigned len = tp_conn_history_len(c), bit = 5 * len;
+    const unsigned index = (unsigned)(letter - 'a');
+    const unsigned position = index < sizeof HISTORY_LETTER_POSITION ? HISTORY_LETTER_POSITION[index] : 0;
+    const unsigned code = letter == '^' ? 1 : 1 + position + (ep == c->client ? 0u : (unsigned)sizeof HISTORY_LETTERS - 1);
+
+    if (len >= TP_HISTORY_MAX || (letter != '^' && position == 0))
         return;
-    c->history[c->history_len++] = ep == c->client ? (char)toupper(letter) : letter;
-    c->history[c->history_len] = '\0';
+    h[bit / 8] |= (uint8_t)(code << bit % 8);
+    h[bit / 8 + 1] |= (uint8_t)(code << bit % 8 >> 8);
+    h[HISTORY_LEN_BYTE] += 1u << HISTORY_LEN_SHIFT;
 }
 
 static void add_once(struct tp_conn *c, uint8_t ep, uint8_t bit, char letter)
@@ -256,12 +305,10 @@ void tp_summary_update(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
     if (c->segments == 0) {
         c->first_frame = s->frame;
         c->first_time = s->time_ns;
-        c->first_sender = x & 1u;
         if (x != c->client)
             add_letter(c, c->client, '^'); /* Zeek marks a flipped direction */
     }
     c->last_time = s->time_ns;
-    X->packets++;
     X->bytes += s->len;
 
     /* Zeek's flag letters: one per segment kind. A segment with two of
@@ -321,7 +368,6 @@ void tp_summary_steady(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
      * no first segment, no SYN, FIN or RST letter, no Zeek state but
      * INACTIVE's moves (update_zeek_states), no RST fixing the outcome */
     c->last_time = s->time_ns;
-    X->packets++;
     X->bytes += s->len;
     if (s->len > 0)
         add_once(c, x, ONCE_D, 'd');
@@ -349,9 +395,9 @@ void tp_summary_bad_checksum(struct tp_conn *c, uint8_t x)
 
 char *tp_conn_history_at_end(const struct tp_conn *c, char *buf)
 {
-    unsigned len = c->history_len;
+    unsigned len = tp_conn_history_len(c);
 
-    memcpy(buf, c->history, sizeof c->history);
+    tp_conn_history(c, buf);
     /* A hole nobody acknowledged, with data after it: Zeek's reassembler
      * reports it when the connection is done (one more gap, recorded if
      * that count is a power of ten, as add_scaled would). */
@@ -406,8 +452,10 @@ enum tp_outcome tp_conn_outcome(const struct tp_conn *c)
         return o_inactive ? TP_OUTCOME_RSTRH : TP_OUTCOME_RSTR;
     }
     if (os == TP_Z_RESET) {
-        if (r_inactive)
-            return history_syn_then_rst(c->history) ? TP_OUTCOME_RSTOS0 : TP_OUTCOME_OTH;
+        if (r_inactive) {
+            char history[TP_HISTORY_MAX + 1];
+            return history_syn_then_rst(tp_conn_history(c, history)) ? TP_OUTCOME_RSTOS0 : TP_OUTCOME_OTH;
+        }
         return TP_OUTCOME_RSTO;
     }
     if (rs == TP_Z_CLOSED && os == TP_Z_CLOSED)

@@ -50,8 +50,8 @@ _Static_assert(TP_FIN_WAIT_2 == TP_FIN_WAIT_1 + 1 && TP_CLOSE_WAIT == TP_FIN_WAI
 _Static_assert(TP_STATE_COUNT <= 16, "frame records keep a state in 4 bits");
 /* Every connection that shows more than a SYN keeps a tracker (issue 18):
  * a field added in the wrong place pads it (tracker.h groups them by size);
- * 408 bytes (64-bit) is 424 in Wireshark's wmem block allocator. */
-_Static_assert(sizeof(void *) != 8 || (sizeof(struct tp_endpoint) == 104 && sizeof(struct tp_conn) == 408),
+ * 376 bytes (64-bit) is 392 in Wireshark's wmem block allocator. */
+_Static_assert(sizeof(void *) != 8 || (sizeof(struct tp_endpoint) == 96 && sizeof(struct tp_conn) == 376),
                "struct tp_endpoint and struct tp_conn without padding");
 
 static bool is_synchronized(unsigned s) { return s >= TP_ESTABLISHED; }
@@ -389,7 +389,6 @@ static bool send_fin(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
             raise_anomaly(out, TP_A_fin_bad_seq, rel_seq(X, fin_seq), rel_seq(X, X->snd_nxt));
         X->fin_sent = true;
         X->fin_seq = fin_seq;
-        X->fin_frame = s->frame;
         if (c->first_closer < 0)
             c->first_closer = x & 1;
     }
@@ -697,7 +696,7 @@ static void infer_uncaptured_fin(struct tp_conn *c, uint8_t y, const struct tp_s
     raise_anomaly(out, TP_A_fin_not_captured, rel_seq(Y, s->ack), rel_seq(Y, Y->snd_nxt));
     Y->fin_sent = Y->fin_inferred = Y->fin_ack_pending = true;
     Y->fin_seq = s->ack - 1;
-    Y->fin_frame = Y->fin_last_frame = 0;
+    Y->fin_last_frame = 0;
     Y->snd_nxt = s->ack;
     set_state_why(Y, TP_LAST_ACK, TP_WHY_FIN_NOT_CAPTURED);
     receive_fin(X);
@@ -976,17 +975,15 @@ static void process_segment(struct tp_conn *c, uint8_t x, const struct tp_segmen
 }
 
 /* A self-connect's endpoint 1 - |x| is the socket |x| is: a copy of it,
- * but for what it sent (bytes and segments count once, as the sender's:
- * the reports would count them twice). */
+ * but for what it sent (bytes count once, as the sender's: the reports
+ * would count them twice). */
 static void mirror_one_socket(struct tp_conn *c, uint8_t x)
 {
     struct tp_endpoint *Y = &c->ep[1 - x];
     const uint64_t bytes = Y->bytes;
-    const uint32_t packets = Y->packets;
 
     *Y = c->ep[x];
     Y->bytes = bytes;
-    Y->packets = packets;
 }
 
 void tp_conn_set_self_connect(struct tp_conn *c)

@@ -165,7 +165,7 @@ static void print_row(const struct conns_report *report, struct report_row *row,
     format_duration(text[COL_DURATION], sizeof text[0], c->last_time - c->first_time, true);
     cells[COL_OUTCOME] = tp_outcome_code(tp_conn_outcome(c));
     char history[TP_HISTORY_MAX + 1];
-    cells[COL_HISTORY] = c->history[0] ? tp_conn_history_at_end(c, history) : "-";
+    cells[COL_HISTORY] = tp_conn_history_len(c) > 0 ? tp_conn_history_at_end(c, history) : "-";
     format_duration(text[COL_SYN_TO_SYNACK], sizeof text[0], c->synack_time - c->syn_time,
                     c->syn_frame && c->synack_frame);
     format_duration(text[COL_SYNACK_TO_ACK], sizeof text[0], c->hs_ack_time - c->synack_time,

@@ -125,7 +125,7 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_, epa
     }
     char history[TP_HISTORY_MAX + 1], story[256];
     set_string(table, row, COL_OUTCOME, ended ? tp_outcome_code(t->outcome_after) : "");
-    set_string(table, row, COL_HISTORY, ended ? tp_conn_history_at_end(c, history) : c->history);
+    set_string(table, row, COL_HISTORY, ended ? tp_conn_history_at_end(c, history) : tp_conn_history(c, history));
     set_string(table, row, COL_CLOSED_BY, tp_closer_name((unsigned)c->closer));
     set_uint(table, row, COL_SEGMENTS, stat_tap_get_field_data(table, row, COL_SEGMENTS)->value.uint_value + 1);
     set_uint(table, row, COL_ANOMALIES,

@@ -409,7 +409,7 @@ static void add_connection_summary(proto_tree *tree, tvbuff_t *tvb, const struct
     if (proto_field_is_referenced(tree, hf_tcpphase_summary))
         proto_item_set_generated(
             proto_tree_add_string(tree, hf_tcpphase_summary, tvb, 0, 0, tp_conn_story(c, story, sizeof story)));
-    if (c->history_len > 0 && (proto_field_is_referenced(tree, hf_tcpphase_history) ||
+    if (tp_conn_history_len(c) > 0 && (proto_field_is_referenced(tree, hf_tcpphase_history) ||
                                proto_field_is_referenced(tree, hf_tcpphase_history_letters))) {
         proto_item *hi = proto_tree_add_string(tree, hf_tcpphase_history, tvb, 0, 0,
                                                tp_conn_history_at_end(c, history));

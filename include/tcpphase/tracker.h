@@ -80,6 +80,10 @@ enum tp_role { TP_ROLE_CLIENT = 0, TP_ROLE_SERVER = 1 };
 
 /* Longest Zeek history string kept (letters beyond it are dropped). */
 #define TP_HISTORY_MAX 31
+/* The bytes that keep it (tp_conn.history_codes): each letter is one of 25
+ * symbols (12 letters in two cases, and ^), a 5-bit code, and its length
+ * (0..31) is 5 bits more: 32 codes of 5 bits. */
+#define TP_HISTORY_CODE_BYTES 20
 
 /* One segment as the capture shows it. |from| says which end sent it:
  * 0 is the end that sent the connection's first captured segment, 1 the other. */
@@ -121,7 +125,7 @@ enum tp_zeek_state {
     TP_Z_CLOSED, TP_Z_RESET
 };
 
-/* What one end has shown of itself (104 bytes: twice in every connection,
+/* What one end has shown of itself (96 bytes: twice in every connection,
  * so its small fields are bits that fill the 8-byte alignment exactly). */
 struct tp_endpoint {
     uint32_t isn;            /* initial sequence number, valid if has_isn */
@@ -129,13 +133,11 @@ struct tp_endpoint {
     uint32_t last_ack;       /* last ack number sent, valid if has_ack */
     uint32_t max_win;        /* largest window advertised */
     uint32_t fin_seq;        /* sequence number the FIN occupies, valid if fin_sent */
-    uint32_t fin_frame;      /* frame of the first FIN transmission */
     uint32_t fin_last_frame; /* frame of the latest FIN transmission */
     uint32_t fin_acked_in;   /* frame that first acknowledged the FIN, 0 if none */
     uint32_t synack_ack;     /* ack number of its first SYN-ACK */
     uint32_t syn_data_len;   /* payload on its SYN (TCP Fast Open) */
     uint32_t challenge_frame; /* frame of a segment it should answer with a challenge ACK */
-    uint32_t packets;        /* segments sent (here, not by |bytes|: no padding before the 64-bit fields) */
     int64_t time_wait_since; /* when it entered TIME_WAIT, valid if state is TIME_WAIT */
     uint64_t bytes;          /* payload bytes sent */
     /* The Zeek history letters it has already recorded, and the bytes of
@@ -205,12 +207,11 @@ struct tp_conn {
     int64_t rst_time;         /* the capture time of rst_frame */
     int64_t first_time, last_time;
     const struct tp_config *cfg;
-    uint8_t history_len;
-    char history[TP_HISTORY_MAX + 1]; /* Zeek's history string */
+    /* Zeek's history string, packed: read it with tp_conn_history */
+    uint8_t history_codes[TP_HISTORY_CODE_BYTES];
     uint8_t client;           /* endpoint index of the client: a whole byte, read on every segment */
     /* Bit-fields sized by the _Static_asserts below. */
     uint8_t rst_from : 1;     /* endpoint index of rst_frame's sender */
-    uint8_t first_sender : 1; /* endpoint index of the first segment's sender */
     uint8_t closer : 2;       /* enum tp_closer of the end that closed first (TP_CLOSER_NONE: none) */
     uint8_t fixed_outcome : 4; /* enum tp_outcome, valid if outcome_fixed */
     int8_t first_closer : 2;  /* endpoint index that sent the first FIN, -1 if none */
@@ -235,6 +236,8 @@ _Static_assert(TP_WHY_COUNT <= 16, "why fits 4 bits");
 _Static_assert(TP_Z_RESET < 8, "a zeek_state fits 3 bits");
 _Static_assert(TP_CLOSER_NONE < 4, "closer (or none) fits 2 bits");
 _Static_assert(TP_OUTCOME_COUNT <= 16, "fixed_outcome fits 4 bits");
+_Static_assert((TP_HISTORY_MAX + 1) * 5 <= TP_HISTORY_CODE_BYTES * 8 && TP_HISTORY_MAX < 32,
+               "history_codes holds TP_HISTORY_MAX codes and the length in 5 bits each");
 
 /* One anomaly raised on a segment, with the two numbers its message shows. */
 struct tp_anomaly_hit {
@@ -330,6 +333,13 @@ struct tp_horizon {
  * for the end. */
 void tp_later_anomalies(const struct tp_conn *c, const struct tp_result *r, const struct tp_horizon *h,
                         struct tp_result *out);
+
+/* tp_conn_history writes |c|'s Zeek history as it stands into |buf| (at
+ * least TP_HISTORY_MAX + 1 bytes). Returns |buf|. */
+char *tp_conn_history(const struct tp_conn *c, char *buf);
+
+/* tp_conn_history_len is how many letters |c|'s Zeek history has. */
+unsigned tp_conn_history_len(const struct tp_conn *c);
 
 /* tp_conn_history_at_end writes |c|'s Zeek history into |buf| (at least
  * TP_HISTORY_MAX + 1 bytes) as it stands once the whole capture has been

@@ -4,7 +4,7 @@
  * 100th... occurrence, as Zeek's ScaledHistoryEntry). */
 #include "test_support.h"
 
-#define EXPECT_HISTORY(c, want) g_assert_cmpstr((c)->history, ==, (want))
+#define EXPECT_HISTORY(c, want) g_assert_cmpstr(HISTORY(c), ==, (want))
 
 static unsigned letters(const char *history, char letter)
 {
@@ -114,11 +114,11 @@ static void test_scaled_letter_repeats_at_powers_of_ten(void)
     for (unsigned i = 1; i <= 100; i++) {
         FEED(&c, &r, S2C, .flags = TP_ACK, .seq = S_NXT, .ack = C_NXT, .win = 0);
         if (i == 9)
-            g_assert_cmpuint(letters(c.history, 'w'), ==, 1);
+            g_assert_cmpuint(letters(HISTORY(&c), 'w'), ==, 1);
         if (i == 99)
-            g_assert_cmpuint(letters(c.history, 'w'), ==, 2);
+            g_assert_cmpuint(letters(HISTORY(&c), 'w'), ==, 2);
     }
-    g_assert_cmpuint(letters(c.history, 'w'), ==, 3);
+    g_assert_cmpuint(letters(HISTORY(&c), 'w'), ==, 3);
 }
 
 /* Retransmitted payload: T at the 1st and 10th retransmission. */
@@ -156,6 +156,31 @@ static void test_flag_letters_one_per_segment(void)
     EXPECT_HISTORY(&c, "ShAFi");
 }
 
+/* The history keeps TP_HISTORY_MAX letters, packed 5 bits each with its
+ * length (tracker.h): every SYN and SYN-ACK at a new sequence number is a
+ * letter, in both cases, until the last code fills the last byte; the
+ * letters after it are dropped, at the end too. */
+static void test_history_kept_to_its_maximum_length(void)
+{
+    static const char full[] = "ShShGShShShShShShShShShShShShSh";
+    struct tp_conn c = {0};
+    struct tp_result r;
+    char end[TP_HISTORY_MAX + 1];
+
+    _Static_assert(sizeof full == TP_HISTORY_MAX + 1, "the expected history is the longest kept");
+    for (uint32_t i = 0; i < 40; i++) {
+        if (i % 2 == 0)
+            FEED(&c, &r, C2S, .flags = TP_SYN, .seq = CLIENT_ISN + i * 77);
+        else
+            FEED(&c, &r, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN + i * 77, .ack = CLIENT_ISN + (i - 1) * 77 + 1);
+        if (i == 28)
+            g_assert_cmpuint(tp_conn_history_len(&c), ==, TP_HISTORY_MAX - 1);
+    }
+    g_assert_cmpuint(tp_conn_history_len(&c), ==, TP_HISTORY_MAX);
+    EXPECT_HISTORY(&c, full);
+    g_assert_cmpstr(tp_conn_history_at_end(&c, end), ==, full);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -173,5 +198,6 @@ int main(int argc, char **argv)
     g_test_add_func("/history/retransmission_letter_is_scaled", test_retransmission_letter_is_scaled);
     g_test_add_func("/history/no_gap_between_partial_ends", test_no_gap_between_partial_ends);
     g_test_add_func("/history/flag_letters_one_per_segment", test_flag_letters_one_per_segment);
+    g_test_add_func("/history/kept_to_its_maximum_length", test_history_kept_to_its_maximum_length);
     return g_test_run();
 }

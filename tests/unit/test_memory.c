@@ -158,6 +158,12 @@ static void test_syn_only_connection_fits_in_120_bytes(void)
     g_assert_cmpfloat(wmem, <=, 120);
 }
 
+/* Issue 18's target for a full connection is 300 bytes; the tracker's
+ * model reaches 508.6 (README, issue 18: what the rest is). This bound
+ * keeps what was won: 556.6 before its fields were packed and the
+ * write-only ones dropped. */
+#define FULL_CONNECTION_MAX_BYTES 509
+
 static void test_full_connection_costs(void)
 {
     double bytes, wmem;
@@ -166,6 +172,7 @@ static void test_full_connection_costs(void)
     g_test_message("full connection (%u, handshake, data, close): %.1f bytes asked, %.1f in wmem with the stream "
                    "index; struct tp_conn %zu, struct tp_entry %zu",
                    FULL, bytes, wmem, sizeof(struct tp_conn), sizeof(struct tp_entry));
+    g_assert_cmpfloat(wmem, <=, FULL_CONNECTION_MAX_BYTES);
 }
 
 int main(int argc, char **argv)

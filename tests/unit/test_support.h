@@ -27,6 +27,10 @@ enum { C2S = 0, S2C = 1 };
 #define FEED(c, r, dir, ...) \
     feed((c), (r), (struct tp_segment){ .win = 65535, .from = (dir), __VA_ARGS__ })
 
+/* HISTORY(c): the Zeek history of |c| so far, as a string that lives to
+ * the end of the enclosing block. */
+#define HISTORY(c) tp_conn_history((c), (char[TP_HISTORY_MAX + 1]){0})
+
 /* FEED with the ports the first segment travels between (role guessing). */
 #define FEED_PORTS(c, r, from_port, to_port, dir, ...)                              \
     feed_ports((c), (r), (struct tp_segment){ .win = 65535, .from = (dir), __VA_ARGS__ }, \

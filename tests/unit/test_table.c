@@ -126,7 +126,7 @@ static void test_self_connect_key_is_one_socket(void)
     g_assert_true(c->established);
     EXPECT_CONN_STATES(c, TP_TIME_WAIT, TP_TIME_WAIT);
     g_assert_cmpuint(f.step.verdict.outcome_after, ==, TP_OUTCOME_SF);
-    g_assert_cmpstr(c->history, ==, "SHADF"); /* Zeek's letters: every segment the originator's */
+    g_assert_cmpstr(HISTORY(c), ==, "SHADF"); /* Zeek's letters: every segment the originator's */
     g_assert_cmpuint(c->ep[c->client].bytes, ==, 10);
     g_assert_cmpuint(c->ep[1 - c->client].bytes, ==, 0);
     g_assert_cmpstr(tp_conn_story(c, story, sizeof story), ==,

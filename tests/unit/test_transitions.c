@@ -41,7 +41,7 @@ static void test_bad_checksum_changes_no_state(void)
     FEED(&c, &r, C2S, .flags = TP_SYN, .seq = CLIENT_ISN);
     g_assert_cmpuint(r.label, ==, TP_LABEL_HS_SYN);
     g_assert_cmpstr(server_transition(&r), ==, "LISTEN \u2192 SYN_RECEIVED (received SYN)");
-    g_assert_cmpstr(c.history, ==, "CS");
+    g_assert_cmpstr(HISTORY(&c), ==, "CS");
 }
 
 static void test_synack_received_establishes_the_client(void)
