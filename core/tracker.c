@@ -50,7 +50,7 @@ _Static_assert(TP_FIN_WAIT_2 == TP_FIN_WAIT_1 + 1 && TP_CLOSE_WAIT == TP_FIN_WAI
 _Static_assert(TP_STATE_COUNT <= 16, "frame records keep a state in 4 bits");
 /* Every connection that shows more than a SYN keeps a tracker (issue 18):
  * a field added in the wrong place pads it (tracker.h groups them by size);
- * 376 bytes (64-bit) is 392 in Wireshark's wmem block allocator. */
+ * 376 bytes (64-bit) is 400 in Wireshark's wmem block allocator (368 would be 384). */
 _Static_assert(sizeof(void *) != 8 || (sizeof(struct tp_endpoint) == 96 && sizeof(struct tp_conn) == 376),
                "struct tp_endpoint and struct tp_conn without padding");
 
