@@ -1040,8 +1040,9 @@ static bool is_steady(const struct tp_conn *c, uint8_t x, const struct tp_segmen
 }
 
 /* What the full path does with a steady segment: its sequence numbers, the
- * Zeek summary, the counts; a result with no step, anomaly or change. */
-static void process_steady(struct tp_conn *c, uint8_t x, const struct tp_segment *s, struct tp_result *out)
+ * Zeek summary, the counts; a result with no step, anomaly or change.
+ * Returns whether the connection's outcome certainly stayed (tp_process). */
+static bool process_steady(struct tp_conn *c, uint8_t x, const struct tp_segment *s, struct tp_result *out)
 {
     struct tp_endpoint *X = &c->ep[x];
     const uint32_t snd_nxt_before = X->snd_nxt;
@@ -1051,6 +1052,8 @@ static void process_steady(struct tp_conn *c, uint8_t x, const struct tp_segment
     out->has_data = s->len > 0;
     out->sender_role = x == c->client ? TP_ROLE_CLIENT : TP_ROLE_SERVER;
     c->ep[0].why = c->ep[1].why = TP_WHY_NONE;
+    const bool outcome_kept = tp_summary_steady_keeps_outcome(c, x);
+
     track_sequence(X, s);
     tp_summary_steady(c, x, s, snd_nxt_before, had_seq);
     X->seen = true;
@@ -1059,14 +1062,13 @@ static void process_steady(struct tp_conn *c, uint8_t x, const struct tp_segment
     out->phase = TP_PHASE_ESTABLISHED;
     out->state_client = out->state_server = out->state_client_before = out->state_server_before = TP_ESTABLISHED;
     out->why_client = out->why_server = TP_WHY_NONE;
+    return outcome_kept;
 }
 
-void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result *out)
+bool tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result *out)
 {
-    if (tp_steady_path && is_steady(c, s->from & 1, s)) {
-        process_steady(c, s->from & 1, s, out);
-        return;
-    }
+    if (tp_steady_path && is_steady(c, s->from & 1, s))
+        return process_steady(c, s->from & 1, s, out);
     const uint8_t x = s->from & 1;
     const uint16_t f = s->flags;
     const enum tp_event ev = tp_segment_event(f);
@@ -1097,7 +1099,7 @@ void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
         out->phase = pick_phase(c, out, f, true);
         out->state_client = out->state_client_before = states_before[c->client];
         out->state_server = out->state_server_before = states_before[1 - c->client];
-        return;
+        return false;
     }
     c->ep[0].why = c->ep[1].why = TP_WHY_NONE;
     sent.state = states_before[x];
@@ -1156,6 +1158,7 @@ void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
     }
     if (c->self_connect)
         describe_self_connect(c, x, f, states_before[x], &sent, out);
+    return false; /* not worth telling: the full path is the rarer one */
 }
 
 /* What tcpphase.check needs of a step, kept the first time it is taken. */
