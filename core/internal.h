@@ -22,6 +22,10 @@ static inline uint8_t tp_peer(const struct tp_conn *c, uint8_t x)
  * compares the two). */
 extern bool tp_steady_path;
 
+/* The same for the short path of a connection's opening SYN (tracker.c;
+ * tests/unit/test_opening_syn.c compares it with the full one). */
+extern bool tp_opening_syn_path;
+
 /* A sequence number relative to |ep|'s ISN, as Wireshark shows it by default. */
 static inline uint32_t rel_seq(const struct tp_endpoint *ep, uint32_t v)
 {

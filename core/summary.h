@@ -19,4 +19,18 @@ void tp_summary_update(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
 void tp_summary_steady(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
                        uint32_t snd_nxt_before, bool had_seq);
 
+/* Whether tp_summary_steady, given a segment from end |x| of |c|, certainly
+ * leaves tp_conn_outcome(|c|) as it was: it moves no Zeek state but the
+ * sender's INACTIVE, and tp_conn_outcome reads the byte counts and the
+ * history only when a Zeek state is RESET (issue 18: no tp_conn_outcome on
+ * most segments; tests/unit/test_steady.c checks it). Inline: asked on every
+ * steady segment. */
+static inline bool tp_summary_steady_keeps_outcome(const struct tp_conn *c, uint8_t x)
+{
+    const unsigned sender = c->ep[x].zeek_state, receiver = c->ep[1 - x].zeek_state;
+
+    return c->outcome_fixed ||
+           (sender != TP_Z_INACTIVE && sender != TP_Z_RESET && receiver != TP_Z_RESET);
+}
+
 #endif

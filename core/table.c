@@ -355,12 +355,16 @@ static struct tp_entry *new_entry(struct tp_table *t, const struct tp_key *key, 
     return e;
 }
 
-/* Feeds |s| to |e|, describes it in |out| and returns the tracker after it.
- * |view|, if not NULL, is |e|'s tracker as tp_table_view made it for this
- * segment (a SYN again on a SYN-only connection): copied, not replayed. */
+/* Feeds |s| to |e|, describes it in |out| and returns the tracker after it;
+ * *|outcome_kept| says whether the connection's outcome certainly stayed
+ * (tp_process). |view|, if not NULL, is |e|'s tracker as tp_table_view made
+ * it for this segment (a SYN again on a SYN-only connection): copied, not
+ * replayed. */
 static const struct tp_conn *process(struct tp_table *t, struct tp_entry *e, const struct tp_segment *s,
-                                     const struct tp_conn *view, struct tp_conn *storage, struct tp_result *out)
+                                     const struct tp_conn *view, struct tp_conn *storage, struct tp_result *out,
+                                     bool *outcome_kept)
 {
+    *outcome_kept = false;
     if (e->keeps == KEEPS_SYN) {
         if (!e->processed) { /* its first SYN: described, not kept */
             replay_first(t, e, storage, out);
@@ -386,7 +390,7 @@ static const struct tp_conn *process(struct tp_table *t, struct tp_entry *e, con
         e->keeps = KEEPS_POINTER;
     }
     struct tp_conn *tracker = tracker_of(e);
-    tp_process(tracker, s, out);
+    *outcome_kept = tp_process(tracker, s, out);
     return tracker;
 }
 
@@ -432,10 +436,15 @@ const struct tp_conn *tp_table_step(struct tp_table *t, const struct tp_key *key
     v->conn = entry->number;
     v->outcome_before = entry->processed ? entry->outcome : TP_OUTCOME_NONE;
     /* the view of a SYN-only entry, made above, is not made again */
-    const struct tp_conn *after =
-        process(t, entry, &seg, !old && view == &old_view && entry->processed ? view : NULL, storage, &v->result);
+    bool outcome_kept;
+    const struct tp_conn *after = process(t, entry, &seg, !old && view == &old_view && entry->processed ? view : NULL,
+                                          storage, &v->result, &outcome_kept);
+    /* the entry keeps the outcome after its latest segment: most segments
+     * leave it as it was */
+    if (!outcome_kept || !entry->processed)
+        entry->outcome = (uint8_t)tp_conn_outcome(after);
     entry->processed = true;
-    v->outcome_after = entry->outcome = (uint8_t)tp_conn_outcome(after);
+    v->outcome_after = entry->outcome;
     if (old)
         tp_check_reuse(tp_table_view(t, old, &old_view), old_from, old->number, &seg, &v->result);
     return after;

@@ -1037,8 +1037,9 @@ static bool is_steady(const struct tp_conn *c, uint8_t x, const struct tp_segmen
 }
 
 /* What the full path does with a steady segment: its sequence numbers, the
- * Zeek summary, the counts; a result with no step, anomaly or change. */
-static void process_steady(struct tp_conn *c, uint8_t x, const struct tp_segment *s, struct tp_result *out)
+ * Zeek summary, the counts; a result with no step, anomaly or change.
+ * Returns whether the connection's outcome certainly stayed (tp_process). */
+static bool process_steady(struct tp_conn *c, uint8_t x, const struct tp_segment *s, struct tp_result *out)
 {
     struct tp_endpoint *X = &c->ep[x];
     const uint32_t snd_nxt_before = X->snd_nxt;
@@ -1048,6 +1049,8 @@ static void process_steady(struct tp_conn *c, uint8_t x, const struct tp_segment
     out->has_data = s->len > 0;
     out->sender_role = x == c->client ? TP_ROLE_CLIENT : TP_ROLE_SERVER;
     c->ep[0].why = c->ep[1].why = TP_WHY_NONE;
+    const bool outcome_kept = tp_summary_steady_keeps_outcome(c, x);
+
     track_sequence(X, s);
     tp_summary_steady(c, x, s, snd_nxt_before, had_seq);
     X->seen = true;
@@ -1056,13 +1059,76 @@ static void process_steady(struct tp_conn *c, uint8_t x, const struct tp_segment
     out->phase = TP_PHASE_ESTABLISHED;
     out->state_client = out->state_server = out->state_client_before = out->state_server_before = TP_ESTABLISHED;
     out->why_client = out->why_server = TP_WHY_NONE;
+    return outcome_kept;
 }
 
-void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result *out)
+/* Off only in the unit test that compares the two paths (internal.h). */
+bool tp_opening_syn_path = true;
+
+/* The first SYN of a connection its tracker was made for (tp_conn_init: the
+ * sender CLOSED, the receiver LISTEN, nothing sent yet): a bare SYN without
+ * payload and with a good checksum, not on a self-connect. Every connection
+ * of a capture that saw its start opens so, and its SYN is taken at least
+ * twice (once described, again when its SYN-only connection is looked at
+ * or gets its tracker: table.h); tp_process gives it the full path's result and
+ * tracker in a fraction of its work (tests/unit/test_opening_syn.c runs
+ * both on random SYNs and compares). */
+static bool is_opening_syn(const struct tp_conn *c, uint8_t x, const struct tp_segment *s)
 {
-    if (tp_steady_path && is_steady(c, s->from & 1, s)) {
-        process_steady(c, s->from & 1, s, out);
-        return;
+    const struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[1 - x];
+
+    return (s->flags & (TP_SYN | TP_ACK | TP_FIN | TP_RST)) == TP_SYN && s->len == 0 && !s->checksum_bad &&
+           c->segments == 0 && !c->self_connect && !c->midstream && !c->established && x == c->client &&
+           c->syn_count == 0 && c->synack_frame == 0 && X->state == TP_CLOSED && Y->state == TP_LISTEN &&
+           !X->syn_sent && !X->has_isn && !X->has_seq && !X->fin_sent && !X->fin_inferred &&
+           X->challenge_frame == 0 && !Y->syn_sent;
+}
+
+/* What the full path does with an opening SYN (send_syn, receive_syn and
+ * the bookkeeping of tp_process, with every branch such a SYN cannot take
+ * left out): the client CLOSED -> SYN_SENT, the server LISTEN ->
+ * SYN_RECEIVED, handshake step 1. The Zeek summary is the full one. */
+static void process_opening_syn(struct tp_conn *c, uint8_t x, const struct tp_segment *s, struct tp_result *out)
+{
+    struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[1 - x];
+    const uint32_t snd_nxt_before = X->snd_nxt;
+    const bool had_seq = X->has_seq;
+
+    memset(out, 0, sizeof *out);
+    out->sender_role = TP_ROLE_CLIENT;
+    out->hs_steps = TP_STEP_BIT(1);
+    X->why = Y->why = TP_WHY_NONE;
+    c->syn_count = 1;
+    c->first_syn_time = s->time_ns;
+    X->isn = s->seq;
+    X->syn_data_len = 0;
+    X->has_isn = X->syn_sent = true;
+    set_state(X, TP_SYN_SENT);
+    c->syn_frame = s->frame;
+    c->syn_time = s->time_ns;
+    set_state(Y, TP_SYN_RECEIVED);
+    track_sequence(X, s);
+    tp_summary_update(c, x, s, snd_nxt_before, had_seq);
+    X->seen = true;
+    c->segments++;
+    out->label = TP_LABEL_HS_SYN;
+    keep_check_numbers(c, x, s, out);
+    out->phase = TP_PHASE_HANDSHAKE;
+    out->state_client_before = TP_CLOSED;
+    out->state_server_before = TP_LISTEN;
+    out->state_client = TP_SYN_SENT;
+    out->state_server = TP_SYN_RECEIVED;
+    out->why_client = TP_WHY_SENT_SYN;
+    out->why_server = TP_WHY_RECEIVED_SYN;
+}
+
+bool tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result *out)
+{
+    if (tp_steady_path && is_steady(c, s->from & 1, s))
+        return process_steady(c, s->from & 1, s, out);
+    if (tp_opening_syn_path && is_opening_syn(c, s->from & 1, s)) {
+        process_opening_syn(c, s->from & 1, s, out);
+        return false;
     }
     const uint8_t x = s->from & 1;
     const uint16_t f = s->flags;
@@ -1094,7 +1160,7 @@ void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
         out->phase = pick_phase(c, out, f, true);
         out->state_client = out->state_client_before = states_before[c->client];
         out->state_server = out->state_server_before = states_before[1 - c->client];
-        return;
+        return false;
     }
     c->ep[0].why = c->ep[1].why = TP_WHY_NONE;
     sent.state = states_before[x];
@@ -1153,6 +1219,7 @@ void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
     }
     if (c->self_connect)
         describe_self_connect(c, x, f, states_before[x], &sent, out);
+    return false; /* not worth telling: the full path is the rarer one */
 }
 
 /* What tcpphase.check needs of a step, kept the first time it is taken. */

@@ -668,6 +668,10 @@ static const tcp_info_t *untapped_header(proto_tree *tree, packet_info *pinfo, c
  * inline (IPv4 without a call); the layers are walked only when they differ. */
 static inline bool same_address(const address *a, const address *b)
 {
+    /* Wireshark's TCP copies pinfo's addresses into its tap entry shallowly:
+     * the same bytes, no need to read them */
+    if (a->data == b->data && a->type == b->type && a->len == b->len)
+        return true;
     if (a->type == AT_IPv4 && b->type == AT_IPv4 && a->len == 4 && b->len == 4) {
         uint32_t va, vb; /* IPv4, the common case: no memcmp call */
         memcpy(&va, a->data, 4);

@@ -294,8 +294,10 @@ void tp_conn_set_self_connect(struct tp_conn *c);
  * connection on the 4-tuple of |c| (port reuse) rather than a segment of |c|. */
 bool tp_starts_new_incarnation(const struct tp_conn *c, const struct tp_segment *s);
 
-/* tp_process feeds |s| to |c| and describes it in |out|. */
-void tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result *out);
+/* tp_process feeds |s| to |c| and describes it in |out|. Returns true when
+ * |s| certainly left tp_conn_outcome(|c|) as it was (a caller that keeps the
+ * outcome need not compute it again), false when it may have changed it. */
+bool tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result *out);
 
 /* tp_fin_acked_in is the frame that first acknowledged the FIN that the
  * segment |r| of |c| sent (teardown step 1 or 3), as |c| knows it now; 0 if

@@ -4,7 +4,9 @@
  * segments are random but plausible: handshakes (some lost or refused),
  * data both ways with gaps, retransmissions, reordering, zero windows,
  * snap-length cuts, bad checksums, challenge-worthy SYNs and RSTs, FINs,
- * inferred and retracted FINs, ACKs beyond what was sent, self-connects. */
+ * inferred and retracted FINs, ACKs beyond what was sent, self-connects.
+ * Where the short path says the connection's outcome stayed (so that the
+ * connection table does not compute it again), it must have. */
 #include "test_support.h"
 
 #include "../../core/internal.h"
@@ -72,7 +74,7 @@ static struct tp_segment next_segment(struct side *ends, uint32_t frame, int64_t
     return s;
 }
 
-static void check_connection(unsigned n, unsigned *plain)
+static void check_connection(unsigned n, unsigned *plain, unsigned *kept)
 {
     struct tp_conn full, steady;
     struct tp_result r_full, r_steady;
@@ -129,11 +131,17 @@ static void check_connection(unsigned n, unsigned *plain)
         const struct tp_segment s = next_segment(ends, ++frame, &now);
         const struct tp_conn before = steady;
         tp_steady_path = false;
-        tp_process(&full, &s, &r_full);
+        g_assert_false(tp_process(&full, &s, &r_full)); /* the full path claims nothing */
         tp_steady_path = true;
-        tp_process(&steady, &s, &r_steady);
+        const bool outcome_kept = tp_process(&steady, &s, &r_steady);
         g_assert_cmpmem(&r_full, sizeof r_full, &r_steady, sizeof r_steady);
         g_assert_cmpmem(&full, sizeof full, &steady, sizeof steady);
+        /* an outcome said to stay (the connection table then keeps its
+         * own) is what the full path's connection computes */
+        if (outcome_kept) {
+            g_assert_cmpint(tp_conn_outcome(&before), ==, tp_conn_outcome(&full));
+            ++*kept;
+        }
         /* a plain data/ACK between two ESTABLISHED ends: the kind of
          * segment the short path takes */
         if ((r_steady.label == TP_LABEL_DATA || r_steady.label == TP_LABEL_ACK) && before.established &&
@@ -146,14 +154,15 @@ static void check_connection(unsigned n, unsigned *plain)
 
 static void test_same_as_full_path(void)
 {
-    unsigned plain = 0;
+    unsigned plain = 0, kept = 0;
 
     rng_state = 18;
     for (unsigned n = 0; n < 20000; n++)
-        check_connection(n, &plain);
+        check_connection(n, &plain, &kept);
     tp_steady_path = true;
-    g_test_message("%u plain data/ACK segments of established connections", plain);
+    g_test_message("%u plain data/ACK segments of established connections, %u with the outcome kept", plain, kept);
     g_assert_cmpuint(plain, >, 50000);
+    g_assert_cmpuint(kept, >, 25000);
 }
 
 int main(int argc, char **argv)
