@@ -270,17 +270,24 @@ static void add_anomaly(proto_tree *tree, proto_item *ti, tvbuff_t *tvb, packet_
 {
     if (anomaly_severity[id] == PI_NOTE && !pref_show_notes)
         return;
-    proto_item *item = proto_tree_add_string(tree, hf_tcpphase_anomaly, tvb, 0, 0, tp_anomaly_name(id));
+    const char *name = tp_anomaly_name(id);
+    proto_item *item;
 
-    proto_item_set_generated(item);
     /* The expert info says the id's constant summary, so that Expert
      * Information groups each id in one row; this segment's numbers go in
-     * the text of its tcpphase.anomaly item (not formatted on a tree nobody
-     * shows). */
-    if (hit) {
-        proto_item_append_text(item, ": ");
-        proto_item_append_text(item, tp_anomaly_message(id), hit->a, hit->b);
+     * the text of its tcpphase.anomaly item, "Anomaly: <id>: <message>"
+     * (formatted only for a tree that shows it: on any other the item is
+     * faked, or has no text to format). The longest is under 200 bytes,
+     * well within an item's text. */
+    if (hit && tree && PTREE_DATA(tree)->visible) {
+        char message[200];
+        snprintf(message, sizeof message, tp_anomaly_message(id), hit->a, hit->b);
+        item = proto_tree_add_string_format_value(tree, hf_tcpphase_anomaly, tvb, 0, 0, name, "%s: %s", name,
+                                                  message);
+    } else {
+        item = proto_tree_add_string(tree, hf_tcpphase_anomaly, tvb, 0, 0, name);
     }
+    proto_item_set_generated(item);
     if (!(WIRESHARK_REPORTS & ((uint64_t)1 << id)))
         expert_add_info(pinfo, ti, ei_by_anomaly[id]);
 }
@@ -474,14 +481,76 @@ static void prepend_ladder_label(packet_info *pinfo, const struct tp_result *r)
     col_prepend_fstr(pinfo->cinfo, COL_INFO, "%s", wmem_strbuf_get_str(buf));
 }
 
+/* The transition texts, made once each: formatting one (snprintf) cost
+ * more than the item that shows it, on every segment that changes a state.
+ * A few dozen are ever made; freed when Wireshark shuts down. */
+static char *transition_texts[TP_LANG_COUNT][TP_STATE_COUNT][TP_STATE_COUNT][TP_WHY_COUNT];
+#define TRANSITION_TEXT_SIZE 96
+
+/* The text kept, or formatted into |buf| (TRANSITION_TEXT_SIZE bytes) where
+ * out of the table. */
+static const char *transition_text(unsigned before, unsigned after, unsigned why, unsigned lang, char *buf)
+{
+    if (lang >= TP_LANG_COUNT || before >= TP_STATE_COUNT || after >= TP_STATE_COUNT || why >= TP_WHY_COUNT)
+        return tp_transition_format(before, after, why, lang, buf, TRANSITION_TEXT_SIZE);
+    char **kept = &transition_texts[lang][before][after][why];
+    if (!*kept)
+        *kept = g_strdup(tp_transition_format(before, after, why, lang, buf, TRANSITION_TEXT_SIZE));
+    return *kept;
+}
+
+static void free_transition_texts(void)
+{
+    char **texts = &transition_texts[0][0][0][0];
+
+    for (size_t i = 0; i < sizeof transition_texts / sizeof *texts; i++) {
+        g_free(texts[i]);
+        texts[i] = NULL;
+    }
+}
+
 /* "CLOSED → SYN_SENT (sent SYN)": only on a segment that changes the state. */
 static void add_transition(proto_tree *tree, int hf, tvbuff_t *tvb, unsigned before, unsigned after, unsigned why)
 {
-    char text[96];
+    char text[TRANSITION_TEXT_SIZE];
 
     if (before != after && proto_field_is_referenced(tree, hf))
         proto_item_set_generated(proto_tree_add_string(tree, hf, tvb, 0, 0,
-                                                       tp_transition_format(before, after, why, tracker_config.language, text, sizeof text)));
+                                                       transition_text(before, after, why, tracker_config.language, text)));
+}
+
+/* "TCP Connection Phase: ", the start of the protocol item's text (its
+ * name, as Wireshark's default text has it); made at registration. */
+static char protocol_text_start[64];
+
+/* Copies |s| to |at|, as much as fits before |end|; returns the byte after. */
+static char *put_text(char *at, const char *end, const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n > (size_t)(end - at))
+        n = (size_t)(end - at);
+    memcpy(at, s, n);
+    return at + n;
+}
+
+/* "TCP Connection Phase: <label>, client <state>, server <state>", pieced
+ * together and set at once: proto_item_append_text would fill the default
+ * text and then vsnprintf four pieces after it, on every packet of a
+ * visible tree (-V, and -T fields, which 4.0 builds visible too). */
+static void set_protocol_text(proto_item *ti, const char *label, const struct tp_result *r)
+{
+    char text[ITEM_LABEL_LENGTH];
+    const char *const end = text + sizeof text - 1;
+    char *at = put_text(text, end, protocol_text_start);
+
+    at = put_text(at, end, label);
+    at = put_text(at, end, ", client ");
+    at = put_text(at, end, tp_state_name(r->state_client));
+    at = put_text(at, end, ", server ");
+    at = put_text(at, end, tp_state_name(r->state_server));
+    *at = '\0';
+    proto_item_set_text(ti, "%s", text);
 }
 
 /* The protocol item (in *|ti|) and its fields, for a tree (GUI, -V,
@@ -503,8 +572,7 @@ static proto_tree *add_record_items(const struct tp_step *rec, const struct tp_r
     ti = proto_tree_add_item(tree, proto_tcpphase, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ti);
     if (visible)
-        proto_item_append_text(ti, ": %s, client %s, server %s", label,
-                               tp_state_name(r->state_client), tp_state_name(r->state_server));
+        set_protocol_text(ti, label, r);
     /* Leaf fields go in even when |ti| was faked on an invisible tree, so
      * -T fields, custom columns and filters always see them. */
     st = proto_item_add_subtree(ti, ett_tcpphase);
@@ -890,6 +958,7 @@ void proto_register_tcpphase(void)
 
     make_info_tags();
     proto_tcpphase = proto_register_protocol("TCP Connection Phase", "TCPPHASE", "tcpphase");
+    snprintf(protocol_text_start, sizeof protocol_text_start, "%s: ", proto_get_protocol_name(proto_tcpphase));
     proto_register_field_array(proto_tcpphase, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
 
@@ -927,6 +996,7 @@ void proto_register_tcpphase(void)
     apply_preferences();
 
     register_init_routine(tcpphase_init);
+    register_shutdown_routine(free_transition_texts);
     register_postseq_cleanup_routine(capture_read_whole);
     tcpphase_tap = register_tap("tcpphase");
     register_tcpphase_conns_table();
