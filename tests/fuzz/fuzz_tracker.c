@@ -31,8 +31,9 @@ static void check_result(const struct tp_conn *c, const struct tp_result *r)
     for (unsigned i = 0; i < r->hit_count; i++)
         check(r->hits[i].id < TP_ANOMALY_COUNT && (r->anomalies >> r->hits[i].id) & 1);
     check(c->client <= 1 && c->ep[0].state < TP_STATE_COUNT && c->ep[1].state < TP_STATE_COUNT);
-    check(c->history_len <= TP_HISTORY_MAX && c->history[c->history_len] == '\0');
-    check(strlen(c->history) == c->history_len);
+    char history[TP_HISTORY_MAX + 1];
+    check(tp_conn_history_len(c) <= TP_HISTORY_MAX &&
+          strlen(tp_conn_history(c, history)) == tp_conn_history_len(c));
     check(tp_conn_outcome(c) < TP_OUTCOME_COUNT);
     check(c->closer >= TP_CLOSER_CLIENT && c->closer <= TP_CLOSER_NONE);
 }
