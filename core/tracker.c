@@ -1295,8 +1295,15 @@ char *tp_label_format(const struct tp_result *r, unsigned lang, char *buf, unsig
         snprintf(buf, size, tp_phrase(TP_P_LABEL_DATA, lang), label);
     else if (r->retransmission)
         snprintf(buf, size, tp_phrase(TP_P_LABEL_RETRANSMISSION, lang), label);
-    else
-        snprintf(buf, size, "%s", label);
+    else if (size > 0) {
+        /* a plain label is copied: snprintf("%s") costs ~600 instructions a
+         * packet on a visible tree for the same bytes (issue 18) */
+        size_t len = strlen(label);
+        if (len >= size)
+            len = size - 1;
+        memcpy(buf, label, len);
+        buf[len] = '\0';
+    }
     return buf;
 }
 
