@@ -37,7 +37,8 @@ static void set_state_why(struct tp_endpoint *ep, enum tp_state s, enum tp_why w
 static void set_state(struct tp_endpoint *ep, enum tp_state s) { ep->state = (uint8_t)s; }
 
 static uint8_t segment_why(bool sent, uint16_t f, unsigned before, unsigned after);
-static void keep_check_numbers(struct tp_conn *c, uint8_t x, const struct tp_segment *s, const struct tp_result *out);
+static void keep_check_numbers(struct tp_conn *c, uint8_t x, uint8_t y, const struct tp_segment *s,
+                               const struct tp_result *out);
 
 static bool is_closing(unsigned s) { return s >= TP_FIN_WAIT_1 && s <= TP_LAST_ACK; }
 
@@ -202,12 +203,12 @@ bool tp_starts_new_incarnation(const struct tp_conn *c, const struct tp_segment 
 /* Sending a bare SYN: CLOSED -> SYN_SENT (active OPEN, RFC 9293 3.5).
  * Returns false when the receiver ignores it (a synchronized receiver, or a
  * late copy of a SYN after the handshake). */
-static bool send_syn(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
+static bool send_syn(struct tp_conn *c, uint8_t x, uint8_t y, const struct tp_segment *s,
                      struct tp_result *out)
 {
     struct tp_endpoint *X = &c->ep[x];
 
-    struct tp_endpoint *Y = &c->ep[tp_peer(c, x)];
+    struct tp_endpoint *Y = &c->ep[y];
 
     out->hs_steps |= TP_STEP_BIT(1);
     /* Attempts to connect: a SYN once the connection is up is no retry. */
@@ -281,12 +282,12 @@ static bool send_syn(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
 }
 
 /* Sending a SYN-ACK: the answer of an end that received a SYN. */
-static void send_synack(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
+static void send_synack(struct tp_conn *c, uint8_t x, uint8_t y, const struct tp_segment *s,
                         struct tp_result *out)
 {
     struct tp_endpoint *X = &c->ep[x];
 
-    struct tp_endpoint *Y = &c->ep[tp_peer(c, x)];
+    struct tp_endpoint *Y = &c->ep[y];
 
     const bool late_original = X->synack_inferred && s->seq == X->isn;
 
@@ -365,10 +366,10 @@ static void unacked_fin_again(const struct tp_conn *c, struct tp_endpoint *X)
     }
 }
 
-static bool send_fin(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
+static bool send_fin(struct tp_conn *c, uint8_t x, uint8_t y, const struct tp_segment *s,
                      struct tp_result *out)
 {
-    struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[tp_peer(c, x)];
+    struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[y];
     const uint32_t fin_seq = s->seq + s->len;
 
     if (!c->established && !c->midstream)
@@ -428,10 +429,10 @@ static bool send_fin(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
 
 /* An end in SYN_SENT or SYN_RECEIVED that sends an ordinary segment proves
  * it finished its side of the handshake with segments the capture missed. */
-static void infer_unseen_handshake(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
+static void infer_unseen_handshake(struct tp_conn *c, uint8_t x, uint8_t y, const struct tp_segment *s,
                                    struct tp_result *out)
 {
-    struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[tp_peer(c, x)];
+    struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[y];
 
     if (X->state == TP_SYN_SENT && X->syn_sent && !(s->flags & TP_FIN)) {
         /* It acknowledges a SYN-ACK that was not captured. */
@@ -480,10 +481,10 @@ static void close_by_own_rst(struct tp_endpoint *ep)
  * number is exactly the next expected, challenges one that is merely in the
  * window, and ignores the rest. An ignored RST changes neither end: it did
  * not come from the peer's stack (a spoofed or stale RST). */
-static void process_rst(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
+static void process_rst(struct tp_conn *c, uint8_t x, uint8_t y, const struct tp_segment *s,
                         struct tp_result *out)
 {
-    struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[tp_peer(c, x)];
+    struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[y];
     bool exact = false, in_window = false;
     uint32_t rcv_nxt = 0;
     /* RFC 9293 3.10.7.2-4: an end that gets an unacceptable segment in
@@ -644,9 +645,9 @@ static void receive_syn(struct tp_conn *c, uint8_t y, const struct tp_segment *s
  * window |y| advertised, from what the sender has sent so far? Unknown
  * numbers pass. Only the handshake's last step is checked this way: later,
  * capture gaps would make the check noisy. */
-static bool seq_acceptable(const struct tp_conn *c, uint8_t y, const struct tp_segment *s)
+static bool seq_acceptable(const struct tp_conn *c, uint8_t x, uint8_t y, const struct tp_segment *s)
 {
-    const struct tp_endpoint *X = &c->ep[tp_peer(c, y)], *Y = &c->ep[y];
+    const struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[y];
 
     if (!X->has_seq || Y->max_win == 0)
         return true;
@@ -686,10 +687,10 @@ static void receive_fin(struct tp_endpoint *Y)
  * sends data later, it was data the capture lost, not a FIN
  * (retract_inferred_fin). Other ACKs past what was captured are lost data:
  * Wireshark's TCP analysis says so, and no state depends on it. */
-static void infer_uncaptured_fin(struct tp_conn *c, uint8_t y, const struct tp_segment *s,
+static void infer_uncaptured_fin(struct tp_conn *c, uint8_t x, uint8_t y, const struct tp_segment *s,
                                  struct tp_result *out)
 {
-    struct tp_endpoint *Y = &c->ep[y], *X = &c->ep[tp_peer(c, y)];
+    struct tp_endpoint *Y = &c->ep[y], *X = &c->ep[x];
 
     if (Y->state != TP_CLOSE_WAIT || !X->fin_sent)
         return;
@@ -705,9 +706,9 @@ static void infer_uncaptured_fin(struct tp_conn *c, uint8_t y, const struct tp_s
 
 /* |X|'s FIN was inferred from an ACK, but it sends data past it: the ACK
  * acknowledged data the capture lost, and the close is where it was. */
-static void retract_inferred_fin(struct tp_conn *c, uint8_t x, const struct tp_segment *s)
+static void retract_inferred_fin(struct tp_conn *c, uint8_t x, uint8_t y, const struct tp_segment *s)
 {
-    struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[tp_peer(c, x)];
+    struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[y];
 
     if (!X->fin_inferred || s->len == 0 || !seq_gt(s->seq + s->len, X->fin_seq))
         return;
@@ -722,7 +723,7 @@ static void retract_inferred_fin(struct tp_conn *c, uint8_t x, const struct tp_s
 
 /* What the receiver does with the ACK field: completes its handshake or
  * moves its close along (RFC 9293 3.10.7.4, "fifth, check the ACK field"). */
-static bool receive_ack(struct tp_conn *c, uint8_t y, const struct tp_segment *s,
+static bool receive_ack(struct tp_conn *c, uint8_t x, uint8_t y, const struct tp_segment *s,
                         struct tp_result *out)
 {
     struct tp_endpoint *Y = &c->ep[y];
@@ -735,12 +736,12 @@ static bool receive_ack(struct tp_conn *c, uint8_t y, const struct tp_segment *s
             raise_anomaly(out, TP_A_close_ack_invalid, rel_seq(Y, s->ack), rel_seq(Y, Y->snd_nxt));
             return false;
         }
-        infer_uncaptured_fin(c, y, s, out);
+        infer_uncaptured_fin(c, x, y, s, out);
     }
     const bool fin_acked = acks_fin(Y, s);
     switch (state_of(Y)) {
         case TP_SYN_RECEIVED:
-            if (acks_syn(Y, s) && seq_acceptable(c, y, s)) {
+            if (acks_syn(Y, s) && seq_acceptable(c, x, y, s)) {
                 set_state(Y, TP_ESTABLISHED);
                 break;
             }
@@ -749,8 +750,8 @@ static bool receive_ack(struct tp_conn *c, uint8_t y, const struct tp_segment *s
             if (Y->synack_sent && !acks_syn(Y, s))
                 raise_anomaly(out, TP_A_handshake_ack_bad, rel_seq(Y, s->ack), 1);
             else if (Y->synack_sent)
-                raise_anomaly(out, TP_A_handshake_ack_bad, rel_seq(&c->ep[tp_peer(c, y)], s->seq),
-                              rel_seq(&c->ep[tp_peer(c, y)], c->ep[tp_peer(c, y)].snd_nxt));
+                raise_anomaly(out, TP_A_handshake_ack_bad, rel_seq(&c->ep[x], s->seq),
+                              rel_seq(&c->ep[x], c->ep[x].snd_nxt));
             return !Y->synack_sent;
         case TP_FIN_WAIT_1:
             if (fin_acked)
@@ -813,10 +814,10 @@ static void track_sequence(struct tp_endpoint *X, const struct tp_segment *s)
 
 /* Step 3 is the segment after which both ends are synchronized for the first
  * time; a pure ACK answering a retransmitted SYN-ACK repeats it. */
-static void mark_handshake_completion(struct tp_conn *c, uint8_t x, const struct tp_segment *s,
+static void mark_handshake_completion(struct tp_conn *c, uint8_t x, uint8_t y, const struct tp_segment *s,
                                       struct tp_result *out)
 {
-    struct tp_endpoint *Y = &c->ep[tp_peer(c, x)];
+    struct tp_endpoint *Y = &c->ep[y];
 
     if (!c->established) {
         if (is_synchronized(c->ep[x].state) && is_synchronized(Y->state)) {
@@ -932,10 +933,9 @@ struct sent_half {
 
 /* A segment that is neither a RST nor dropped for its flags: the sender's
  * side (SYN, SYN-ACK, FIN, data), then the receiver's. */
-static void process_segment(struct tp_conn *c, uint8_t x, const struct tp_segment *s, enum tp_event ev,
+static void process_segment(struct tp_conn *c, uint8_t x, uint8_t y, const struct tp_segment *s, enum tp_event ev,
                             bool was_established, struct tp_result *out, struct sent_half *sent)
 {
-    const uint8_t y = tp_peer(c, x);
     const bool syn = ev == TP_EV_SYN || ev == TP_EV_SYN_ACK;
     const bool fin = ev == TP_EV_FIN || ev == TP_EV_FIN_ACK;
     const bool ack = ev == TP_EV_ACK || ev == TP_EV_FIN_ACK;
@@ -943,15 +943,15 @@ static void process_segment(struct tp_conn *c, uint8_t x, const struct tp_segmen
 
     if (!syn)
         revive_after_ignored_rst(c, x, s, out);
-    retract_inferred_fin(c, x, s);
+    retract_inferred_fin(c, x, y, s);
     note_data_anomalies(c, x, s, out);
     if (ev == TP_EV_SYN_ACK)
-        send_synack(c, x, s, out);
+        send_synack(c, x, y, s, out);
     else if (ev == TP_EV_SYN)
-        taken = send_syn(c, x, s, out);
+        taken = send_syn(c, x, y, s, out);
     else if (ack)
-        infer_unseen_handshake(c, x, s, out);
-    if (fin && !send_fin(c, x, s, out))
+        infer_unseen_handshake(c, x, y, s, out);
+    if (fin && !send_fin(c, x, y, s, out))
         stray_fin = true;
     sent->state = c->ep[x].state;
     sent->why = c->ep[x].why;
@@ -964,12 +964,12 @@ static void process_segment(struct tp_conn *c, uint8_t x, const struct tp_segmen
         receive_syn(c, y, s);
     } else if (ack) {
         /* "if the ACK bit is off, drop the segment" */
-        if (receive_ack(c, y, s, out) && fin)
+        if (receive_ack(c, x, y, s, out) && fin)
             receive_fin(&c->ep[y]);
     }
     if (taken)
         track_sequence(&c->ep[x], s);
-    mark_handshake_completion(c, x, s, out);
+    mark_handshake_completion(c, x, y, s, out);
     if (!was_established && s->len > 0 && !syn && !(out->hs_steps & TP_STEP_BIT(3)))
         raise_anomaly(out, TP_A_data_before_established, s->len, 0);
 }
@@ -1112,7 +1112,7 @@ static void process_opening_syn(struct tp_conn *c, uint8_t x, const struct tp_se
     X->seen = true;
     c->segments++;
     out->label = TP_LABEL_HS_SYN;
-    keep_check_numbers(c, x, s, out);
+    keep_check_numbers(c, x, (uint8_t)(1 - x), s, out); /* no self-connect here */
     out->phase = TP_PHASE_HANDSHAKE;
     out->state_client_before = TP_CLOSED;
     out->state_server_before = TP_LISTEN;
@@ -1131,6 +1131,8 @@ bool tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
         return false;
     }
     const uint8_t x = s->from & 1;
+    /* the receiver, worked out once for the helpers below (issue 18) */
+    const uint8_t y = tp_peer(c, x);
     const uint16_t f = s->flags;
     const enum tp_event ev = tp_segment_event(f);
     const bool bad_flags = ev == TP_EV_BAD_FLAGS;
@@ -1179,7 +1181,7 @@ bool tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
         case TP_EV_BAD_FLAGS:
             break; /* Receivers drop such segments: nothing changes. */
         case TP_EV_RST:
-            process_rst(c, x, s, out);
+            process_rst(c, x, y, s, out);
             break;
         case TP_EV_SYN:
         case TP_EV_SYN_ACK:
@@ -1187,7 +1189,7 @@ bool tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
         case TP_EV_FIN:
         case TP_EV_ACK:
         case TP_EV_NO_ACK:
-            process_segment(c, x, s, ev, was_established, out, &sent);
+            process_segment(c, x, y, s, ev, was_established, out, &sent);
             break;
     }
     for (int i = 0; i < 2; i++) {
@@ -1201,7 +1203,7 @@ bool tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
     c->segments++;
 
     out->label = pick_label(out, f, bad_flags);
-    keep_check_numbers(c, x, s, out);
+    keep_check_numbers(c, x, y, s, out);
     out->phase = pick_phase(c, out, f, bad_flags);
     out->state_client = c->ep[c->client].state;
     out->state_server = c->ep[1 - c->client].state;
@@ -1223,10 +1225,11 @@ bool tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
 }
 
 /* What tcpphase.check needs of a step, kept the first time it is taken. */
-static void keep_check_numbers(struct tp_conn *c, uint8_t x, const struct tp_segment *s, const struct tp_result *out)
+static void keep_check_numbers(struct tp_conn *c, uint8_t x, uint8_t y, const struct tp_segment *s,
+                               const struct tp_result *out)
 {
     struct tp_check_numbers *k = &c->check;
-    const struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[tp_peer(c, x)];
+    const struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[y];
 
     if (out->retransmission || (out->anomalies & TP_ANOMALY_BIT(syn_new_isn)))
         return;
@@ -1295,8 +1298,15 @@ char *tp_label_format(const struct tp_result *r, unsigned lang, char *buf, unsig
         snprintf(buf, size, tp_phrase(TP_P_LABEL_DATA, lang), label);
     else if (r->retransmission)
         snprintf(buf, size, tp_phrase(TP_P_LABEL_RETRANSMISSION, lang), label);
-    else
-        snprintf(buf, size, "%s", label);
+    else if (size > 0) {
+        /* a plain label is copied: snprintf("%s") costs ~600 instructions a
+         * packet on a visible tree for the same bytes (issue 18) */
+        size_t len = strlen(label);
+        if (len >= size)
+            len = size - 1;
+        memcpy(buf, label, len);
+        buf[len] = '\0';
+    }
     return buf;
 }
 
