@@ -18,7 +18,9 @@ fi
 run() {
     local dir=$1 cap=$2
     shift 2
-    "${as_user[@]}" env -i PATH=/usr/bin:/bin HOME="$home" WIRESHARK_PLUGIN_DIR="$dir" tshark -n -r "$cap" "$@" 2>&1
+    # PDML's header says when tshark ran: not the plugin's output
+    "${as_user[@]}" env -i PATH=/usr/bin:/bin HOME="$home" WIRESHARK_PLUGIN_DIR="$dir" tshark -n -r "$cap" "$@" 2>&1 |
+        sed '/^<pdml /s/ time="[^"]*"//'
 }
 modes=(
     "" "-V" "-2 -V" "-2 -o tcpphase.two_pass:TRUE -V"
