@@ -609,7 +609,9 @@ static proto_tree *add_record_items(const struct tp_step *rec, const struct tp_r
 
     /* no empty "Handshake" subtree (a refused or unanswered SYN links nothing) */
     if (r->hs_steps && has_handshake_items(c, pinfo)) {
-        proto_tree *hs = proto_tree_add_subtree(st, tvb, 0, 0, ett_tcpphase_handshake, NULL, "Handshake");
+        /* the title as the format itself: proto_tree_add_subtree formats
+         * its text through "%s", which costs more (issue 18) */
+        proto_tree *hs = proto_tree_add_subtree_format(st, tvb, 0, 0, ett_tcpphase_handshake, NULL, "Handshake");
         add_handshake(hs, tvb, pinfo, c, whole_capture);
     }
     add_frame_link(st, hf_tcpphase_fin_frame, tvb, pinfo, r->fin_frame);
