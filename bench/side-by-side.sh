@@ -29,7 +29,7 @@ chmod -R a+rX "$work"
 
 # inside DIR CAPTURE: instructions inside dissect_tcpphase (and what it calls)
 inside() {
-    "${as_user[@]}" env -i PATH=/usr/bin:/bin HOME="$work/home" WIRESHARK_PLUGIN_DIR="$work/$1" \
+    "${as_user[@]}" env -i PATH=/usr/bin:/bin HOME="$work/home" WIRESHARK_PLUGIN_DIR="$work/$1" "${fixed_seed[@]}" \
         valgrind --tool=callgrind --toggle-collect=dissect_tcpphase --callgrind-out-file=/dev/null \
         tshark -n -r "$2" >/dev/null 2>"$work/home/err" || { cat "$work/home/err" >&2; exit 1; }
     awk '/Collected :/ {print $4}' "$work/home/err"
