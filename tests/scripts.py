@@ -4,7 +4,9 @@ instead of failing half-way:
 
   * tools/test.sh without ../shared beside the project;
   * tools/install-deps.sh with packages missing, not root and no sudo;
-  * tools/fresh-leg.sh not root (and no sudo), or with an unknown release.
+  * tools/fresh-leg.sh not root (and no sudo), or with an unknown release;
+
+and the tests' own sandbox (tplib.Sandbox) stages each capture it is given.
 
   scripts.py"""
 import os
@@ -84,6 +86,23 @@ def main():
                           env={"PATH": os.environ["PATH"], "HOME": home}, as_nobody=True)
             expect(rc == 0 and "multiple directories" not in out and "[HS 1/3]" in out,
                    f"tshark-with-plugin.sh after a personal install: no duplicate-plugin warning (exit {rc}: {out[:160]})")
+        # the tests' sandbox: two captures of one name are two copies, and
+        # a capture written again is copied again (a test that stages its
+        # own captures under one name read the first one's copy)
+        if os.path.isdir(plugins):
+            first, second = os.path.join(work, "a", "x.pcap"), os.path.join(work, "b", "x.pcap")
+            for path, data in ((first, b"first"), (second, b"second")):
+                os.makedirs(os.path.dirname(path))
+                with open(path, "wb") as f:
+                    f.write(data)
+            with tplib.Sandbox(os.path.join(tplib.ROOT, "build")) as sandbox:
+                staged = [sandbox.stage(first), sandbox.stage(second)]
+                read = [open(c, "rb").read() for c in staged]
+                with open(first, "wb") as f:
+                    f.write(b"first, written again")
+                again = open(sandbox.stage(first), "rb").read()
+            expect(read == [b"first", b"second"] and staged[0] != staged[1] and again == b"first, written again",
+                   f"the sandbox stages two captures of one name apart and a changed one again ({read}, {again})")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return checks.exit_status()

@@ -68,6 +68,7 @@ class Sandbox:
     def __init__(self, build_dir):
         self.build_dir = os.path.abspath(build_dir)
         self.dir = tempfile.mkdtemp(prefix="tcpphase-test-")
+        self._staged = {}  # source path -> (copy, (size, mtime_ns) when copied)
         os.chmod(self.dir, 0o755)
         plugins = os.path.join(build_dir, "plugins")
         if not os.path.isdir(plugins):
@@ -92,11 +93,26 @@ class Sandbox:
         self.close()
 
     def stage(self, path):
-        """Copies a capture into the sandbox and returns the copy's path."""
-        copy = os.path.join(self.dir, os.path.basename(path))
-        if not os.path.exists(copy):
-            shutil.copyfile(path, copy)
-            os.chmod(copy, 0o644)
+        """Copies a capture into the sandbox and returns the copy's path: under
+        its own name, unless another capture of that name was staged before
+        (then under a numbered one); copied again if it changed since."""
+        source = os.path.abspath(path)
+        if os.path.dirname(source) == self.dir:
+            return source
+        st = os.stat(source)
+        stamp = (st.st_size, st.st_mtime_ns)
+        staged = self._staged.get(source)
+        if staged and staged[1] == stamp:
+            return staged[0]
+        copy = staged[0] if staged else os.path.join(self.dir, os.path.basename(source))
+        taken = {c for c, _ in self._staged.values()}
+        n = 1
+        while not staged and copy in taken:
+            n += 1
+            copy = os.path.join(self.dir, f"{n}-{os.path.basename(source)}")
+        shutil.copyfile(source, copy)
+        os.chmod(copy, 0o644)
+        self._staged[source] = (copy, stamp)
         return copy
 
     def command(self, argv):
