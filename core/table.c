@@ -20,7 +20,18 @@ struct tp_table {
     struct tp_entry **by_number; /* [number], 0 unused */
     uint32_t number_capacity;
     uint32_t count;              /* connections, = the highest number */
+    /* SYN-only blocks that entries moved out of (process), by packed
+     * address length / 4, for the next SYN-only entries with a key as long:
+     * a release and an allocation fewer per connection opened by a SYN.
+     * Each block's first bytes link to the next; at most SPARE_MAX kept of
+     * each length, the rest released. */
+    void *spare[TP_KEY_ADDR_MAX / 4 + 1];
+    uint32_t spare_count[TP_KEY_ADDR_MAX / 4 + 1];
 };
+
+/* Spare SYN-only blocks a table keeps of one key length (table.spare): a
+ * SYN flood answered late leaves no more than this many unused. */
+#define SPARE_MAX 64
 
 /* What follows an entry's packed key (tp_entry.keeps). */
 enum entry_keeps {
@@ -127,6 +138,34 @@ static void *table_alloc(const struct tp_table *t, size_t size)
     if (p)
         memset(p, 0, size);
     return p;
+}
+
+/* Gives up the SYN-only block |e|: kept as a spare for the next SYN-only
+ * entry with a key as long, or released. */
+static void spare_syn_block(struct tp_table *t, struct tp_entry *e)
+{
+    const unsigned i = entry_address_length(e) / 4;
+
+    if (t->spare_count[i] >= SPARE_MAX) {
+        t->mem.release(t->mem.ctx, e);
+        return;
+    }
+    *(void **)(void *)e = t->spare[i];
+    t->spare[i] = e;
+    t->spare_count[i]++;
+}
+
+/* A block for a new entry of |size| bytes: a spare one for a SYN-only
+ * entry (|syn_only|) whose packed address is |len| bytes, if any. */
+static struct tp_entry *entry_block(struct tp_table *t, bool syn_only, unsigned len, size_t size)
+{
+    void *block = syn_only ? t->spare[len / 4] : NULL;
+
+    if (!block)
+        return (struct tp_entry *)t->mem.alloc(t->mem.ctx, size);
+    t->spare[len / 4] = *(void **)block;
+    t->spare_count[len / 4]--;
+    return (struct tp_entry *)block;
 }
 
 static uint32_t key_hash(const uint32_t *words, unsigned count)
@@ -238,8 +277,14 @@ void tp_table_free(struct tp_table *t)
 {
     if (!t)
         return;
-    for (uint32_t n = 1; n <= t->count; n++) {
+    for (uint32_t n = 1; n <= t->count; n++)
         t->mem.release(t->mem.ctx, t->by_number[n]);
+    for (unsigned i = 0; i < sizeof t->spare / sizeof t->spare[0]; i++) {
+        while (t->spare[i]) {
+            void *next = *(void **)t->spare[i];
+            t->mem.release(t->mem.ctx, t->spare[i]);
+            t->spare[i] = next;
+        }
     }
     if (t->by_number)
         t->mem.release(t->mem.ctx, t->by_number);
@@ -313,7 +358,8 @@ static struct tp_entry *new_entry(struct tp_table *t, const struct tp_key *key, 
         return NULL;
     /* not cleared whole: what follows the head is set below (the SYN
      * copied, or the tracker cleared by tp_conn_init) */
-    e = (struct tp_entry *)t->mem.alloc(t->mem.ctx, head + (syn_only ? sizeof(struct tp_segment) : sizeof(struct tp_conn)));
+    e = entry_block(t, syn_only, 2 * (packed->words - PACKED_HEAD_WORDS),
+                    head + (syn_only ? sizeof(struct tp_segment) : sizeof(struct tp_conn)));
     if (!e)
         return NULL;
     memset(e, 0, head);
@@ -382,7 +428,7 @@ static const struct tp_conn *process(struct tp_table *t, struct tp_entry **e, co
         memcpy(moved, syn_only, head);
         moved->keeps = KEEPS_TRACKER;
         t->by_number[moved->number] = moved;
-        t->mem.release(t->mem.ctx, syn_only);
+        spare_syn_block(t, syn_only);
         *e = moved;
     }
     struct tp_conn *tracker = tracker_of(*e);

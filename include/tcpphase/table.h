@@ -52,10 +52,12 @@ struct tp_allocator {
  * flood, every unanswered connect) keeps that segment instead of a tracker:
  * tp_table_view makes the tracker again from it, and the next segment makes
  * it for good. The entry then moves to a new block of its head, key and
- * tracker, and its SYN-only block is given back (tp_allocator.release):
- * one block per connection, not a SYN-only block that points to a tracker
- * of its own (issue 18: a full IPv4 connection is then one block of 408
- * bytes, 432 in Wireshark's wmem, not 64 + 376 bytes, 80 + 400). That costs
+ * tracker, and its SYN-only block goes to the next SYN-only entry with a
+ * key as long (64 kept at most, the rest given back through
+ * tp_allocator.release): one block per connection, not a SYN-only block
+ * that points to a tracker of its own (issue 18: a full IPv4 connection is
+ * then one block of 408 bytes, 432 in Wireshark's wmem, not 64 + 376
+ * bytes, 80 + 400). That costs
  * one tp_process per look at a SYN-only connection and saves the tracker's
  * size per such connection: with IPv4 addresses a SYN-only connection is
  * one 64-byte block. Read its key, ports and tracker with tp_entry_key,

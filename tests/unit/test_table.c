@@ -72,6 +72,35 @@ static void handshake_and_close(struct fixture *f, const struct tp_key *key, uin
     TABLE_FEED(f, key, C2S, .flags = TP_ACK, .seq = cisn + 2, .ack = S_NXT + 1);
 }
 
+/* The key of client |i| of many: another port, and another address every 60,000. */
+static struct tp_key nth_key(const struct fixture *f, uint32_t i)
+{
+    struct tp_key k = f->key;
+    k.port_low = (uint16_t)(1024 + i % 60000);
+    k.addr_low[3] = (uint8_t)(i / 60000 + 1);
+    return k;
+}
+
+/* A SYN from each of clients 0..|n|-1 (nth_key): connections 1..|n|. */
+static void syns_to_many(struct fixture *f, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        const struct tp_key k = nth_key(f, i);
+        TABLE_FEED(f, &k, C2S, .flags = TP_SYN, .seq = i);
+        g_assert_cmpuint(f->step.entry->number, ==, i + 1);
+    }
+}
+
+/* The server's SYN-ACK to every |stride|-th of them: found again by key. */
+static void synacks_to_many(struct fixture *f, uint32_t n, uint32_t stride)
+{
+    for (uint32_t i = 0; i < n; i += stride) {
+        const struct tp_key k = nth_key(f, i);
+        TABLE_FEED(f, &k, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = i + 1);
+        g_assert_cmpuint(f->step.entry->number, ==, i + 1);
+    }
+}
+
 /* Both directions of a 4-tuple are one connection; its sender roles follow. */
 static void test_both_directions_one_connection(void)
 {
@@ -210,8 +239,9 @@ static void test_syn_only_form(void)
 }
 
 /* A SYN-only entry moves on its second segment to a block with its
- * tracker, the SYN-only block given back: its number finds the new block,
- * with the same key, hint and incarnation chain (port reuse after it). */
+ * tracker, the SYN-only block kept for the next SYN-only entry: its number
+ * finds the new block, with the same key, hint and incarnation chain (port
+ * reuse after it). */
 static void test_syn_only_entry_moves(void)
 {
     struct fixture f;
@@ -226,7 +256,7 @@ static void test_syn_only_entry_moves(void)
     TABLE_FEED(&f, &f.key, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = CLIENT_ISN + 100001,
                .time_ns = 201 * TP_NS_PER_SEC);
     const struct tp_entry *e = f.step.entry;
-    g_assert_cmpuint(f.blocks, ==, blocks); /* one block for another */
+    g_assert_cmpuint(f.blocks, ==, blocks + 1); /* the SYN-only block kept as a spare */
     g_assert_true(tp_table_by_number(f.table, 2) == e);
     g_assert_true(tp_table_latest(f.table, tp_table_by_number(f.table, 1)) == e);
     g_assert_cmpuint(e->number, ==, 2);
@@ -246,6 +276,26 @@ static void test_syn_only_entry_moves(void)
     g_assert_true(f.step.entry == e);
     g_assert_cmpuint(tp_table_count(f.table), ==, 2);
     EXPECT_CONN_STATES(tp_entry_tracker(e), TP_ESTABLISHED, TP_ESTABLISHED);
+    /* the next SYN-only entry takes the spare block */
+    TABLE_FEED(&f, &f.other_key, C2S, .flags = TP_SYN, .seq = CLIENT_ISN, .time_ns = 203 * TP_NS_PER_SEC);
+    g_assert_cmpuint(f.step.entry->number, ==, 3);
+    g_assert_cmpuint(f.blocks, ==, blocks + 1);
+    tp_entry_key(f.step.entry, &back);
+    g_assert_cmpmem(&back, sizeof back, &f.other_key, sizeof f.other_key);
+    teardown(&f);
+}
+
+/* Of the SYN-only blocks entries move out of, a table keeps a bounded
+ * number for later SYN-only entries and gives the rest back: many SYNs
+ * answered after all of them were seen leave few blocks unused. */
+static void test_spare_blocks_bounded(void)
+{
+    struct fixture f;
+    setup(&f);
+    syns_to_many(&f, 200);
+    const unsigned blocks = f.blocks;
+    synacks_to_many(&f, 200, 1);
+    g_assert_cmpuint(f.blocks, ==, blocks + 64); /* SPARE_MAX (table.c) */
     teardown(&f);
 }
 
@@ -292,20 +342,8 @@ static void test_many_connections(void)
 {
     struct fixture f;
     setup(&f);
-    for (uint32_t i = 0; i < 5000; i++) {
-        struct tp_key k = f.key;
-        k.port_low = (uint16_t)(1024 + i % 60000);
-        k.addr_low[3] = (uint8_t)(i / 60000 + 1);
-        TABLE_FEED(&f, &k, C2S, .flags = TP_SYN, .seq = i);
-        g_assert_cmpuint(f.step.entry->number, ==, i + 1);
-    }
-    for (uint32_t i = 0; i < 5000; i += 97) {
-        struct tp_key k = f.key;
-        k.port_low = (uint16_t)(1024 + i % 60000);
-        k.addr_low[3] = (uint8_t)(i / 60000 + 1);
-        TABLE_FEED(&f, &k, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = i + 1);
-        g_assert_cmpuint(f.step.entry->number, ==, i + 1);
-    }
+    syns_to_many(&f, 5000);
+    synacks_to_many(&f, 5000, 97);
     teardown(&f);
 }
 
@@ -353,6 +391,7 @@ int main(int argc, char **argv)
     g_test_add_func("/table/segment_of_open_connection_stays", test_segment_of_open_connection_stays);
     g_test_add_func("/table/syn_only_form", test_syn_only_form);
     g_test_add_func("/table/syn_only_entry_moves", test_syn_only_entry_moves);
+    g_test_add_func("/table/spare_blocks_bounded", test_spare_blocks_bounded);
     g_test_add_func("/table/outcome_before_and_after", test_outcome_before_and_after);
     g_test_add_func("/table/likely_entry", test_likely_entry);
     g_test_add_func("/table/many_connections", test_many_connections);
