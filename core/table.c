@@ -20,13 +20,23 @@ struct tp_table {
     struct tp_entry **by_number; /* [number], 0 unused */
     uint32_t number_capacity;
     uint32_t count;              /* connections, = the highest number */
+    /* SYN-only blocks that entries moved out of (process), by packed
+     * address length / 4, for the next SYN-only entries with a key as long:
+     * a release and an allocation fewer per connection opened by a SYN.
+     * Each block's first bytes link to the next; at most SPARE_MAX kept of
+     * each length, the rest released. */
+    void *spare[TP_KEY_ADDR_MAX / 4 + 1];
+    uint32_t spare_count[TP_KEY_ADDR_MAX / 4 + 1];
 };
+
+/* Spare SYN-only blocks a table keeps of one key length (table.spare): a
+ * SYN flood answered late leaves no more than this many unused. */
+#define SPARE_MAX 64
 
 /* What follows an entry's packed key (tp_entry.keeps). */
 enum entry_keeps {
     KEEPS_SYN,      /* its first SYN, the only segment it has shown */
     KEEPS_TRACKER,  /* its tracker */
-    KEEPS_POINTER,  /* a pointer to its tracker, made after the SYN-only form */
 };
 
 /* A key packed as an entry keeps it, in 32-bit words: the address type and
@@ -112,14 +122,7 @@ uint16_t tp_entry_port(const struct tp_entry *e, unsigned ep)
 
 static struct tp_conn *tracker_of(const struct tp_entry *e)
 {
-    switch (e->keeps) {
-    case KEEPS_TRACKER:
-        return (struct tp_conn *)entry_tail(e);
-    case KEEPS_POINTER:
-        return *(struct tp_conn **)entry_tail(e);
-    default:
-        return NULL;
-    }
+    return e->keeps == KEEPS_TRACKER ? (struct tp_conn *)entry_tail(e) : NULL;
 }
 
 const struct tp_conn *tp_entry_tracker(const struct tp_entry *e) { return tracker_of(e); }
@@ -135,6 +138,34 @@ static void *table_alloc(const struct tp_table *t, size_t size)
     if (p)
         memset(p, 0, size);
     return p;
+}
+
+/* Gives up the SYN-only block |e|: kept as a spare for the next SYN-only
+ * entry with a key as long, or released. */
+static void spare_syn_block(struct tp_table *t, struct tp_entry *e)
+{
+    const unsigned i = entry_address_length(e) / 4;
+
+    if (t->spare_count[i] >= SPARE_MAX) {
+        t->mem.release(t->mem.ctx, e);
+        return;
+    }
+    *(void **)(void *)e = t->spare[i];
+    t->spare[i] = e;
+    t->spare_count[i]++;
+}
+
+/* A block for a new entry of |size| bytes: a spare one for a SYN-only
+ * entry (|syn_only|) whose packed address is |len| bytes, if any. */
+static struct tp_entry *entry_block(struct tp_table *t, bool syn_only, unsigned len, size_t size)
+{
+    void *block = syn_only ? t->spare[len / 4] : NULL;
+
+    if (!block)
+        return (struct tp_entry *)t->mem.alloc(t->mem.ctx, size);
+    t->spare[len / 4] = *(void **)block;
+    t->spare_count[len / 4]--;
+    return (struct tp_entry *)block;
 }
 
 static uint32_t key_hash(const uint32_t *words, unsigned count)
@@ -246,11 +277,14 @@ void tp_table_free(struct tp_table *t)
 {
     if (!t)
         return;
-    for (uint32_t n = 1; n <= t->count; n++) {
-        struct tp_entry *e = t->by_number[n];
-        if (e->keeps == KEEPS_POINTER) /* a tracker made after the SYN-only form: a block of its own */
-            t->mem.release(t->mem.ctx, tracker_of(e));
-        t->mem.release(t->mem.ctx, e);
+    for (uint32_t n = 1; n <= t->count; n++)
+        t->mem.release(t->mem.ctx, t->by_number[n]);
+    for (unsigned i = 0; i < sizeof t->spare / sizeof t->spare[0]; i++) {
+        while (t->spare[i]) {
+            void *next = *(void **)t->spare[i];
+            t->mem.release(t->mem.ctx, t->spare[i]);
+            t->spare[i] = next;
+        }
     }
     if (t->by_number)
         t->mem.release(t->mem.ctx, t->by_number);
@@ -324,7 +358,8 @@ static struct tp_entry *new_entry(struct tp_table *t, const struct tp_key *key, 
         return NULL;
     /* not cleared whole: what follows the head is set below (the SYN
      * copied, or the tracker cleared by tp_conn_init) */
-    e = (struct tp_entry *)t->mem.alloc(t->mem.ctx, head + (syn_only ? sizeof(struct tp_segment) : sizeof(struct tp_conn)));
+    e = entry_block(t, syn_only, 2 * (packed->words - PACKED_HEAD_WORDS),
+                    head + (syn_only ? sizeof(struct tp_segment) : sizeof(struct tp_conn)));
     if (!e)
         return NULL;
     memset(e, 0, head);
@@ -355,47 +390,54 @@ static struct tp_entry *new_entry(struct tp_table *t, const struct tp_key *key, 
     return e;
 }
 
-/* Feeds |s| to |e|, describes it in |out| and returns the tracker after it;
+/* Feeds |s| to *|e|, describes it in |out| and returns the tracker after it;
  * *|outcome_kept| says whether the connection's outcome certainly stayed
- * (tp_process). |view|, if not NULL, is |e|'s tracker as tp_table_view made
- * it for this segment (a SYN again on a SYN-only connection): copied, not
- * replayed. */
-static const struct tp_conn *process(struct tp_table *t, struct tp_entry *e, const struct tp_segment *s,
+ * (tp_process). |view|, if not NULL, is the entry's tracker as
+ * tp_table_view made it for this segment (a SYN again on a SYN-only
+ * connection): copied, not replayed. The second segment of a SYN-only
+ * entry makes its tracker for good: the entry moves to a block of its head,
+ * key and tracker (*|e| is then that block; by_number names it, and the
+ * hash slots name its number) and the old block is released. */
+static const struct tp_conn *process(struct tp_table *t, struct tp_entry **e, const struct tp_segment *s,
                                      const struct tp_conn *view, struct tp_conn *storage, struct tp_result *out,
                                      bool *outcome_kept)
 {
+    struct tp_entry *syn_only = *e;
+
     *outcome_kept = false;
-    if (e->keeps == KEEPS_SYN) {
-        if (!e->processed) { /* its first SYN: described, not kept */
-            replay_first(t, e, storage, out);
+    if (syn_only->keeps == KEEPS_SYN) {
+        if (!syn_only->processed) { /* its first SYN: described, not kept */
+            replay_first(t, syn_only, storage, out);
             return storage;
         }
         struct tp_result ignored;
-        /* not cleared: tp_conn_init clears it, or the view is copied whole */
-        struct tp_conn *tracker = (struct tp_conn *)t->mem.alloc(t->mem.ctx, sizeof *tracker);
-        if (!tracker) { /* no memory: describe the segment, keep nothing */
-            if (view)
-                *storage = *view;
-            else
-                replay_first(t, e, storage, &ignored);
+        const size_t head = entry_head_size(entry_key_words(syn_only));
+        /* not cleared: the head is copied, tp_conn_init clears the tracker,
+         * or the view is copied whole */
+        struct tp_entry *moved = (struct tp_entry *)t->mem.alloc(t->mem.ctx, head + sizeof(struct tp_conn));
+        /* no memory: the segment is described in |storage|, nothing kept */
+        struct tp_conn *tracker = moved ? (struct tp_conn *)(void *)((char *)moved + head) : storage;
+        if (view)
+            *tracker = *view;
+        else /* the SYN, replayed for the last time */
+            replay_first(t, syn_only, tracker, &ignored);
+        if (!moved) {
             tp_process(storage, s, out);
             return storage;
         }
-        if (view)
-            *tracker = *view;
-        else
-            replay_first(t, e, tracker, &ignored);
-        /* the SYN, replayed for the last time, leaves room for the pointer */
-        *(struct tp_conn **)entry_tail(e) = tracker;
-        e->keeps = KEEPS_POINTER;
+        memcpy(moved, syn_only, head);
+        moved->keeps = KEEPS_TRACKER;
+        t->by_number[moved->number] = moved;
+        spare_syn_block(t, syn_only);
+        *e = moved;
     }
-    struct tp_conn *tracker = tracker_of(e);
+    struct tp_conn *tracker = tracker_of(*e);
     *outcome_kept = tp_process(tracker, s, out);
     return tracker;
 }
 
 const struct tp_conn *tp_table_step(struct tp_table *t, const struct tp_key *key, bool sender_is_low,
-                                    uint32_t hint, const struct tp_entry *likely,
+                                    uint32_t hint, uint32_t likely,
                                     const struct tp_segment *s, struct tp_conn *storage, struct tp_step *out)
 {
     struct tp_entry *entry = NULL, *old = NULL;
@@ -405,10 +447,10 @@ const struct tp_conn *tp_table_step(struct tp_table *t, const struct tp_key *key
     struct packed_key packed;
 
     pack_key(key, &packed);
-    if (likely) {
-        likely = tp_table_latest(t, likely);
-        if (key_equal(likely, &packed))
-            entry = t->by_number[likely->number];
+    if (likely >= 1 && likely <= t->count) {
+        const struct tp_entry *latest = tp_table_latest(t, t->by_number[likely]);
+        if (key_equal(latest, &packed))
+            entry = t->by_number[latest->number];
     }
     if (!entry)
         entry = slot_entry(t, find_slot(t, &packed));
@@ -432,12 +474,12 @@ const struct tp_conn *tp_table_step(struct tp_table *t, const struct tp_key *key
     }
 
     struct tp_verdict *v = &out->verdict;
-    out->entry = entry;
     v->conn = entry->number;
     v->outcome_before = entry->processed ? entry->outcome : TP_OUTCOME_NONE;
-    /* the view of a SYN-only entry, made above, is not made again */
+    /* the view of a SYN-only entry, made above, is not made again; the
+     * entry may move (a SYN-only one's second segment) */
     bool outcome_kept;
-    const struct tp_conn *after = process(t, entry, &seg, !old && view == &old_view && entry->processed ? view : NULL,
+    const struct tp_conn *after = process(t, &entry, &seg, !old && view == &old_view && entry->processed ? view : NULL,
                                           storage, &v->result, &outcome_kept);
     /* the entry keeps the outcome after its latest segment: most segments
      * leave it as it was */
@@ -445,6 +487,7 @@ const struct tp_conn *tp_table_step(struct tp_table *t, const struct tp_key *key
         entry->outcome = (uint8_t)tp_conn_outcome(after);
     entry->processed = true;
     v->outcome_after = entry->outcome;
+    out->entry = entry;
     if (old)
         tp_check_reuse(tp_table_view(t, old, &old_view), old_from, old->number, &seg, &v->result);
     return after;

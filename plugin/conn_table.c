@@ -13,8 +13,9 @@
  * file per epan session); NULL until its first segment. */
 static struct tp_table *table;
 
-/* Wireshark's tcp.stream -> the connection its last segment belonged to. */
-static struct tp_entry **by_stream;
+/* Wireshark's tcp.stream -> the number of the connection its last segment
+ * belonged to, 0 if none (a number, not a pointer: entries move, table.h). */
+static uint32_t *by_stream;
 static uint32_t by_stream_capacity;
 #define STREAM_INDEX_MAX (1u << 26) /* beyond: the table's hash alone */
 
@@ -48,7 +49,7 @@ const struct tp_conn *conn_view(const struct tp_entry *e, struct tp_conn *storag
     return tp_table_view(table, e, storage);
 }
 
-static void remember_stream(uint32_t stream, struct tp_entry *e)
+static void remember_stream(uint32_t stream, uint32_t conn)
 {
     if (stream >= STREAM_INDEX_MAX)
         return;
@@ -56,11 +57,11 @@ static void remember_stream(uint32_t stream, struct tp_entry *e)
         uint32_t capacity = by_stream_capacity ? by_stream_capacity : 1024;
         while (capacity <= stream)
             capacity *= 2;
-        by_stream = (struct tp_entry **)wmem_realloc(wmem_file_scope(), by_stream, capacity * sizeof *by_stream);
+        by_stream = (uint32_t *)wmem_realloc(wmem_file_scope(), by_stream, capacity * sizeof *by_stream);
         memset(by_stream + by_stream_capacity, 0, (capacity - by_stream_capacity) * sizeof *by_stream);
         by_stream_capacity = capacity;
     }
-    by_stream[stream] = e;
+    by_stream[stream] = conn;
 }
 
 static int compare_end(const address *a, uint16_t pa, const address *b, uint16_t pb)
@@ -169,9 +170,9 @@ const struct tp_conn *conn_table_step(const tcp_info_t *th, int64_t time_ns, uin
     if (!table)
         table = tp_table_new(&file_scope, cfg);
     after = tp_table_step(table, &key, sender_is_low, th->th_stream,
-                          th->th_stream < by_stream_capacity ? by_stream[th->th_stream] : NULL, &seg, storage, out);
+                          th->th_stream < by_stream_capacity ? by_stream[th->th_stream] : 0, &seg, storage, out);
     if (out->entry)
-        remember_stream(th->th_stream, out->entry);
+        remember_stream(th->th_stream, out->verdict.conn);
     return after;
 }
 

@@ -35,7 +35,8 @@ int64_t capture_time_ns(const nstime_t *ts);
 const struct tp_conn *conn_view(const struct tp_entry *e, struct tp_conn *storage);
 
 /* conn_table_by_number is the connection numbered |number| (tcpphase.conn),
- * NULL if none. */
+ * NULL if none; the pointer holds until the next segment is stepped (an
+ * entry may move, table.h): keep the number. */
 struct tp_entry *conn_table_by_number(uint32_t number);
 
 /* conn_endpoint_text writes "addr:port" ("[v6]:port") of |e|'s endpoint |ep|

@@ -14,7 +14,7 @@
 
 /* One connection of the report, in order of first segment. */
 struct report_row {
-    const struct tp_entry *conn;
+    uint32_t conn; /* its number */
     int anomalies;
     GArray *undecided; /* judged again when the report is drawn (undecided.h) */
 };
@@ -34,13 +34,14 @@ static unsigned row_anomalies(struct report_row *row, const struct tp_horizon *h
     struct tp_conn view;
 
     if (row->undecided)
-        row->anomalies += undecided_judge(row->undecided, conn_view(row->conn, &view), h, NULL, NULL);
+        row->anomalies +=
+            undecided_judge(row->undecided, conn_view(conn_table_by_number(row->conn), &view), h, NULL, NULL);
     return row->anomalies > 0 ? (unsigned)row->anomalies : 0;
 }
 
 struct conns_report {
     GPtrArray *rows;        /* struct report_row *, owned */
-    GHashTable *row_by_conn; /* conn_entry * -> report_row * */
+    GHashTable *row_by_conn; /* connection number -> report_row * */
     bool tsv;
 };
 
@@ -122,13 +123,13 @@ static tap_packet_status report_packet(void *tapdata, packet_info *pinfo _U_,
 {
     struct conns_report *report = (struct conns_report *)tapdata;
     const struct tcpphase_tap_record *t = (const struct tcpphase_tap_record *)data;
-    struct report_row *row = (struct report_row *)g_hash_table_lookup(report->row_by_conn, t->conn);
+    struct report_row *row = (struct report_row *)g_hash_table_lookup(report->row_by_conn, GUINT_TO_POINTER(t->conn));
 
     if (!row) {
         row = g_new0(struct report_row, 1);
         row->conn = t->conn;
         g_ptr_array_add(report->rows, row);
-        g_hash_table_insert(report->row_by_conn, (gpointer)t->conn, row);
+        g_hash_table_insert(report->row_by_conn, GUINT_TO_POINTER(t->conn), row);
     }
     row->anomalies += (int)count_bits(t->anomalies);
     if (!t->whole_capture && undecided_may_change(t->result))
@@ -146,7 +147,7 @@ static void format_duration(char *buf, size_t size, int64_t ns, bool known)
 
 static void print_row(const struct conns_report *report, struct report_row *row, const struct tp_horizon *h)
 {
-    const struct tp_entry *e = row->conn;
+    const struct tp_entry *e = conn_table_by_number(row->conn);
     struct tp_conn view;
     const struct tp_conn *c = conn_view(e, &view);
     const unsigned client = c->client;
@@ -241,7 +242,7 @@ static tap_packet_status conns_tree_packet(stats_tree *st, packet_info *pinfo _U
                                            tap_flags_t flags _U_)
 {
     const struct tcpphase_tap_record *t = (const struct tcpphase_tap_record *)data;
-    const struct tp_entry *e = t->conn;
+    const struct tp_entry *e = conn_table_by_number(t->conn);
     char cli[80], srv[80], name[200];
 
     struct tp_conn view;

@@ -37,9 +37,9 @@ static stat_tap_table_item table_columns[COL_COUNT] = {
 
 static const char TABLE_NAME[] = "TCP Connection Phase connection table";
 
-/* connection -> row; one table per process, as Wireshark opens one file */
+/* connection number -> row; one table per process, as Wireshark opens one file */
 static GHashTable *row_of_conn;
-/* connection -> its segments not yet judged against the whole capture
+/* connection number -> its segments not yet judged against the whole capture
  * (undecided.h), judged again on each of its segments */
 static GHashTable *undecided_of_conn;
 
@@ -90,7 +90,7 @@ static unsigned add_row(stat_tap_table *table, const struct tp_entry *e)
     items[COL_CLOSED_BY].value.string_value = g_strdup("");
     items[COL_SUMMARY].value.string_value = g_strdup("");
     stat_tap_init_table_row(table, row, COL_COUNT, items);
-    g_hash_table_insert(row_of_conn, (gpointer)e, GUINT_TO_POINTER(row + 1));
+    g_hash_table_insert(row_of_conn, GUINT_TO_POINTER(e->number), GUINT_TO_POINTER(row + 1));
     return row;
 }
 
@@ -99,11 +99,11 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_, epa
 {
     stat_data_t *stat_data = (stat_data_t *)tapdata;
     const struct tcpphase_tap_record *t = (const struct tcpphase_tap_record *)data;
-    const struct tp_entry *e = t->conn;
+    const struct tp_entry *e = conn_table_by_number(t->conn);
     struct tp_conn view;
     const struct tp_conn *c = conn_view(e, &view);
     stat_tap_table *table = g_array_index(stat_data->stat_tap_data->tables, stat_tap_table *, 0);
-    const unsigned found = GPOINTER_TO_UINT(g_hash_table_lookup(row_of_conn, e));
+    const unsigned found = GPOINTER_TO_UINT(g_hash_table_lookup(row_of_conn, GUINT_TO_POINTER(t->conn)));
     const unsigned row = found ? found - 1 : add_row(table, e);
     stat_tap_table_item_type *item;
     const struct tp_horizon horizon = tcpphase_report_horizon();
@@ -114,12 +114,12 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_, epa
     for (uint64_t a = t->anomalies; a; a &= a - 1)
         anomalies++;
     if (!t->whole_capture) {
-        gpointer list = g_hash_table_lookup(undecided_of_conn, e);
+        gpointer list = g_hash_table_lookup(undecided_of_conn, GUINT_TO_POINTER(t->conn));
         if (undecided_may_change(t->result)) {
             const bool first = !list;
             undecided_add((GArray **)&list, t->result, t->result->anomalies);
             if (first) /* the table frees a value it replaces, even with itself */
-                g_hash_table_insert(undecided_of_conn, (gpointer)e, list);
+                g_hash_table_insert(undecided_of_conn, GUINT_TO_POINTER(t->conn), list);
         }
         anomalies += undecided_judge((GArray *)list, c, &horizon, NULL, NULL);
     }

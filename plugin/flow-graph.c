@@ -71,7 +71,8 @@ static tap_packet_status flow_packet(void *tapdata, packet_info *pinfo, epan_dis
 
     if (!sai)
         return TAP_PACKET_DONT_REDRAW;
-    c = conn_view(t->conn, &view);
+    const struct tp_entry *e = conn_table_by_number(t->conn);
+    c = conn_view(e, &view);
     r = *t->result;
     /* Where the tracker has been through the whole capture before this
      * pass (the GUI, tshark -2 with two_pass), the states the whole capture
@@ -82,14 +83,14 @@ static tap_packet_status flow_packet(void *tapdata, packet_info *pinfo, epan_dis
     const unsigned sender = r.sender_role == TP_ROLE_CLIENT ? c->client : 1u - c->client;
 
     sai->frame_number = pinfo->num;
-    set_endpoint(&sai->src_addr, t->conn, sender);
-    set_endpoint(&sai->dst_addr, t->conn, 1u - sender);
-    sai->port_src = tp_entry_port(t->conn, sender);
-    sai->port_dst = tp_entry_port(t->conn, 1u - sender);
+    set_endpoint(&sai->src_addr, e, sender);
+    set_endpoint(&sai->dst_addr, e, 1u - sender);
+    sai->port_src = tp_entry_port(e, sender);
+    sai->port_dst = tp_entry_port(e, 1u - sender);
     sai->frame_label = arrow_label(t, &r);
     sai->comment = arrow_comment(&r, tcpphase_language());
     sai->line_style = 1;
-    sai->conv_num = (uint16_t)t->conn->number;
+    sai->conv_num = (uint16_t)t->conn;
     sai->display = TRUE;
     sequence_analysis_use_color_filter(pinfo, sai);
     g_queue_push_tail(sainfo->items, sai);

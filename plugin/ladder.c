@@ -26,14 +26,14 @@ struct ladder_row {
 };
 
 struct ladder_conn {
-    const struct tp_entry *conn;
+    uint32_t conn; /* its number */
     GArray *rows; /* struct ladder_row */
 };
 
 struct ladder {
     uint32_t only;           /* a connection number, 0: all */
     GPtrArray *conns;        /* struct ladder_conn *, in order of first segment */
-    GHashTable *conn_by_entry;
+    GHashTable *conn_by_number;
     funnel_text_window_t *window; /* GUI: where it is drawn; NULL: stdout */
 };
 
@@ -50,7 +50,7 @@ static void ladder_reset(void *tapdata)
     struct ladder *l = (struct ladder *)tapdata;
 
     g_ptr_array_set_size(l->conns, 0);
-    g_hash_table_remove_all(l->conn_by_entry);
+    g_hash_table_remove_all(l->conn_by_number);
 }
 
 static tap_packet_status ladder_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_,
@@ -61,15 +61,15 @@ static tap_packet_status ladder_packet(void *tapdata, packet_info *pinfo, epan_d
     struct ladder_conn *lc;
     struct ladder_row row;
 
-    if (l->only && t->conn->number != l->only)
+    if (l->only && t->conn != l->only)
         return TAP_PACKET_DONT_REDRAW;
-    lc = (struct ladder_conn *)g_hash_table_lookup(l->conn_by_entry, t->conn);
+    lc = (struct ladder_conn *)g_hash_table_lookup(l->conn_by_number, GUINT_TO_POINTER(t->conn));
     if (!lc) {
         lc = g_new0(struct ladder_conn, 1);
         lc->conn = t->conn;
         lc->rows = g_array_new(FALSE, FALSE, sizeof(struct ladder_row));
         g_ptr_array_add(l->conns, lc);
-        g_hash_table_insert(l->conn_by_entry, (gpointer)t->conn, lc);
+        g_hash_table_insert(l->conn_by_number, GUINT_TO_POINTER(t->conn), lc);
     }
     row.result = *t->result;
     row.frame = pinfo->num;
@@ -130,12 +130,13 @@ static void draw_states(GString *out, const char *client, const char *server)
 static void draw_conn(GString *out, const struct ladder_conn *lc, const struct tp_horizon *h)
 {
     struct tp_conn view;
-    const struct tp_conn *c = conn_view(lc->conn, &view);
+    const struct tp_entry *e = conn_table_by_number(lc->conn);
+    const struct tp_conn *c = conn_view(e, &view);
     char client[80], server[80], story[256];
 
-    conn_endpoint_text(lc->conn, c->client, client, sizeof client);
-    conn_endpoint_text(lc->conn, 1u - c->client, server, sizeof server);
-    g_string_append_printf(out, "\nConnection %u: client %s, server %s", lc->conn->number, client, server);
+    conn_endpoint_text(e, c->client, client, sizeof client);
+    conn_endpoint_text(e, 1u - c->client, server, sizeof server);
+    g_string_append_printf(out, "\nConnection %u: client %s, server %s", lc->conn, client, server);
     if (h->ended)
         g_string_append_printf(out, " (%s: %s)", tp_outcome_code(tp_conn_outcome(c)),
                                tp_conn_story(c, story, sizeof story));
@@ -191,7 +192,7 @@ static void ladder_finish(void *tapdata)
     struct ladder *l = (struct ladder *)tapdata;
 
     g_ptr_array_free(l->conns, TRUE);
-    g_hash_table_destroy(l->conn_by_entry);
+    g_hash_table_destroy(l->conn_by_number);
     g_free(l);
 }
 
@@ -203,7 +204,7 @@ static struct ladder *ladder_new(uint32_t only, funnel_text_window_t *window)
     l->only = only;
     l->window = window;
     l->conns = g_ptr_array_new_with_free_func(free_conn);
-    l->conn_by_entry = g_hash_table_new(g_direct_hash, g_direct_equal);
+    l->conn_by_number = g_hash_table_new(g_direct_hash, g_direct_equal);
     error = register_tap_listener("tcpphase", l, NULL, 0, ladder_reset, ladder_packet, ladder_draw, ladder_finish);
     if (error) {
         fprintf(stderr, "tcpphase: cannot register the ladder: %s\n", error->str);

@@ -444,7 +444,7 @@ static void queue_tap_record(packet_info *pinfo, const struct tp_step *rec, cons
     if (!have_tap_listener(tcpphase_tap))
         return;
     t = wmem_new(pinfo->pool, struct tcpphase_tap_record);
-    t->conn = rec->entry;
+    t->conn = rec->verdict.conn;
     t->result = (const struct tp_result *)wmem_memdup(pinfo->pool, &rec->verdict.result, sizeof rec->verdict.result);
     t->anomalies = anomalies;
     t->whole_capture = whole_capture;

@@ -19,13 +19,13 @@ static int node_phase, node_step, node_outcome, node_anomaly;
  * before the tree is drawn. One tree at a time, as in tshark and the GUI. */
 static struct {
     stats_tree *st;
-    GHashTable *by_conn; /* const struct tp_entry * -> GArray * (undecided.h) */
+    GHashTable *by_conn; /* connection number -> GArray * (undecided.h) */
     /* The anomaly rows' counts, to set them when judged at draw time: an
      * increase there would enter the burst statistics at the last packet's
      * time (and Wireshark 4.4 loses the buckets it makes then). */
     int counts[TP_ANOMALY_COUNT];
     int total;
-    /* The connections seen (const struct tp_entry *), whose outcomes are
+    /* The connections seen (by number), whose outcomes are
      * counted at draw time: counted as they go, a connection would leave a
      * row at 0 behind each outcome it passed through (S0, S1, S2 on its way
      * to SF). */
@@ -65,7 +65,7 @@ static void count_outcomes(void)
         return;
     g_hash_table_iter_init(&it, pending.conns);
     while (g_hash_table_iter_next(&it, &conn, NULL)) {
-        const unsigned o = tp_conn_outcome(conn_view((const struct tp_entry *)conn, &view));
+        const unsigned o = tp_conn_outcome(conn_view(conn_table_by_number(GPOINTER_TO_UINT(conn)), &view));
         if (o < TP_OUTCOME_COUNT)
             counts[o]++;
     }
@@ -92,8 +92,8 @@ static void judge_pending(void *tapdata _U_)
         return;
     g_hash_table_iter_init(&it, pending.by_conn);
     while (g_hash_table_iter_next(&it, &conn, &list))
-        undecided_judge((GArray *)list, conn_view((const struct tp_entry *)conn, &view), &horizon, count_anomaly,
-                        pending.st);
+        undecided_judge((GArray *)list, conn_view(conn_table_by_number(GPOINTER_TO_UINT(conn)), &view), &horizon,
+                        count_anomaly, pending.st);
     count_outcomes();
 }
 
@@ -130,11 +130,11 @@ static void keep_pending(stats_tree *st, const struct tcpphase_tap_record *t, ui
 
     if (st != pending.st)
         return;
-    list = g_hash_table_lookup(pending.by_conn, t->conn);
+    list = g_hash_table_lookup(pending.by_conn, GUINT_TO_POINTER(t->conn));
     const bool first = !list;
     undecided_add((GArray **)&list, t->result, counted);
     if (first) /* the table frees a value it replaces, even with itself */
-        g_hash_table_insert(pending.by_conn, (gpointer)t->conn, list);
+        g_hash_table_insert(pending.by_conn, GUINT_TO_POINTER(t->conn), list);
 }
 
 /* The pending segments of a new tree: a listener of tcpphase's tap of its
@@ -199,7 +199,7 @@ static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo _U_, ep
     if (pending.st == st) {
         /* counted when drawn (count_outcomes) */
         if (t->outcome_before == TP_OUTCOME_NONE)
-            g_hash_table_add(pending.conns, (gpointer)t->conn);
+            g_hash_table_add(pending.conns, GUINT_TO_POINTER(t->conn));
     } else if (t->outcome_before != t->outcome_after || t->outcome_before == TP_OUTCOME_NONE) {
         /* without the draw-time listener: a connection counts once, under
          * the outcome it has so far; each segment moves it from its outcome

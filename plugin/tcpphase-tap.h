@@ -8,7 +8,7 @@
 #include "conn_table.h"
 
 struct tcpphase_tap_record {
-    const struct tp_entry *conn;
+    uint32_t conn; /* the connection's number: conn_table_by_number (an entry may move, table.h) */
     const struct tp_result *result;
     uint64_t anomalies;     /* result's, plus those needing the whole capture once it is read */
     uint8_t outcome_before; /* the connection's outcome before and after this segment */

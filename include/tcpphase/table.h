@@ -41,15 +41,24 @@ struct tp_allocator {
 };
 
 /* One connection incarnation. Lives as long as the table, because every
- * frame's record names it by number (and points to it: it never moves).
+ * frame's record names it by number; it may move, once (below), so keep
+ * its number, not a pointer to it, across segments: a pointer from
+ * tp_table_step, tp_table_by_number or tp_table_latest holds until the next
+ * tp_table_step.
  *
  * Its allocation is the entry, its 4-tuple packed (the address bytes in
  * use: an IPv4 key takes 16 bytes, not 40) and then what it keeps. A
  * connection that has shown nothing but its opening SYN (most of a SYN
  * flood, every unanswered connect) keeps that segment instead of a tracker:
  * tp_table_view makes the tracker again from it, and the next segment makes
- * it for good, in a block of its own (the entry keeps a pointer to it where
- * the SYN was). That costs one tp_process per look and saves the tracker's
+ * it for good. The entry then moves to a new block of its head, key and
+ * tracker, and its SYN-only block goes to the next SYN-only entry with a
+ * key as long (64 kept at most, the rest given back through
+ * tp_allocator.release): one block per connection, not a SYN-only block
+ * that points to a tracker of its own (issue 18: a full IPv4 connection is
+ * then one block of 408 bytes, 432 in Wireshark's wmem, not 64 + 376
+ * bytes, 80 + 400). That costs
+ * one tp_process per look at a SYN-only connection and saves the tracker's
  * size per such connection: with IPv4 addresses a SYN-only connection is
  * one 64-byte block. Read its key, ports and tracker with tp_entry_key,
  * tp_entry_port and tp_entry_tracker. */
@@ -77,7 +86,7 @@ struct tp_table;
 
 /* What tp_table_step says of one segment. */
 struct tp_step {
-    struct tp_entry *entry;    /* the segment's connection */
+    struct tp_entry *entry;    /* the segment's connection (until the next step: it may move) */
     struct tp_verdict verdict; /* what is kept of it: the connection's number, its
                                   outcome before (TP_OUTCOME_NONE: it opened it) and
                                   after, the tracker's result, port reuse included */
@@ -93,12 +102,13 @@ void tp_table_free(struct tp_table *t);
 /* tp_table_step takes segment |s| (its |from| is ignored) between the ends
  * of |key| to its connection, found or made: |sender_is_low| says which of
  * the key's ends sent it (its ports are the key's), |hint| is kept on a
- * new entry. |likely| may name the entry the caller expects (or an older
- * incarnation of it), saving a hash lookup when its key matches. Fills
- * |out| and returns the connection after the segment: the entry's tracker,
- * or |storage| filled with it. */
+ * new entry. |likely| may be the number of the connection the caller
+ * expects (or of an older incarnation of it), saving a hash lookup when
+ * its key matches; 0 (or any number the table has not given) for none.
+ * Fills |out| and returns the connection after the segment: the entry's
+ * tracker, or |storage| filled with it. */
 const struct tp_conn *tp_table_step(struct tp_table *t, const struct tp_key *key, bool sender_is_low,
-                                    uint32_t hint, const struct tp_entry *likely,
+                                    uint32_t hint, uint32_t likely,
                                     const struct tp_segment *s, struct tp_conn *storage, struct tp_step *out);
 
 /* tp_table_view is the tracker of |e| as its segments so far left it: its

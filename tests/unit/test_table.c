@@ -58,7 +58,7 @@ static const struct tp_conn *table_feed(struct fixture *f, const struct tp_key *
     if (s.time_ns == 0)
         s.time_ns = (int64_t)s.frame * TP_NS_PER_MS;
     const bool low = dir == C2S;
-    return tp_table_step(f->table, key, low, 7, NULL, &s, &f->storage, &f->step);
+    return tp_table_step(f->table, key, low, 7, 0, &s, &f->storage, &f->step);
 }
 #define TABLE_FEED(f, key, dir, ...) table_feed((f), (key), (dir), (struct tp_segment){ .win = 65535, __VA_ARGS__ })
 
@@ -70,6 +70,35 @@ static void handshake_and_close(struct fixture *f, const struct tp_key *key, uin
     TABLE_FEED(f, key, C2S, .flags = TP_FIN | TP_ACK, .seq = cisn + 1, .ack = S_NXT);
     TABLE_FEED(f, key, S2C, .flags = TP_FIN | TP_ACK, .seq = S_NXT, .ack = cisn + 2);
     TABLE_FEED(f, key, C2S, .flags = TP_ACK, .seq = cisn + 2, .ack = S_NXT + 1);
+}
+
+/* The key of client |i| of many: another port, and another address every 60,000. */
+static struct tp_key nth_key(const struct fixture *f, uint32_t i)
+{
+    struct tp_key k = f->key;
+    k.port_low = (uint16_t)(1024 + i % 60000);
+    k.addr_low[3] = (uint8_t)(i / 60000 + 1);
+    return k;
+}
+
+/* A SYN from each of clients 0..|n|-1 (nth_key): connections 1..|n|. */
+static void syns_to_many(struct fixture *f, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        const struct tp_key k = nth_key(f, i);
+        TABLE_FEED(f, &k, C2S, .flags = TP_SYN, .seq = i);
+        g_assert_cmpuint(f->step.entry->number, ==, i + 1);
+    }
+}
+
+/* The server's SYN-ACK to every |stride|-th of them: found again by key. */
+static void synacks_to_many(struct fixture *f, uint32_t n, uint32_t stride)
+{
+    for (uint32_t i = 0; i < n; i += stride) {
+        const struct tp_key k = nth_key(f, i);
+        TABLE_FEED(f, &k, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = i + 1);
+        g_assert_cmpuint(f->step.entry->number, ==, i + 1);
+    }
 }
 
 /* Both directions of a 4-tuple are one connection; its sender roles follow. */
@@ -187,7 +216,8 @@ static void test_segment_of_open_connection_stays(void)
 }
 
 /* A connection that only sent its SYN keeps no tracker; its view is the
- * tracker the SYN makes, and its next segment makes that tracker for good. */
+ * tracker the SYN makes, and its next segment makes that tracker for good
+ * (the entry moves: it is looked up again). */
 static void test_syn_only_form(void)
 {
     struct fixture f;
@@ -201,9 +231,71 @@ static void test_syn_only_form(void)
     EXPECT_CONN_STATES(c, TP_SYN_SENT, TP_SYN_RECEIVED);
     g_assert_cmpuint(c->ep[0].isn, ==, CLIENT_ISN);
     TABLE_FEED(&f, &f.key, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = C_NXT);
+    e = f.step.entry;
     g_assert_nonnull(tp_entry_tracker(e));
     g_assert_true(tp_table_view(f.table, e, &view) == tp_entry_tracker(e));
     EXPECT_CONN_STATES(tp_entry_tracker(e), TP_ESTABLISHED, TP_SYN_RECEIVED);
+    teardown(&f);
+}
+
+/* A SYN-only entry moves on its second segment to a block with its
+ * tracker, the SYN-only block kept for the next SYN-only entry: its number
+ * finds the new block, with the same key, hint and incarnation chain (port
+ * reuse after it). */
+static void test_syn_only_entry_moves(void)
+{
+    struct fixture f;
+    struct tp_key back;
+    setup(&f);
+    handshake_and_close(&f, &f.key, CLIENT_ISN);
+    TABLE_FEED(&f, &f.key, C2S, .flags = TP_SYN, .seq = CLIENT_ISN + 100000, .time_ns = 200 * TP_NS_PER_SEC);
+    g_assert_cmpuint(f.step.entry->number, ==, 2);
+    g_assert_null(tp_entry_tracker(f.step.entry));
+    g_assert_cmpuint(tp_table_by_number(f.table, 1)->newer, ==, 2);
+    const unsigned blocks = f.blocks;
+    TABLE_FEED(&f, &f.key, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = CLIENT_ISN + 100001,
+               .time_ns = 201 * TP_NS_PER_SEC);
+    const struct tp_entry *e = f.step.entry;
+    g_assert_cmpuint(f.blocks, ==, blocks + 1); /* the SYN-only block kept as a spare */
+    g_assert_true(tp_table_by_number(f.table, 2) == e);
+    g_assert_true(tp_table_latest(f.table, tp_table_by_number(f.table, 1)) == e);
+    g_assert_cmpuint(e->number, ==, 2);
+    g_assert_cmpuint(e->hint, ==, 7);
+    g_assert_cmpuint(e->newer, ==, 0);
+    g_assert_cmpuint(e->outcome, ==, f.step.verdict.outcome_after);
+    g_assert_cmpuint(f.step.verdict.outcome_before, ==, TP_OUTCOME_S0);
+    g_assert_true(e->ep0_is_low);
+    tp_entry_key(e, &back);
+    g_assert_cmpmem(&back, sizeof back, &f.key, sizeof f.key);
+    g_assert_nonnull(tp_entry_tracker(e));
+    EXPECT_CONN_STATES(tp_entry_tracker(e), TP_ESTABLISHED, TP_SYN_RECEIVED);
+    g_assert_cmpuint(tp_entry_tracker(e)->ep[0].isn, ==, CLIENT_ISN + 100000);
+    /* found again by its key (the hash slot holds its number) */
+    TABLE_FEED(&f, &f.key, C2S, .flags = TP_ACK, .seq = CLIENT_ISN + 100001, .ack = S_NXT,
+               .time_ns = 202 * TP_NS_PER_SEC);
+    g_assert_true(f.step.entry == e);
+    g_assert_cmpuint(tp_table_count(f.table), ==, 2);
+    EXPECT_CONN_STATES(tp_entry_tracker(e), TP_ESTABLISHED, TP_ESTABLISHED);
+    /* the next SYN-only entry takes the spare block */
+    TABLE_FEED(&f, &f.other_key, C2S, .flags = TP_SYN, .seq = CLIENT_ISN, .time_ns = 203 * TP_NS_PER_SEC);
+    g_assert_cmpuint(f.step.entry->number, ==, 3);
+    g_assert_cmpuint(f.blocks, ==, blocks + 1);
+    tp_entry_key(f.step.entry, &back);
+    g_assert_cmpmem(&back, sizeof back, &f.other_key, sizeof f.other_key);
+    teardown(&f);
+}
+
+/* Of the SYN-only blocks entries move out of, a table keeps a bounded
+ * number for later SYN-only entries and gives the rest back: many SYNs
+ * answered after all of them were seen leave few blocks unused. */
+static void test_spare_blocks_bounded(void)
+{
+    struct fixture f;
+    setup(&f);
+    syns_to_many(&f, 200);
+    const unsigned blocks = f.blocks;
+    synacks_to_many(&f, 200, 1);
+    g_assert_cmpuint(f.blocks, ==, blocks + 64); /* SPARE_MAX (table.c) */
     teardown(&f);
 }
 
@@ -221,24 +313,26 @@ static void test_outcome_before_and_after(void)
     teardown(&f);
 }
 
-/* |likely| names the entry the caller expects: an older incarnation leads to
- * the latest, a wrong one is ignored. */
+/* |likely| numbers the connection the caller expects: an older incarnation
+ * leads to the latest, a wrong one is ignored. */
 static void test_likely_entry(void)
 {
     struct fixture f;
     setup(&f);
     handshake_and_close(&f, &f.key, CLIENT_ISN);
-    struct tp_entry *first = tp_table_by_number(f.table, 1);
     TABLE_FEED(&f, &f.key, C2S, .flags = TP_SYN, .seq = CLIENT_ISN + 100000, .time_ns = 200 * TP_NS_PER_SEC);
-    struct tp_entry *second = f.step.entry;
+    g_assert_cmpuint(f.step.entry->number, ==, 2);
     struct tp_segment s = {.flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = CLIENT_ISN + 100001,
                            .frame = ++f.frame, .time_ns = 201 * TP_NS_PER_SEC, .win = 65535};
-    tp_table_step(f.table, &f.key, false, 7, first, &s, &f.storage, &f.step);
-    g_assert_true(f.step.entry == second);
+    tp_table_step(f.table, &f.key, false, 7, 1, &s, &f.storage, &f.step);
+    g_assert_cmpuint(f.step.entry->number, ==, 2);
     s.frame = ++f.frame;
     s.flags = TP_SYN;
     s.seq = 1;
-    tp_table_step(f.table, &f.other_key, true, 8, second, &s, &f.storage, &f.step);
+    tp_table_step(f.table, &f.other_key, true, 8, 2, &s, &f.storage, &f.step);
+    g_assert_cmpuint(f.step.entry->number, ==, 3);
+    s.frame = ++f.frame; /* a number the table has not given */
+    tp_table_step(f.table, &f.other_key, true, 8, 99, &s, &f.storage, &f.step);
     g_assert_cmpuint(f.step.entry->number, ==, 3);
     teardown(&f);
 }
@@ -248,20 +342,8 @@ static void test_many_connections(void)
 {
     struct fixture f;
     setup(&f);
-    for (uint32_t i = 0; i < 5000; i++) {
-        struct tp_key k = f.key;
-        k.port_low = (uint16_t)(1024 + i % 60000);
-        k.addr_low[3] = (uint8_t)(i / 60000 + 1);
-        TABLE_FEED(&f, &k, C2S, .flags = TP_SYN, .seq = i);
-        g_assert_cmpuint(f.step.entry->number, ==, i + 1);
-    }
-    for (uint32_t i = 0; i < 5000; i += 97) {
-        struct tp_key k = f.key;
-        k.port_low = (uint16_t)(1024 + i % 60000);
-        k.addr_low[3] = (uint8_t)(i / 60000 + 1);
-        TABLE_FEED(&f, &k, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = i + 1);
-        g_assert_cmpuint(f.step.entry->number, ==, i + 1);
-    }
+    syns_to_many(&f, 5000);
+    synacks_to_many(&f, 5000, 97);
     teardown(&f);
 }
 
@@ -308,6 +390,8 @@ int main(int argc, char **argv)
     g_test_add_func("/table/syn_after_close_is_new_incarnation", test_syn_after_close_is_new_incarnation);
     g_test_add_func("/table/segment_of_open_connection_stays", test_segment_of_open_connection_stays);
     g_test_add_func("/table/syn_only_form", test_syn_only_form);
+    g_test_add_func("/table/syn_only_entry_moves", test_syn_only_entry_moves);
+    g_test_add_func("/table/spare_blocks_bounded", test_spare_blocks_bounded);
     g_test_add_func("/table/outcome_before_and_after", test_outcome_before_and_after);
     g_test_add_func("/table/likely_entry", test_likely_entry);
     g_test_add_func("/table/many_connections", test_many_connections);
