@@ -382,6 +382,12 @@ static bool send_fin(struct tp_conn *c, uint8_t x, uint8_t y, const struct tp_se
             raise_anomaly(out, TP_A_fin_retransmission, rel_seq(X, fin_seq), 0);
             if (X->fin_was_acked)
                 unacked_fin_again(c, X);
+            /* a FIN inferred from an ACK, now seen where it was inferred: it
+             * was sent, so data past it no longer takes it back
+             * (retract_inferred_fin), and its ACK stays the one it had (one
+             * pass and a replay after the whole capture linked it to
+             * different ACKs: fuzz seed 20261208 file 156) */
+            X->fin_inferred = false;
         } else
             raise_anomaly(out, TP_A_fin_bad_seq, rel_seq(X, fin_seq), rel_seq(X, X->fin_seq));
         X->fin_seq = fin_seq;

@@ -45,6 +45,30 @@ static void test_data_after_inferred_fin_retracts_it(void)
     EXPECT_STATES(&r, TP_FIN_WAIT_2, TP_CLOSE_WAIT);
 }
 
+/* A FIN inferred from the ACK that acknowledged it, then captured where it
+ * was inferred, was sent: data past it does not take it back, and its ACK
+ * stays the one that acknowledged it (fuzz seed 20261208 file 156: the
+ * FIN linked to that ACK in one pass, to a later FIN's ACK after the whole
+ * capture). */
+static void test_captured_fin_confirms_the_inferred_one(void)
+{
+    struct tp_conn c = conn_fin_wait_1();
+    struct tp_result r;
+
+    FEED(&c, &r, S2C, .flags = TP_ACK, .seq = S_NXT, .ack = C_NXT + 1);
+    FEED(&c, &r, C2S, .flags = TP_ACK, .seq = C_NXT + 1, .ack = S_NXT + 1, .frame = 40);
+    EXPECT_ANOMALY(&r, fin_not_captured);
+    FEED(&c, &r, S2C, .flags = TP_FIN | TP_ACK, .seq = S_NXT, .ack = C_NXT + 1, .frame = 41);
+    EXPECT_ANOMALY(&r, fin_retransmission);
+    EXPECT_TD_STEP(&r, 3);
+    g_assert_cmpuint(tp_fin_acked_in(&c, &r), ==, 40);
+    const struct tp_result fin = r;
+    FEED(&c, &r, S2C, .flags = TP_ACK, .seq = S_NXT + 1, .ack = C_NXT + 1, .len = 50, .frame = 42);
+    g_assert_cmpuint(r.why_server, !=, TP_WHY_FIN_TAKEN_BACK);
+    g_assert_cmpuint(r.why_client, !=, TP_WHY_FIN_TAKEN_BACK);
+    g_assert_cmpuint(tp_fin_acked_in(&c, &fin), ==, 40);
+}
+
 /* Lost data without a close in progress changes no state and raises
  * nothing of tcpphase's (Wireshark's TCP analysis reports it). */
 static void test_ack_of_uncaptured_data_changes_nothing(void)
@@ -99,6 +123,7 @@ int main(int argc, char **argv)
     g_test_add_func("/capture_loss/ack_past_own_fin_is_invalid_and_dropped",
                     test_ack_past_own_fin_is_invalid_and_dropped);
     g_test_add_func("/capture_loss/data_after_inferred_fin_retracts_it", test_data_after_inferred_fin_retracts_it);
+    g_test_add_func("/capture_loss/captured_fin_confirms_the_inferred_one", test_captured_fin_confirms_the_inferred_one);
     g_test_add_func("/capture_loss/ack_of_uncaptured_data_changes_nothing",
                     test_ack_of_uncaptured_data_changes_nothing);
     g_test_add_func("/capture_loss/ack_of_uncaptured_synack_is_noted", test_ack_of_uncaptured_synack_is_noted);
