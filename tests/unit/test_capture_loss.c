@@ -64,6 +64,7 @@ static void test_captured_fin_confirms_the_inferred_one(void)
     g_assert_cmpuint(tp_fin_acked_in(&c, &r), ==, 40);
     const struct tp_result fin = r;
     FEED(&c, &r, S2C, .flags = TP_ACK, .seq = S_NXT + 1, .ack = C_NXT + 1, .len = 50, .frame = 42);
+    EXPECT_ANOMALY(&r, data_after_fin);
     g_assert_cmpuint(r.why_server, !=, TP_WHY_FIN_TAKEN_BACK);
     g_assert_cmpuint(r.why_client, !=, TP_WHY_FIN_TAKEN_BACK);
     g_assert_cmpuint(tp_fin_acked_in(&c, &fin), ==, 40);
