@@ -49,6 +49,11 @@ const struct tp_conn *conn_view(const struct tp_entry *e, struct tp_conn *storag
     return tp_table_view(table, e, storage);
 }
 
+const struct tp_conn *conn_view_by_number(uint32_t number, struct tp_conn *storage)
+{
+    return conn_view(conn_table_by_number(number), storage);
+}
+
 static void remember_stream(uint32_t stream, uint32_t conn)
 {
     if (stream >= STREAM_INDEX_MAX)

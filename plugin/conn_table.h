@@ -34,6 +34,10 @@ int64_t capture_time_ns(const nstime_t *ts);
  * or |storage| filled). */
 const struct tp_conn *conn_view(const struct tp_entry *e, struct tp_conn *storage);
 
+/* conn_view_by_number is conn_view of the connection numbered |number|:
+ * what a tap listener, which keeps numbers, reads when it draws. */
+const struct tp_conn *conn_view_by_number(uint32_t number, struct tp_conn *storage);
+
 /* conn_table_by_number is the connection numbered |number| (tcpphase.conn),
  * NULL if none; the pointer holds until the next segment is stepped (an
  * entry may move, table.h): keep the number. */

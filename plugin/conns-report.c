@@ -35,7 +35,7 @@ static unsigned row_anomalies(struct report_row *row, const struct tp_horizon *h
 
     if (row->undecided)
         row->anomalies +=
-            undecided_judge(row->undecided, conn_view(conn_table_by_number(row->conn), &view), h, NULL, NULL);
+            undecided_judge(row->undecided, conn_view_by_number(row->conn, &view), h, NULL, NULL);
     return row->anomalies > 0 ? (unsigned)row->anomalies : 0;
 }
 

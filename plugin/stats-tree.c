@@ -65,7 +65,7 @@ static void count_outcomes(void)
         return;
     g_hash_table_iter_init(&it, pending.conns);
     while (g_hash_table_iter_next(&it, &conn, NULL)) {
-        const unsigned o = tp_conn_outcome(conn_view(conn_table_by_number(GPOINTER_TO_UINT(conn)), &view));
+        const unsigned o = tp_conn_outcome(conn_view_by_number(GPOINTER_TO_UINT(conn), &view));
         if (o < TP_OUTCOME_COUNT)
             counts[o]++;
     }
@@ -92,7 +92,7 @@ static void judge_pending(void *tapdata _U_)
         return;
     g_hash_table_iter_init(&it, pending.by_conn);
     while (g_hash_table_iter_next(&it, &conn, &list))
-        undecided_judge((GArray *)list, conn_view(conn_table_by_number(GPOINTER_TO_UINT(conn)), &view), &horizon,
+        undecided_judge((GArray *)list, conn_view_by_number(GPOINTER_TO_UINT(conn), &view), &horizon,
                         count_anomaly, pending.st);
     count_outcomes();
 }
