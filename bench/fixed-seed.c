@@ -5,8 +5,8 @@
  * tshark's instruction count: by about 100 instructions a packet on the
  * bare-TCP capture, more than the differences the benchmark looks for. With
  * the seed fixed, two runs of one build agree to about 1 instruction a
- * packet. BENCH_SEED (a number) picks another seed, to see that a result
- * does not hang on one seed's luck. */
+ * packet. BENCH_SEED (a number, default 1) picks another seed, to see that
+ * a result does not hang on one seed's luck. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -16,7 +16,7 @@ static uint32_t next(void)
 {
     if (state == 0) {
         const char *seed = getenv("BENCH_SEED");
-        state = seed ? (uint32_t)strtoul(seed, NULL, 0) : 0x2545f491u;
+        state = seed ? (uint32_t)strtoul(seed, NULL, 0) : 1;
         if (state == 0)
             state = 1;
     }

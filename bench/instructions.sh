@@ -41,12 +41,13 @@ fi
 chmod -R a+rX "$work"
 
 # count PLUGIN_DIR CAPTURE ARGS...: prints "instructions last-level-data-misses"
-# (GLib's random numbers from $seed: bench/fixed-seed.c)
+# (GLib's random numbers from $seed: bench/fixed-seed.c; env takes the
+# last BENCH_SEED given, so $seed overrides setup.sh's)
 count() {
     local dir=$1 cap=$2
     shift 2
     "${as_user[@]}" env -i PATH=/usr/bin:/bin HOME="$work/home" WIRESHARK_PLUGIN_DIR="$work/$dir" \
-        LD_PRELOAD="$work/fixed-seed.so" BENCH_SEED="$seed" \
+        "${fixed_seed[@]}" BENCH_SEED="$seed" \
         valgrind --tool=cachegrind --cache-sim=yes --cachegrind-out-file=/dev/null \
         tshark -n -r "$cap" "$@" >/dev/null 2>"$work/home/err" || { cat "$work/home/err" >&2; exit 1; }
     awk '/ I *refs:/ {gsub(",", "", $4); i = $4} / LLd misses:/ {gsub(",", "", $4); m = $4}
