@@ -38,11 +38,11 @@ void raise_anomaly(struct tp_result *out, enum tp_anomaly id, uint32_t a, uint32
     }
 }
 
-void tp_check_reuse(const struct tp_conn *old, uint8_t old_from, uint32_t old_number,
-                    const struct tp_segment *syn, struct tp_result *out)
+void tp_check_reuse(const struct tp_conn *old, const struct tp_config *cfg, uint8_t old_from,
+                    uint32_t old_number, const struct tp_segment *syn, struct tp_result *out)
 {
     const struct tp_endpoint *sender = &old->ep[old_from & 1];
-    const int64_t time_wait = old->cfg->time_wait_ns;
+    const int64_t time_wait = cfg->time_wait_ns;
 
     raise_anomaly(out, TP_A_port_reuse, old_number, 0);
     if (!tp_conn_finished(old)) {
@@ -61,12 +61,12 @@ void tp_check_reuse(const struct tp_conn *old, uint8_t old_from, uint32_t old_nu
     }
 }
 
-void tp_later_anomalies(const struct tp_conn *c, const struct tp_result *r, const struct tp_horizon *h,
-                        struct tp_result *out)
+void tp_later_anomalies(const struct tp_conn *c, const struct tp_config *cfg, const struct tp_result *r,
+                        const struct tp_horizon *h, struct tp_result *out)
 {
     const uint8_t sender = r->sender_role == TP_ROLE_CLIENT ? c->client : (uint8_t)(1 - c->client);
     const struct tp_endpoint *X = &c->ep[sender], *Y = &c->ep[1 - sender];
-    const int64_t timeout = c->cfg->handshake_timeout_ns;
+    const int64_t timeout = cfg->handshake_timeout_ns;
 
     /* A SYN-ACK that acknowledges the SYN answers it, even one captured
      * before it (a capture that starts at the SYN-ACK, a reordered copy). */

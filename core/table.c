@@ -314,11 +314,9 @@ static bool key_is_self(const struct tp_key *k)
 }
 
 /* Readies |c|, the tracker of |e|, for its first segment |first|. */
-static void start_tracker(const struct tp_table *t, const struct tp_entry *e, struct tp_conn *c,
-                          const struct tp_segment *first)
+static void start_tracker(const struct tp_entry *e, struct tp_conn *c, const struct tp_segment *first)
 {
     tp_conn_init(c, first, tp_entry_port(e, 0), tp_entry_port(e, 1));
-    c->cfg = t->cfg;
     if (e->self_connect)
         tp_conn_set_self_connect(c);
 }
@@ -328,8 +326,8 @@ static void start_tracker(const struct tp_table *t, const struct tp_entry *e, st
 static void replay_first(const struct tp_table *t, const struct tp_entry *e, struct tp_conn *c,
                          struct tp_result *r)
 {
-    start_tracker(t, e, c, first_syn(e));
-    tp_process(c, first_syn(e), r);
+    start_tracker(e, c, first_syn(e));
+    tp_process(c, t->cfg, first_syn(e), r);
 }
 
 const struct tp_conn *tp_table_view(const struct tp_table *t, const struct tp_entry *e, struct tp_conn *storage)
@@ -386,7 +384,7 @@ static struct tp_entry *new_entry(struct tp_table *t, const struct tp_key *key, 
     if (syn_only)
         *(struct tp_segment *)entry_tail(e) = first;
     else
-        start_tracker(t, e, tracker_of(e), &first);
+        start_tracker(e, tracker_of(e), &first);
     return e;
 }
 
@@ -422,7 +420,7 @@ static const struct tp_conn *process(struct tp_table *t, struct tp_entry **e, co
         else /* the SYN, replayed for the last time */
             replay_first(t, syn_only, tracker, &ignored);
         if (!moved) {
-            tp_process(storage, s, out);
+            tp_process(storage, t->cfg, s, out);
             return storage;
         }
         memcpy(moved, syn_only, head);
@@ -432,7 +430,7 @@ static const struct tp_conn *process(struct tp_table *t, struct tp_entry **e, co
         *e = moved;
     }
     struct tp_conn *tracker = tracker_of(*e);
-    *outcome_kept = tp_process(tracker, s, out);
+    *outcome_kept = tp_process(tracker, t->cfg, s, out);
     return tracker;
 }
 
@@ -489,6 +487,6 @@ const struct tp_conn *tp_table_step(struct tp_table *t, const struct tp_key *key
     v->outcome_after = entry->outcome;
     out->entry = entry;
     if (old)
-        tp_check_reuse(tp_table_view(t, old, &old_view), old_from, old->number, &seg, &v->result);
+        tp_check_reuse(tp_table_view(t, old, &old_view), t->cfg, old_from, old->number, &seg, &v->result);
     return after;
 }

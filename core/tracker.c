@@ -51,8 +51,8 @@ _Static_assert(TP_FIN_WAIT_2 == TP_FIN_WAIT_1 + 1 && TP_CLOSE_WAIT == TP_FIN_WAI
 _Static_assert(TP_STATE_COUNT <= 16, "frame records keep a state in 4 bits");
 /* Every connection that shows more than a SYN keeps a tracker (issue 18):
  * a field added in the wrong place pads it (tracker.h groups them by size);
- * 376 bytes (64-bit) is 400 in Wireshark's wmem block allocator (368 would be 384). */
-_Static_assert(sizeof(void *) != 8 || (sizeof(struct tp_endpoint) == 96 && sizeof(struct tp_conn) == 376),
+ * 368 bytes (64-bit) is 384 in Wireshark's wmem block allocator (352 would be 368). */
+_Static_assert(sizeof(void *) != 8 || (sizeof(struct tp_endpoint) == 96 && sizeof(struct tp_conn) == 368),
                "struct tp_endpoint and struct tp_conn without padding");
 
 static bool is_synchronized(unsigned s) { return s >= TP_ESTABLISHED; }
@@ -152,7 +152,6 @@ void tp_conn_init(struct tp_conn *c, const struct tp_segment *first, uint16_t fr
     memset(c, 0, sizeof *c);
     c->first_closer = -1;
     c->closer = TP_CLOSER_NONE;
-    c->cfg = &tp_config_default;
     if (tp_segment_event(f) == TP_EV_BAD_FLAGS || ((f & TP_SYN) && !(f & TP_ACK))) {
         /* An active open (or junk nobody would accept): nothing exists yet. */
         c->client = x;
@@ -203,8 +202,8 @@ bool tp_starts_new_incarnation(const struct tp_conn *c, const struct tp_segment 
 /* Sending a bare SYN: CLOSED -> SYN_SENT (active OPEN, RFC 9293 3.5).
  * Returns false when the receiver ignores it (a synchronized receiver, or a
  * late copy of a SYN after the handshake). */
-static bool send_syn(struct tp_conn *c, uint8_t x, uint8_t y, const struct tp_segment *s,
-                     struct tp_result *out)
+static bool send_syn(struct tp_conn *c, const struct tp_config *cfg, uint8_t x, uint8_t y,
+                     const struct tp_segment *s, struct tp_result *out)
 {
     struct tp_endpoint *X = &c->ep[x];
 
@@ -228,7 +227,7 @@ static bool send_syn(struct tp_conn *c, uint8_t x, uint8_t y, const struct tp_se
         raise_anomaly(out, TP_A_syn_new_isn, s->seq, X->isn);
         return false;
     }
-    if (s->len > 0 && !c->cfg->tfo_normal)
+    if (s->len > 0 && !cfg->tfo_normal)
         raise_anomaly(out, TP_A_syn_with_data, s->len, 0);
     if (is_synchronized(Y->state)) {
         /* The receiver answers with a challenge ACK (RFC 5961 4.2); nothing changes. */
@@ -820,8 +819,8 @@ static void track_sequence(struct tp_endpoint *X, const struct tp_segment *s)
 
 /* Step 3 is the segment after which both ends are synchronized for the first
  * time; a pure ACK answering a retransmitted SYN-ACK repeats it. */
-static void mark_handshake_completion(struct tp_conn *c, uint8_t x, uint8_t y, const struct tp_segment *s,
-                                      struct tp_result *out)
+static void mark_handshake_completion(struct tp_conn *c, const struct tp_config *cfg, uint8_t x, uint8_t y,
+                                      const struct tp_segment *s, struct tp_result *out)
 {
     struct tp_endpoint *Y = &c->ep[y];
 
@@ -839,8 +838,8 @@ static void mark_handshake_completion(struct tp_conn *c, uint8_t x, uint8_t y, c
                 c->split_handshake = true;
             }
             /* judged on the wait the client's user saw: from its first SYN */
-            if (c->syn_count > 0 && c->cfg->slow_handshake_ns > 0 && /* 0: off */
-                s->time_ns - c->first_syn_time > c->cfg->slow_handshake_ns)
+            if (c->syn_count > 0 && cfg->slow_handshake_ns > 0 && /* 0: off */
+                s->time_ns - c->first_syn_time > cfg->slow_handshake_ns)
                 raise_anomaly(out, TP_A_slow_handshake, to_ms(s->time_ns - c->first_syn_time), c->syn_count);
         }
         return;
@@ -939,8 +938,9 @@ struct sent_half {
 
 /* A segment that is neither a RST nor dropped for its flags: the sender's
  * side (SYN, SYN-ACK, FIN, data), then the receiver's. */
-static void process_segment(struct tp_conn *c, uint8_t x, uint8_t y, const struct tp_segment *s, enum tp_event ev,
-                            bool was_established, struct tp_result *out, struct sent_half *sent)
+static void process_segment(struct tp_conn *c, const struct tp_config *cfg, uint8_t x, uint8_t y,
+                            const struct tp_segment *s, enum tp_event ev, bool was_established,
+                            struct tp_result *out, struct sent_half *sent)
 {
     const bool syn = ev == TP_EV_SYN || ev == TP_EV_SYN_ACK;
     const bool fin = ev == TP_EV_FIN || ev == TP_EV_FIN_ACK;
@@ -954,7 +954,7 @@ static void process_segment(struct tp_conn *c, uint8_t x, uint8_t y, const struc
     if (ev == TP_EV_SYN_ACK)
         send_synack(c, x, y, s, out);
     else if (ev == TP_EV_SYN)
-        taken = send_syn(c, x, y, s, out);
+        taken = send_syn(c, cfg, x, y, s, out);
     else if (ack)
         infer_unseen_handshake(c, x, y, s, out);
     if (fin && !send_fin(c, x, y, s, out))
@@ -975,7 +975,7 @@ static void process_segment(struct tp_conn *c, uint8_t x, uint8_t y, const struc
     }
     if (taken)
         track_sequence(&c->ep[x], s);
-    mark_handshake_completion(c, x, y, s, out);
+    mark_handshake_completion(c, cfg, x, y, s, out);
     if (!was_established && s->len > 0 && !syn && !(out->hs_steps & TP_STEP_BIT(3)))
         raise_anomaly(out, TP_A_data_before_established, s->len, 0);
 }
@@ -1128,7 +1128,8 @@ static void process_opening_syn(struct tp_conn *c, uint8_t x, const struct tp_se
     out->why_server = TP_WHY_RECEIVED_SYN;
 }
 
-bool tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result *out)
+bool tp_process(struct tp_conn *c, const struct tp_config *cfg, const struct tp_segment *s,
+                struct tp_result *out)
 {
     if (tp_steady_path && is_steady(c, s->from & 1, s))
         return process_steady(c, s->from & 1, s, out);
@@ -1195,7 +1196,7 @@ bool tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result 
         case TP_EV_FIN:
         case TP_EV_ACK:
         case TP_EV_NO_ACK:
-            process_segment(c, x, y, s, ev, was_established, out, &sent);
+            process_segment(c, cfg, x, y, s, ev, was_established, out, &sent);
             break;
     }
     for (int i = 0; i < 2; i++) {

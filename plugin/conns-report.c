@@ -34,8 +34,8 @@ static unsigned row_anomalies(struct report_row *row, const struct tp_horizon *h
     struct tp_conn view;
 
     if (row->undecided)
-        row->anomalies +=
-            undecided_judge(row->undecided, conn_view_by_number(row->conn, &view), h, NULL, NULL);
+        row->anomalies += undecided_judge(row->undecided, conn_view_by_number(row->conn, &view), tcpphase_config(),
+                                          h, NULL, NULL);
     return row->anomalies > 0 ? (unsigned)row->anomalies : 0;
 }
 
@@ -179,7 +179,7 @@ static void print_row(const struct conns_report *report, struct report_row *row,
     snprintf(text[COL_BYTES_C2S], sizeof text[0], "%" PRIu64, c->ep[client].bytes);
     snprintf(text[COL_BYTES_S2C], sizeof text[0], "%" PRIu64, c->ep[1 - client].bytes);
     char story[256];
-    cells[COL_SUMMARY] = tp_conn_story(c, story, sizeof story);
+    cells[COL_SUMMARY] = tp_conn_story(c, tcpphase_language(), story, sizeof story);
     print_cells(report, cells);
 }
 

@@ -121,7 +121,7 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_, epa
             if (first) /* the table frees a value it replaces, even with itself */
                 g_hash_table_insert(undecided_of_conn, GUINT_TO_POINTER(t->conn), list);
         }
-        anomalies += undecided_judge((GArray *)list, c, &horizon, NULL, NULL);
+        anomalies += undecided_judge((GArray *)list, c, tcpphase_config(), &horizon, NULL, NULL);
     }
     char history[TP_HISTORY_MAX + 1], story[256];
     set_string(table, row, COL_OUTCOME, ended ? tp_outcome_code(t->outcome_after) : "");
@@ -139,7 +139,7 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_, epa
     item->value.float_value = c->syn_count > 0 && c->hs_ack_frame ? (double)(c->hs_ack_time - c->first_syn_time) / 1e9 : 0;
     stat_tap_set_field_data(table, row, COL_CONNECT_TIME, item);
     set_uint(table, row, COL_SYN_COUNT, c->syn_count);
-    set_string(table, row, COL_SUMMARY, ended ? tp_conn_story(c, story, sizeof story) : "");
+    set_string(table, row, COL_SUMMARY, ended ? tp_conn_story(c, tcpphase_language(), story, sizeof story) : "");
     return TAP_PACKET_REDRAW;
 }
 

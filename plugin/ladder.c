@@ -139,7 +139,7 @@ static void draw_conn(GString *out, const struct ladder_conn *lc, const struct t
     g_string_append_printf(out, "\nConnection %u: client %s, server %s", lc->conn, client, server);
     if (h->ended)
         g_string_append_printf(out, " (%s: %s)", tp_outcome_code(tp_conn_outcome(c)),
-                               tp_conn_story(c, story, sizeof story));
+                               tp_conn_story(c, tcpphase_language(), story, sizeof story));
     g_string_append(out, "\n\n");
     draw_sides(out, "frame", "client", "server");
     draw_sides(out, "", client, server);

@@ -224,6 +224,11 @@ unsigned tcpphase_language(void)
     return tracker_config.language;
 }
 
+const struct tp_config *tcpphase_config(void)
+{
+    return &tracker_config;
+}
+
 /* Whether the frame's TCP checksum was checked (tcp.check_checksum) and
  * found wrong: Wireshark's TCP says so only in the reason it gives for not
  * reassembling the frame, the one trace of it outside the tree. It is the
@@ -408,14 +413,15 @@ static void add_connection_summary(proto_tree *tree, tvbuff_t *tvb, const struct
 
     proto_item_set_generated(proto_tree_add_uint_format_value(
         tree, hf_tcpphase_outcome, tvb, 0, 0, outcome, "%s: %s", tp_outcome_code(outcome),
-        tp_outcome_text_in(outcome, c->cfg->language)));
+        tp_outcome_text_in(outcome, tracker_config.language)));
     add_name_twin(tree, hf_tcpphase_outcome_str, tvb, tp_outcome_code(outcome));
     char history[TP_HISTORY_MAX + 1], story[256];
 
     /* texts made only for a tree that shows them or a field that asks */
     if (proto_field_is_referenced(tree, hf_tcpphase_summary))
         proto_item_set_generated(
-            proto_tree_add_string(tree, hf_tcpphase_summary, tvb, 0, 0, tp_conn_story(c, story, sizeof story)));
+            proto_tree_add_string(tree, hf_tcpphase_summary, tvb, 0, 0,
+                                  tp_conn_story(c, tracker_config.language, story, sizeof story)));
     if (tp_conn_history_len(c) > 0 && (proto_field_is_referenced(tree, hf_tcpphase_history) ||
                                proto_field_is_referenced(tree, hf_tcpphase_history_letters))) {
         proto_item *hi = proto_tree_add_string(tree, hf_tcpphase_history, tvb, 0, 0,
@@ -601,7 +607,7 @@ static proto_tree *add_record_items(const struct tp_step *rec, const struct tp_r
     /* formatted only for a tree that shows it or a field that asks */
     if ((r->hs_steps || r->td_steps) && proto_field_is_referenced(st, hf_tcpphase_check)) {
         char check[512];
-        if (tp_check_format(c, r, pinfo->num, check, sizeof check)[0] != '\0')
+        if (tp_check_format(c, &tracker_config, r, pinfo->num, check, sizeof check)[0] != '\0')
             proto_item_set_generated(proto_tree_add_string(st, hf_tcpphase_check, tvb, 0, 0, check));
     }
     if (c->midstream)
@@ -661,7 +667,7 @@ static void show_record(const struct tp_step *rec, const struct tp_conn *c, bool
     later.anomalies = 0;
     later.hit_count = 0;
     if (replayed) /* A live capture still running shows only what a deadline decided. */
-        tp_later_anomalies(c, r, &horizon, &later);
+        tp_later_anomalies(c, &tracker_config, r, &horizon, &later);
     if (items) {
         st = add_record_items(rec, r, c, whole_capture, tvb, pinfo, tree, &ti);
     } else if (tree && (r->anomalies || r->hit_count || later.anomalies || later.hit_count)) {

@@ -92,8 +92,8 @@ static void judge_pending(void *tapdata _U_)
         return;
     g_hash_table_iter_init(&it, pending.by_conn);
     while (g_hash_table_iter_next(&it, &conn, &list))
-        undecided_judge((GArray *)list, conn_view_by_number(GPOINTER_TO_UINT(conn), &view), &horizon,
-                        count_anomaly, pending.st);
+        undecided_judge((GArray *)list, conn_view_by_number(GPOINTER_TO_UINT(conn), &view), tcpphase_config(),
+                        &horizon, count_anomaly, pending.st);
     count_outcomes();
 }
 

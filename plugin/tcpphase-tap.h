@@ -25,6 +25,10 @@ struct tcpphase_tap_record {
  * tcpphase.language). */
 unsigned tcpphase_language(void);
 
+/* The tracker's configuration from the preferences (the connections keep
+ * none: the functions of tracker.h that need it take it). */
+const struct tp_config *tcpphase_config(void);
+
 /* How much of the capture has been read, for what a frame shows. */
 struct tp_horizon tcpphase_horizon(void);
 

@@ -37,8 +37,8 @@ void undecided_add(GArray **list, const struct tp_result *r, uint64_t counted)
     g_array_append_val(*list, u);
 }
 
-int undecided_judge(GArray *list, const struct tp_conn *c, const struct tp_horizon *h,
-                    void (*changed)(void *ctx, unsigned id, int delta), void *ctx)
+int undecided_judge(GArray *list, const struct tp_conn *c, const struct tp_config *cfg,
+                    const struct tp_horizon *h, void (*changed)(void *ctx, unsigned id, int delta), void *ctx)
 {
     int total = 0;
 
@@ -48,7 +48,7 @@ int undecided_judge(GArray *list, const struct tp_conn *c, const struct tp_horiz
 
         tp_hindsight(c, &judged);
         memset(&later, 0, sizeof later);
-        tp_later_anomalies(c, &judged, h, &later);
+        tp_later_anomalies(c, cfg, &judged, h, &later);
         const uint64_t now = judged.anomalies | later.anomalies;
         const uint64_t diff = now ^ u->counted;
         for (unsigned id = 0; diff && id < TP_ANOMALY_COUNT; id++) {

@@ -20,12 +20,12 @@ void undecided_add(GArray **list, const struct tp_result *r, uint64_t counted);
 /* The anomalies of |r| the rest of the capture may withdraw. */
 uint64_t undecided_revisable(const struct tp_result *r);
 
-/* Judges each result of |list| again against |c| up to |h|; for each anomaly
- * it now adds or withdraws against what was counted before, calls
- * |changed(ctx, id, +1 or -1)| (|changed| may be NULL) and counts it as
- * judged. Returns the change in the number of anomalies. */
-int undecided_judge(GArray *list, const struct tp_conn *c, const struct tp_horizon *h,
-                    void (*changed)(void *ctx, unsigned id, int delta), void *ctx);
+/* Judges each result of |list| again against |c| with |cfg| up to |h|; for
+ * each anomaly it now adds or withdraws against what was counted before,
+ * calls |changed(ctx, id, +1 or -1)| (|changed| may be NULL) and counts it
+ * as judged. Returns the change in the number of anomalies. */
+int undecided_judge(GArray *list, const struct tp_conn *c, const struct tp_config *cfg,
+                    const struct tp_horizon *h, void (*changed)(void *ctx, unsigned id, int delta), void *ctx);
 
 void undecided_free(GArray *list);
 

@@ -56,8 +56,8 @@ struct tp_allocator {
  * key as long (64 kept at most, the rest given back through
  * tp_allocator.release): one block per connection, not a SYN-only block
  * that points to a tracker of its own (issue 18: a full IPv4 connection is
- * then one block of 408 bytes, 432 in Wireshark's wmem, not 64 + 376
- * bytes, 80 + 400). That costs
+ * then one block of 400 bytes, 416 in Wireshark's wmem, not 64 + 368
+ * bytes, 80 + 384). That costs
  * one tp_process per look at a SYN-only connection and saves the tracker's
  * size per such connection: with IPv4 addresses a SYN-only connection is
  * one 64-byte block. Read its key, ports and tracker with tp_entry_key,
@@ -92,8 +92,8 @@ struct tp_step {
                                   after, the tracker's result, port reuse included */
 };
 
-/* tp_table_new makes an empty table whose trackers read |cfg| (kept by
- * pointer: the caller may change it in place); NULL if |mem| fails. */
+/* tp_table_new makes an empty table that judges its trackers with |cfg|
+ * (kept by pointer: the caller may change it in place); NULL if |mem| fails. */
 struct tp_table *tp_table_new(const struct tp_allocator *mem, const struct tp_config *cfg);
 
 /* tp_table_free releases the table and every entry through its allocator. */

@@ -206,7 +206,6 @@ struct tp_conn {
     int64_t answer_time;      /* first segment from the server after the SYN, valid if answered */
     int64_t rst_time;         /* the capture time of rst_frame */
     int64_t first_time, last_time;
-    const struct tp_config *cfg;
     /* Zeek's history string, packed: read it with tp_conn_history */
     uint8_t history_codes[TP_HISTORY_CODE_BYTES];
     uint8_t client;           /* endpoint index of the client: a whole byte, read on every segment */
@@ -272,8 +271,9 @@ struct tp_result {
 
 /* tp_conn_init readies |c| for a connection whose first captured segment is
  * |first|, sent by |first->from| from |from_port| to |to_port| (the ports
- * pick the server when no SYN or SYN-ACK says who it is). It uses
- * tp_config_default until the caller sets c->cfg. */
+ * pick the server when no SYN or SYN-ACK says who it is). |c| keeps no
+ * configuration: the functions below that need one take it (issue 18: a
+ * pointer in every connection costs 8 bytes each). */
 void tp_conn_init(struct tp_conn *c, const struct tp_segment *first, uint16_t from_port,
                   uint16_t to_port);
 
@@ -294,10 +294,12 @@ void tp_conn_set_self_connect(struct tp_conn *c);
  * connection on the 4-tuple of |c| (port reuse) rather than a segment of |c|. */
 bool tp_starts_new_incarnation(const struct tp_conn *c, const struct tp_segment *s);
 
-/* tp_process feeds |s| to |c| and describes it in |out|. Returns true when
- * |s| certainly left tp_conn_outcome(|c|) as it was (a caller that keeps the
- * outcome need not compute it again), false when it may have changed it. */
-bool tp_process(struct tp_conn *c, const struct tp_segment *s, struct tp_result *out);
+/* tp_process feeds |s| to |c|, judged with |cfg|, and describes it in
+ * |out|. Returns true when |s| certainly left tp_conn_outcome(|c|) as it was
+ * (a caller that keeps the outcome need not compute it again), false when it
+ * may have changed it. */
+bool tp_process(struct tp_conn *c, const struct tp_config *cfg, const struct tp_segment *s,
+                struct tp_result *out);
 
 /* tp_fin_acked_in is the frame that first acknowledged the FIN that the
  * segment |r| of |c| sent (teardown step 1 or 3), as |c| knows it now; 0 if
@@ -312,10 +314,11 @@ uint32_t tp_fin_acked_in(const struct tp_conn *c, const struct tp_result *r);
 
 /* tp_check_reuse adds to |out| (the result of |syn|, the first segment of a
  * new incarnation) what reusing the 4-tuple of |old| means: port reuse, and
- * whether it came too early. |old_from| is the SYN sender's endpoint index in
- * |old|; |old_number| is the old connection's number, for the message. */
-void tp_check_reuse(const struct tp_conn *old, uint8_t old_from, uint32_t old_number,
-                    const struct tp_segment *syn, struct tp_result *out);
+ * whether it came too early (before |cfg|'s TIME_WAIT ended). |old_from| is
+ * the SYN sender's endpoint index in |old|; |old_number| is the old
+ * connection's number, for the message. */
+void tp_check_reuse(const struct tp_conn *old, const struct tp_config *cfg, uint8_t old_from,
+                    uint32_t old_number, const struct tp_segment *syn, struct tp_result *out);
 
 /* How much of the capture has been read when a LATER anomaly is judged.
  * |ended|: all of it (a file read to its end, a capture stopped); else a
@@ -329,12 +332,12 @@ struct tp_horizon {
 
 /* tp_later_anomalies fills |out| with the anomalies of the segment described
  * by |r| that only the rest of the capture tells (the catalogue's LATER ones),
- * judged from |c| as it is now, up to |h|. Until the capture has ended, only
- * what a deadline has really decided is raised (no answer to a SYN for more
- * than the handshake timeout of capture time); what "at the end" means waits
- * for the end. */
-void tp_later_anomalies(const struct tp_conn *c, const struct tp_result *r, const struct tp_horizon *h,
-                        struct tp_result *out);
+ * judged from |c| as it is now, with |cfg|, up to |h|. Until the capture has
+ * ended, only what a deadline has really decided is raised (no answer to a
+ * SYN for more than |cfg|'s handshake timeout of capture time); what "at the
+ * end" means waits for the end. */
+void tp_later_anomalies(const struct tp_conn *c, const struct tp_config *cfg, const struct tp_result *r,
+                        const struct tp_horizon *h, struct tp_result *out);
 
 /* tp_conn_history writes |c|'s Zeek history as it stands into |buf| (at
  * least TP_HISTORY_MAX + 1 bytes). Returns |buf|. */
@@ -351,11 +354,11 @@ char *tp_conn_history_at_end(const struct tp_conn *c, char *buf);
 
 /* tp_check_format writes into |buf| (|size| bytes) the rule a tutorial
  * teaches for the handshake or teardown step |r| describes, checked with
- * |c|'s numbers ("ACK 1 = client ISN + 1 ✓ (raw 1001 = 1000 + 1)"); "" for
- * a segment that is no step (or a step repeated). |frame|: the segment's.
- * Returns |buf|. */
-char *tp_check_format(const struct tp_conn *c, const struct tp_result *r, uint32_t frame, char *buf,
-                      unsigned size);
+ * |c|'s numbers ("ACK 1 = client ISN + 1 ✓ (raw 1001 = 1000 + 1)"), in
+ * |cfg|'s language and with its TIME_WAIT; "" for a segment that is no step
+ * (or a step repeated). |frame|: the segment's. Returns |buf|. */
+char *tp_check_format(const struct tp_conn *c, const struct tp_config *cfg, const struct tp_result *r,
+                      uint32_t frame, char *buf, unsigned size);
 
 /* tp_history_letters spells the letters of the Zeek history |history| in
  * order of first appearance ("S: client SYN, h: server SYN-ACK, ..."; upper
@@ -376,10 +379,11 @@ void tp_hindsight(const struct tp_conn *c, struct tp_result *r);
 void tp_hindsight_states(const struct tp_conn *c, struct tp_result *r);
 
 /* tp_conn_story writes into |buf| (|size| bytes) what became of |c|, in one
- * line a person reads ("refused: RST to 3 SYNs in 1.0 s", "closed by the
- * client first; server still in LAST_ACK at the end"), as the capture has
- * shown it so far: call it once the whole capture has been read. Returns |buf|. */
-char *tp_conn_story(const struct tp_conn *c, char *buf, unsigned size);
+ * line a person reads in language |lang| (enum tp_language) ("refused: RST
+ * to 3 SYNs in 1.0 s", "closed by the client first; server still in
+ * LAST_ACK at the end"), as the capture has shown it so far: call it once
+ * the whole capture has been read. Returns |buf|. */
+char *tp_conn_story(const struct tp_conn *c, unsigned lang, char *buf, unsigned size);
 
 /* tp_conn_outcome returns the Zeek conn_state of |c| as far as it has been seen. */
 enum tp_outcome tp_conn_outcome(const struct tp_conn *c);

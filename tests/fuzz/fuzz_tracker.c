@@ -125,7 +125,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_record(&step.verdict);
         const struct tp_conn *c = tp_table_view(table, step.entry, &view);
         memset(&later, 0, sizeof later);
-        tp_later_anomalies(c, &step.verdict.result, &(const struct tp_horizon){.ended = (frame & 1) != 0, .now_ns = s.time_ns}, &later);
+        tp_later_anomalies(c, &tp_config_default, &step.verdict.result,
+                           &(const struct tp_horizon){.ended = (frame & 1) != 0, .now_ns = s.time_ns}, &later);
         check(later.hit_count <= TP_MAX_HITS);
         tp_label_format(&step.verdict.result, frame & 1 ? TP_LANG_ZH : TP_LANG_EN, label, sizeof label);
         check(strlen(label) < sizeof label);
@@ -133,8 +134,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char text[320];
         const unsigned size = frame % 7 == 0 ? 9 : sizeof text;
         const struct tp_result *r = &step.verdict.result;
-        check(strlen(tp_check_format(c, r, s.frame, text, size)) < size);
-        check(strlen(tp_conn_story(c, text, size)) < size);
+        check(strlen(tp_check_format(c, &tp_config_default, r, s.frame, text, size)) < size);
+        check(strlen(tp_conn_story(c, tp_config_default.language, text, size)) < size);
         check(strlen(tp_transition_format(r->state_client_before, r->state_client, r->why_client,
                                           frame & 1 ? TP_LANG_ZH : TP_LANG_EN, text, size)) < size);
         check(r->why_client < TP_WHY_COUNT && r->why_server < TP_WHY_COUNT);

@@ -144,9 +144,8 @@ static void test_slow_handshake_zero_is_off(void)
     struct tp_result r;
 
     cfg.slow_handshake_ns = 0;
-    c.cfg = &cfg;
-    FEED(&c, &r, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = C_NXT, .time_ns = 1500000000);
-    FEED(&c, &r, C2S, .flags = TP_ACK, .seq = C_NXT, .ack = S_NXT, .time_ns = 1510000000);
+    FEED_CFG(&c, &cfg, &r, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = C_NXT, .time_ns = 1500000000);
+    FEED_CFG(&c, &cfg, &r, C2S, .flags = TP_ACK, .seq = C_NXT, .ack = S_NXT, .time_ns = 1510000000);
     g_assert_false(RAISED(&r, slow_handshake));
 }
 
@@ -247,10 +246,10 @@ static void test_later_syn_unanswered_once_on_first_syn(void)
     FEED(&c, &first, C2S, .flags = TP_SYN, .seq = CLIENT_ISN, .time_ns = 1000000);
     FEED(&c, &copy, C2S, .flags = TP_SYN, .seq = CLIENT_ISN, .time_ns = 1001000000);
     memset(&later, 0, sizeof later);
-    tp_later_anomalies(&c, &first, ENDED_AT(3001000000), &later);
+    tp_later_anomalies(&c, &tp_config_default, &first, ENDED_AT(3001000000), &later);
     EXPECT_ANOMALY_NUMBERS(&later, syn_unanswered, 2, 3000);
     memset(&later, 0, sizeof later);
-    tp_later_anomalies(&c, &copy, ENDED_AT(3001000000), &later);
+    tp_later_anomalies(&c, &tp_config_default, &copy, ENDED_AT(3001000000), &later);
     g_assert_false(RAISED(&later, syn_unanswered));
 }
 
@@ -261,7 +260,7 @@ static void test_later_synack_unacked(void)
 
     FEED(&c, &r, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = C_NXT);
     memset(&later, 0, sizeof later);
-    tp_later_anomalies(&c, &r, ENDED_AT(0), &later);
+    tp_later_anomalies(&c, &tp_config_default, &r, ENDED_AT(0), &later);
     EXPECT_ANOMALY(&later, synack_unacked);
     g_assert_false(later.anomalies & TP_ANOMALY_BIT(syn_unanswered));
 }
@@ -274,14 +273,14 @@ static void test_later_half_closed_and_final_ack(void)
     c = conn_established();
     FEED(&c, &fin1, C2S, .flags = TP_FIN | TP_ACK, .seq = C_NXT, .ack = S_NXT);
     memset(&later, 0, sizeof later);
-    tp_later_anomalies(&c, &fin1, ENDED_AT(0), &later);
+    tp_later_anomalies(&c, &tp_config_default, &fin1, ENDED_AT(0), &later);
     EXPECT_ANOMALY(&later, half_closed_at_end);
     FEED(&c, &fin2, S2C, .flags = TP_FIN | TP_ACK, .seq = S_NXT, .ack = C_NXT + 1);
     memset(&later, 0, sizeof later);
-    tp_later_anomalies(&c, &fin2, ENDED_AT(0), &later);
+    tp_later_anomalies(&c, &tp_config_default, &fin2, ENDED_AT(0), &later);
     EXPECT_ANOMALY(&later, final_ack_missing);
     memset(&later, 0, sizeof later);
-    tp_later_anomalies(&c, &fin1, ENDED_AT(0), &later);
+    tp_later_anomalies(&c, &tp_config_default, &fin1, ENDED_AT(0), &later);
     EXPECT_NO_ANOMALY(&later);
 }
 
@@ -295,9 +294,9 @@ static void test_later_syn_unanswered_while_running_waits_for_the_timeout(void)
 
     FEED(&c, &syn, C2S, .flags = TP_SYN, .seq = CLIENT_ISN, .time_ns = 1000000);
     memset(&later, 0, sizeof later);
-    tp_later_anomalies(&c, &syn, RUNNING_AT(1000000 + 3 * TP_NS_PER_SEC), &later);
+    tp_later_anomalies(&c, &tp_config_default, &syn, RUNNING_AT(1000000 + 3 * TP_NS_PER_SEC), &later);
     g_assert_false(RAISED(&later, syn_unanswered));
-    tp_later_anomalies(&c, &syn, RUNNING_AT(1000000 + timeout + TP_NS_PER_SEC), &later);
+    tp_later_anomalies(&c, &tp_config_default, &syn, RUNNING_AT(1000000 + timeout + TP_NS_PER_SEC), &later);
     EXPECT_ANOMALY_NUMBERS(&later, syn_unanswered, 1, (uint32_t)((timeout + TP_NS_PER_SEC) / TP_NS_PER_MS));
 }
 
@@ -309,9 +308,9 @@ static void test_later_synack_unacked_while_running_waits_for_the_timeout(void)
 
     FEED(&c, &r, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = C_NXT, .time_ns = 0);
     memset(&later, 0, sizeof later);
-    tp_later_anomalies(&c, &r, RUNNING_AT(TP_NS_PER_SEC), &later);
+    tp_later_anomalies(&c, &tp_config_default, &r, RUNNING_AT(TP_NS_PER_SEC), &later);
     g_assert_false(RAISED(&later, synack_unacked));
-    tp_later_anomalies(&c, &r, RUNNING_AT(timeout + TP_NS_PER_SEC), &later);
+    tp_later_anomalies(&c, &tp_config_default, &r, RUNNING_AT(timeout + TP_NS_PER_SEC), &later);
     EXPECT_ANOMALY(&later, synack_unacked);
 }
 
@@ -323,10 +322,10 @@ static void test_later_half_closed_and_final_ack_wait_for_the_end(void)
 
     FEED(&c, &fin1, C2S, .flags = TP_FIN | TP_ACK, .seq = C_NXT, .ack = S_NXT);
     memset(&later, 0, sizeof later);
-    tp_later_anomalies(&c, &fin1, RUNNING_AT(INT64_MAX / 2), &later);
+    tp_later_anomalies(&c, &tp_config_default, &fin1, RUNNING_AT(INT64_MAX / 2), &later);
     g_assert_false(RAISED(&later, half_closed_at_end));
     FEED(&c, &fin2, S2C, .flags = TP_FIN | TP_ACK, .seq = S_NXT, .ack = C_NXT + 1);
-    tp_later_anomalies(&c, &fin2, RUNNING_AT(INT64_MAX / 2), &later);
+    tp_later_anomalies(&c, &tp_config_default, &fin2, RUNNING_AT(INT64_MAX / 2), &later);
     EXPECT_NO_ANOMALY(&later);
 }
 
@@ -340,12 +339,12 @@ static void test_later_handshake_timeout_zero_is_off(void)
 
     cfg.handshake_timeout_ns = 0;
     FEED(&c, &syn, C2S, .flags = TP_SYN, .seq = CLIENT_ISN, .time_ns = 0);
-    c.cfg = &cfg;
     memset(&later, 0, sizeof later);
-    tp_later_anomalies(&c, &syn, RUNNING_AT(3600 * TP_NS_PER_SEC), &later);
+    tp_later_anomalies(&c, &cfg, &syn, RUNNING_AT(3600 * TP_NS_PER_SEC), &later);
     g_assert_false(RAISED(&later, syn_unanswered));
-    FEED(&c, &synack, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = C_NXT, .time_ns = 5 * TP_NS_PER_SEC);
-    tp_later_anomalies(&c, &syn, ENDED_AT(5 * TP_NS_PER_SEC), &later);
+    FEED_CFG(&c, &cfg, &synack, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = C_NXT,
+             .time_ns = 5 * TP_NS_PER_SEC);
+    tp_later_anomalies(&c, &cfg, &syn, ENDED_AT(5 * TP_NS_PER_SEC), &later);
     g_assert_false(RAISED(&later, syn_unanswered));
 }
 
@@ -357,7 +356,7 @@ static void test_reuse_in_time_wait(void)
 
     g_assert_true(tp_starts_new_incarnation(&old, &syn));
     memset(&r, 0, sizeof r);
-    tp_check_reuse(&old, C2S, 1, &syn, &r);
+    tp_check_reuse(&old, &tp_config_default, C2S, 1, &syn, &r);
     EXPECT_ANOMALY_NUMBERS(&r, port_reuse, 1, 0);
     EXPECT_ANOMALY(&r, premature_reuse);
     EXPECT_ANOMALY(&r, time_wait_reuse_unsafe);
@@ -371,7 +370,7 @@ static void test_reuse_after_two_msl(void)
                              .flags = TP_SYN};
 
     memset(&r, 0, sizeof r);
-    tp_check_reuse(&old, C2S, 1, &syn, &r);
+    tp_check_reuse(&old, &tp_config_default, C2S, 1, &syn, &r);
     g_assert_true(r.anomalies == TP_ANOMALY_BIT(port_reuse));
 }
 

@@ -7,7 +7,7 @@ static char text[320];
 /* The check of the segment just fed (FEED numbers frames 1, 2, ...). */
 static const char *check(const struct tp_conn *c, const struct tp_result *r)
 {
-    return tp_check_format(c, r, c->segments, text, sizeof text);
+    return tp_check_format(c, &tp_config_default, r, c->segments, text, sizeof text);
 }
 
 static void test_syn_states_the_client_isn(void)
@@ -97,7 +97,7 @@ static void test_fin_before_a_reordered_syn_stays_raw(void)
     g_strlcpy(then, check(&c, &fin), sizeof then);
     g_assert_nonnull(strstr(then, "FIN at seq 1046 (raw 1046)"));
     FEED(&c, &r, C2S, .flags = TP_SYN, .seq = CLIENT_ISN);
-    g_assert_cmpstr(tp_check_format(&c, &fin, 1, text, sizeof text), ==, then);
+    g_assert_cmpstr(tp_check_format(&c, &tp_config_default, &fin, 1, text, sizeof text), ==, then);
 }
 
 int main(int argc, char **argv)

@@ -20,14 +20,15 @@ static uint32_t rnd(uint32_t n)
 
 /* Feeds |s| to both trackers, the short path on for |with| only, and
  * compares the results and the trackers. */
-static void feed_both(struct tp_conn *without, struct tp_conn *with, const struct tp_segment *s)
+static void feed_both(struct tp_conn *without, struct tp_conn *with, const struct tp_config *cfg,
+                      const struct tp_segment *s)
 {
     struct tp_result r_without, r_with;
 
     tp_opening_syn_path = false;
-    tp_process(without, s, &r_without);
+    tp_process(without, cfg, s, &r_without);
     tp_opening_syn_path = true;
-    tp_process(with, s, &r_with);
+    tp_process(with, cfg, s, &r_with);
     g_assert_cmpmem(&r_without, sizeof r_without, &r_with, sizeof r_with);
     g_assert_cmpmem(without, sizeof *without, with, sizeof *with);
 }
@@ -76,28 +77,27 @@ static bool check_connection(unsigned n, const struct tp_config *cfg)
         first.len = 10;
     }
     tp_conn_init(&without, &first, 49152, 80);
-    without.cfg = cfg;
     if (self)
         tp_conn_set_self_connect(&without);
     with = without;
     if (rnd(8) == 0) { /* a copy with a bad checksum first */
         struct tp_segment bad = syn;
         bad.checksum_bad = true;
-        feed_both(&without, &with, &bad);
+        feed_both(&without, &with, cfg, &bad);
         syn.time_ns = now += 1000000;
         syn.frame++;
     }
-    feed_both(&without, &with, &syn);
+    feed_both(&without, &with, cfg, &syn);
 
     /* the handshake's other steps (some left out), then segments after it */
     struct tp_segment next = {.time_ns = now += 1000, .frame = syn.frame + 1, .seq = server_isn,
                               .ack = client_isn + 1, .win = 65535, .flags = TP_SYN | TP_ACK, .from = 1};
     if (rnd(4) != 0)
-        feed_both(&without, &with, &next);
+        feed_both(&without, &with, cfg, &next);
     next = (struct tp_segment){.time_ns = now += 1000, .frame = syn.frame + 2, .seq = client_isn + 1,
                                .ack = server_isn + 1, .win = 65535, .flags = TP_ACK, .from = 0};
     if (rnd(3) != 0)
-        feed_both(&without, &with, &next);
+        feed_both(&without, &with, cfg, &next);
     for (unsigned i = 0; i < 3; i++) {
         next.time_ns = now += 1000;
         next.frame++;
@@ -106,7 +106,7 @@ static bool check_connection(unsigned n, const struct tp_config *cfg)
         next.ack = next.from == 0 ? server_isn + 1 : client_isn + 1;
         next.flags = rnd(5) == 0 ? TP_SYN : rnd(5) == 0 ? TP_FIN | TP_ACK : TP_ACK;
         next.len = rnd(2) ? 100 : 0;
-        feed_both(&without, &with, &next);
+        feed_both(&without, &with, cfg, &next);
     }
     g_assert_cmpint(tp_conn_outcome(&without), ==, tp_conn_outcome(&with));
     return (syn.flags & (TP_SYN | TP_ACK | TP_FIN | TP_RST)) == TP_SYN && syn.len == 0 && !syn.checksum_bad &&

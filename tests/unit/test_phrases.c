@@ -100,8 +100,8 @@ static void test_every_outcome_is_explained_in_chinese(void)
     }
 }
 
-/* The language is the connection's configuration: the story and the check
- * follow it; states stay the RFC's names. */
+/* The language is the configuration's: the story and the check follow it;
+ * states stay the RFC's names. */
 static void test_chinese_texts_follow_the_configuration(void)
 {
     struct tp_config cfg = tp_config_default;
@@ -111,10 +111,9 @@ static void test_chinese_texts_follow_the_configuration(void)
 
     cfg.language = TP_LANG_ZH;
     FEED(&c, &r, C2S, .flags = TP_SYN, .seq = CLIENT_ISN);
-    c.cfg = &cfg;
-    g_assert_cmpstr(tp_check_format(&c, &r, c.segments, text, sizeof text), ==,
+    g_assert_cmpstr(tp_check_format(&c, &cfg, &r, c.segments, text, sizeof text), ==,
                     "SYN：客户端 ISN = 1000（原始值）；相对序号从它开始计算，SYN 占用一个序号");
-    g_assert_cmpstr(tp_conn_story(&c, text, sizeof text), ==, "1 个 SYN 无应答，历时 0 ms");
+    g_assert_cmpstr(tp_conn_story(&c, cfg.language, text, sizeof text), ==, "1 个 SYN 无应答，历时 0 ms");
     g_assert_cmpstr(tp_transition_format(TP_CLOSED, TP_SYN_SENT, TP_WHY_SENT_SYN, TP_LANG_ZH, text, sizeof text), ==,
                     "CLOSED \u2192 SYN_SENT（发送 SYN）");
     g_assert_cmpstr(tp_label_format(&r, TP_LANG_ZH, text, sizeof text), ==, "三次握手 1/3: SYN");

@@ -30,7 +30,7 @@ static void test_late_syn_copy_after_handshake_changes_nothing(void)
     FEED(&c, &r, C2S, .flags = TP_SYN, .seq = CLIENT_ISN);
     EXPECT_STATES(&r, TP_ESTABLISHED, TP_ESTABLISHED);
     g_assert_true(r.retransmission);
-    tp_later_anomalies(&c, &r, ENDED_AT(INT64_MAX / 2), &later);
+    tp_later_anomalies(&c, &tp_config_default, &r, ENDED_AT(INT64_MAX / 2), &later);
     g_assert_false(RAISED(&later, syn_unanswered));
 }
 
@@ -57,7 +57,7 @@ static void test_syn_copy_after_captured_synack_is_answered(void)
     FEED(&c, &r, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = C_NXT);
     FEED(&c, &r, C2S, .flags = TP_ACK, .seq = C_NXT, .ack = S_NXT);
     FEED(&c, &r, C2S, .flags = TP_SYN, .seq = CLIENT_ISN);
-    tp_later_anomalies(&c, &r, ENDED_AT(INT64_MAX / 2), &later);
+    tp_later_anomalies(&c, &tp_config_default, &r, ENDED_AT(INT64_MAX / 2), &later);
     g_assert_false(RAISED(&later, syn_unanswered));
 }
 

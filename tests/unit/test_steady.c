@@ -108,9 +108,9 @@ static void check_connection(unsigned n, unsigned *plain, unsigned *kept)
         tp_conn_set_self_connect(&full);
     steady = full;
     tp_steady_path = false;
-    tp_process(&full, &first, &r_full);
+    tp_process(&full, &tp_config_default, &first, &r_full);
     tp_steady_path = true;
-    tp_process(&steady, &first, &r_steady);
+    tp_process(&steady, &tp_config_default, &first, &r_steady);
     g_assert_cmpmem(&r_full, sizeof r_full, &r_steady, sizeof r_steady);
     if (kind < 4 && rnd(8) != 0) {
         struct tp_segment hs[2];
@@ -121,9 +121,9 @@ static void check_connection(unsigned n, unsigned *plain, unsigned *kept)
                                     .ack = ends[1].nxt, .win = 65535, .time_ns = now += 1000};
         for (unsigned i = 0; i < 2; i++) {
             tp_steady_path = false;
-            tp_process(&full, &hs[i], &r_full);
+            tp_process(&full, &tp_config_default, &hs[i], &r_full);
             tp_steady_path = true;
-            tp_process(&steady, &hs[i], &r_steady);
+            tp_process(&steady, &tp_config_default, &hs[i], &r_steady);
             g_assert_cmpmem(&r_full, sizeof r_full, &r_steady, sizeof r_steady);
         }
     }
@@ -131,9 +131,9 @@ static void check_connection(unsigned n, unsigned *plain, unsigned *kept)
         const struct tp_segment s = next_segment(ends, ++frame, &now);
         const struct tp_conn before = steady;
         tp_steady_path = false;
-        g_assert_false(tp_process(&full, &s, &r_full)); /* the full path claims nothing */
+        g_assert_false(tp_process(&full, &tp_config_default, &s, &r_full)); /* the full path claims nothing */
         tp_steady_path = true;
-        const bool outcome_kept = tp_process(&steady, &s, &r_steady);
+        const bool outcome_kept = tp_process(&steady, &tp_config_default, &s, &r_steady);
         g_assert_cmpmem(&r_full, sizeof r_full, &r_steady, sizeof r_steady);
         g_assert_cmpmem(&full, sizeof full, &steady, sizeof steady);
         /* an outcome said to stay (the connection table then keeps its

@@ -5,7 +5,7 @@
 #define EXPECT_STORY(c, want)                                   \
     do {                                                        \
         char story_[160];                                       \
-        g_assert_cmpstr(tp_conn_story((c), story_, sizeof story_), ==, (want)); \
+        g_assert_cmpstr(tp_conn_story((c), tp_config_default.language, story_, sizeof story_), ==, (want)); \
     } while (0)
 
 static void test_refused_counts_syns_and_time(void)

@@ -4,21 +4,41 @@
 
 static const uint16_t endpoint_port[2] = { CLIENT_PORT, SERVER_PORT };
 
-void feed_ports(struct tp_conn *c, struct tp_result *r, struct tp_segment s, uint16_t from_port,
-                uint16_t to_port)
+/* Whether |c| is still zeroed, not initialized yet: tp_conn_init sets
+ * closer to TP_CLOSER_NONE (not 0), and it stays so until a segment has
+ * been counted in |segments|. */
+static bool zeroed(const struct tp_conn *c)
+{
+    return c->segments == 0 && c->closer == 0;
+}
+_Static_assert(TP_CLOSER_NONE != 0, "an initialized connection has a closer that is not 0");
+
+static void feed_cfg_ports(struct tp_conn *c, const struct tp_config *cfg, struct tp_result *r,
+                           struct tp_segment s, uint16_t from_port, uint16_t to_port)
 {
     if (s.frame == 0)
         s.frame = c->segments + 1;
     if (s.time_ns == 0)
         s.time_ns = (int64_t)s.frame * 1000000;
-    if (c->cfg == NULL) /* zeroed: not initialized yet */
+    if (zeroed(c))
         tp_conn_init(c, &s, from_port, to_port);
-    tp_process(c, &s, r);
+    tp_process(c, cfg, &s, r);
+}
+
+void feed_ports(struct tp_conn *c, struct tp_result *r, struct tp_segment s, uint16_t from_port,
+                uint16_t to_port)
+{
+    feed_cfg_ports(c, &tp_config_default, r, s, from_port, to_port);
+}
+
+void feed_cfg(struct tp_conn *c, const struct tp_config *cfg, struct tp_result *r, struct tp_segment s)
+{
+    feed_cfg_ports(c, cfg, r, s, endpoint_port[s.from & 1], endpoint_port[1 - (s.from & 1)]);
 }
 
 void feed(struct tp_conn *c, struct tp_result *r, struct tp_segment s)
 {
-    feed_ports(c, r, s, endpoint_port[s.from & 1], endpoint_port[1 - (s.from & 1)]);
+    feed_cfg(c, &tp_config_default, r, s);
 }
 
 unsigned steps_mask(const unsigned *steps)

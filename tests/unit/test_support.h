@@ -23,9 +23,13 @@ enum { C2S = 0, S2C = 1 };
 
 /* FEED(&c, &r, C2S, .flags = TP_SYN, .seq = CLIENT_ISN): |c| must start zeroed
  * ({ 0 }); the first FEED calls tp_conn_init. Frames are numbered 1, 2, ...
- * unless .frame is given. */
+ * unless .frame is given. The tracker is judged with tp_config_default. */
 #define FEED(c, r, dir, ...) \
     feed((c), (r), (struct tp_segment){ .win = 65535, .from = (dir), __VA_ARGS__ })
+
+/* FEED with the configuration |cfg| instead of tp_config_default. */
+#define FEED_CFG(c, cfg, r, dir, ...) \
+    feed_cfg((c), (cfg), (r), (struct tp_segment){ .win = 65535, .from = (dir), __VA_ARGS__ })
 
 /* HISTORY(c): the Zeek history of |c| so far, as a string that lives to
  * the end of the enclosing block. */
@@ -69,6 +73,7 @@ enum { C2S = 0, S2C = 1 };
 #define RAISED(r, id) ((((r)->anomalies) >> TP_A_##id) & 1)
 
 void feed(struct tp_conn *c, struct tp_result *r, struct tp_segment s);
+void feed_cfg(struct tp_conn *c, const struct tp_config *cfg, struct tp_result *r, struct tp_segment s);
 void feed_ports(struct tp_conn *c, struct tp_result *r, struct tp_segment s, uint16_t from_port,
                 uint16_t to_port);
 unsigned steps_mask(const unsigned *steps);

@@ -158,7 +158,7 @@ static void test_self_connect_key_is_one_socket(void)
     g_assert_cmpstr(HISTORY(c), ==, "SHADF"); /* Zeek's letters: every segment the originator's */
     g_assert_cmpuint(c->ep[c->client].bytes, ==, 10);
     g_assert_cmpuint(c->ep[1 - c->client].bytes, ==, 0);
-    g_assert_cmpstr(tp_conn_story(c, story, sizeof story), ==,
+    g_assert_cmpstr(tp_conn_story(c, tp_config_default.language, story, sizeof story), ==,
                     "self-connect: one socket connected to its own address and port, closed");
 
     /* near miss: the same address, two ports */
