@@ -101,8 +101,15 @@ def main():
                 with open(first, "wb") as f:
                     f.write(b"first, written again")
                 again = open(sandbox.stage(first), "rb").read()
+                # a caller that removed its copy (tests/fuzz/mutate.py does,
+                # then stages the file again to triage a crash) gets a new one
+                os.remove(sandbox.stage(second))
+                restaged = sandbox.stage(second)
+                removed_then = open(restaged, "rb").read() if os.path.exists(restaged) else None
             expect(read == [b"first", b"second"] and staged[0] != staged[1] and again == b"first, written again",
                    f"the sandbox stages two captures of one name apart and a changed one again ({read}, {again})")
+            expect(removed_then == b"second",
+                   f"the sandbox stages a capture again once its copy was removed (read {removed_then})")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return checks.exit_status()

@@ -95,15 +95,16 @@ class Sandbox:
     def stage(self, path):
         """Copies a capture into the sandbox and returns the copy's path: under
         its own name, unless another capture of that name was staged before
-        (then under a numbered one); copied again if it changed since."""
+        (then under a numbered one); copied again if it changed or its copy
+        was removed since."""
         source = os.path.abspath(path)
         if os.path.dirname(source) == self.dir:
             return source
         st = os.stat(source)
         stamp = (st.st_size, st.st_mtime_ns)
         staged = self._staged.get(source)
-        if staged and staged[1] == stamp:
-            return staged[0]
+        if staged and staged[1] == stamp and os.path.exists(staged[0]):
+            return staged[0]  # a caller may have removed its copy: staged again then
         copy = staged[0] if staged else os.path.join(self.dir, os.path.basename(source))
         taken = {c for c, _ in self._staged.values()}
         n = 1
