@@ -199,6 +199,8 @@ bool tp_starts_new_incarnation(const struct tp_conn *c, const struct tp_segment 
     return ep->has_isn && s->seq != ep->isn;
 }
 
+bool tp_syn_frame_settled(const struct tp_conn *c) { return c->synack_frame != 0 || c->established; }
+
 /* Sending a bare SYN: CLOSED -> SYN_SENT (active OPEN, RFC 9293 3.5).
  * Returns false when the receiver ignores it (a synchronized receiver, or a
  * late copy of a SYN after the handshake). */
@@ -273,7 +275,7 @@ static bool send_syn(struct tp_conn *c, const struct tp_config *cfg, uint8_t x, 
      * if not captured), a SYN is no longer the one a SYN-ACK answers: the
      * handshake's frames and timings stay those of the handshake that was
      * (else a replay after the whole capture contradicts one pass). */
-    if (x == c->client && c->synack_frame == 0 && !c->established) {
+    if (x == c->client && !tp_syn_frame_settled(c)) {
         c->syn_frame = s->frame;
         c->syn_time = s->time_ns;
     }

@@ -345,12 +345,20 @@ static void add_duration(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t from_
     proto_item_set_generated(proto_tree_add_time(tree, hf, tvb, 0, 0, &delta));
 }
 
+/* The client SYN the first SYN-ACK answers, once no later segment can
+ * change it (0: not shown yet): one pass shows no link that a replay after
+ * the whole capture contradicts. */
+static uint32_t syn_frame_shown(const struct tp_conn *c, bool whole_capture)
+{
+    return whole_capture || tp_syn_frame_settled(c) ? c->syn_frame : 0;
+}
+
 /* Links and timings of the handshake. They come from the connection, so
  * what later frames taught shows whenever the whole file has been read. */
 static void add_handshake(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
                           const struct tp_conn *c, bool whole_capture)
 {
-    add_frame_link(tree, hf_tcpphase_syn_frame, tvb, pinfo, c->syn_frame);
+    add_frame_link(tree, hf_tcpphase_syn_frame, tvb, pinfo, syn_frame_shown(c, whole_capture));
     add_frame_link(tree, hf_tcpphase_synack_frame, tvb, pinfo, c->synack_frame);
     add_frame_link(tree, hf_tcpphase_ack_frame, tvb, pinfo, c->hs_ack_frame);
     add_duration(tree, hf_tcpphase_hs_syn_to_synack, tvb, c->syn_frame, c->syn_time,
@@ -368,9 +376,9 @@ static void add_handshake(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
 
 /* Whether add_handshake adds anything: a link to another frame of the
  * handshake, or a timing (which needs two of its frames). */
-static bool has_handshake_items(const struct tp_conn *c, const packet_info *pinfo)
+static bool has_handshake_items(const struct tp_conn *c, const packet_info *pinfo, bool whole_capture)
 {
-    const uint32_t frames[] = {c->syn_frame, c->synack_frame, c->hs_ack_frame};
+    const uint32_t frames[] = {syn_frame_shown(c, whole_capture), c->synack_frame, c->hs_ack_frame};
     unsigned known = 0;
 
     for (unsigned i = 0; i < 3; i++) {
@@ -614,7 +622,7 @@ static proto_tree *add_record_items(const struct tp_step *rec, const struct tp_r
         proto_item_set_generated(proto_tree_add_boolean(st, hf_tcpphase_midstream, tvb, 0, 0, TRUE));
 
     /* no empty "Handshake" subtree (a refused or unanswered SYN links nothing) */
-    if (r->hs_steps && has_handshake_items(c, pinfo)) {
+    if (r->hs_steps && has_handshake_items(c, pinfo, whole_capture)) {
         /* the title as the format itself: proto_tree_add_subtree formats
          * its text through "%s", which costs more (issue 18) */
         proto_tree *hs = proto_tree_add_subtree_format(st, tvb, 0, 0, ett_tcpphase_handshake, NULL, "Handshake");

@@ -433,6 +433,32 @@ class Checks(tplib.Checks):
                         f"Wireshark {version}: a SYN-ACK cut by the capture is tracked from byte {need} of its "
                         f"header on (labelled at {labelled})")
 
+    def simultaneous_open_retried(self):
+        """A simultaneous open whose client sends its SYN again before the
+        SYN-ACK (sample-captures/simultaneous-open.pcap with the ACK flag of
+        frame 3, the client's SYN-ACK, cleared): the SYN the first SYN-ACK
+        answers is frame 3, so one pass must not link the server's SYN
+        (frame 2) to frame 1 before the SYN-ACK settles it (the fuzzer's
+        seed 20261210 file 2796: tcpphase.syn_frame 1 one-pass, 3 with -2)."""
+        def edit(n, data, ip):
+            if n == 3:
+                data[ip + 20 + 13] &= ~0x10 & 0xFF  # SYN-ACK -> SYN, same ISN: a retransmission
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "simultaneous-open-retried.pcap")
+            edit_frames(self.sample("simultaneous-open.pcap"), path, edit)
+            seen = {}
+            for how, args, two_pass in (("one-pass", [], False),
+                                        ("-2 two_pass", ["-o", "tcpphase.two_pass:TRUE"], True)):
+                out = self.sandbox.tshark(path, args + ["-T", "fields", "-e", "frame.number", "-e",
+                                                        "tcpphase.syn_frame"], two_pass=two_pass)
+                seen[how] = dict(line.split("\t") for line in out.splitlines())
+        whole, one = seen["-2 two_pass"], seen["one-pass"]
+        contradicted = {n: (v, whole.get(n)) for n, v in one.items() if v and v != whole.get(n)}
+        self.expect(whole.get("2") == "3" and not contradicted,
+                    f"a simultaneous open with the client's SYN sent again: -2 links the server's SYN to "
+                    f"frame 3 ({whole.get('2')!r}) and one pass links no frame to another SYN "
+                    f"(frame: (one-pass, -2) {contradicted})")
+
     def short_tunnelled_segment(self):
         """The inner FIN of tunnel-bad-options.pcap (frame 9), whose GTP
         length says 4 bytes less than it carries: a short segment whose
@@ -557,6 +583,7 @@ class Checks(tplib.Checks):
 
     def run(self):
         self.cut_headers()
+        self.simultaneous_open_retried()
         self.short_tunnelled_segment()
         self.bad_options()
         self.deep_tunnel()

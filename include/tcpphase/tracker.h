@@ -301,6 +301,14 @@ bool tp_starts_new_incarnation(const struct tp_conn *c, const struct tp_segment 
 bool tp_process(struct tp_conn *c, const struct tp_config *cfg, const struct tp_segment *s,
                 struct tp_result *out);
 
+/* tp_syn_frame_settled tells whether c->syn_frame, the client SYN the first
+ * SYN-ACK answers, can no longer change: a SYN-ACK was captured or the
+ * handshake completed (its SYN-ACK inferred). Before, a later SYN of the
+ * client (a retransmission, a retry after a RST) takes its place, so one
+ * pass must not show it as the link a replay after the whole capture shows
+ * (issue 17: a simultaneous open's SYN linked to another SYN each way). */
+bool tp_syn_frame_settled(const struct tp_conn *c);
+
 /* tp_fin_acked_in is the frame that first acknowledged the FIN that the
  * segment |r| of |c| sent (teardown step 1 or 3), as |c| knows it now; 0 if
  * none yet, or if that FIN is not the one an ACK was counted for: a FIN

@@ -130,6 +130,26 @@ static void test_syn_sent_syn_simultaneous(void)
     g_assert_true(c.simultaneous_open);
 }
 
+/* The client SYN the first SYN-ACK answers is its latest SYN until a
+ * SYN-ACK comes: the server's crossing SYN does not settle it, a SYN-ACK
+ * does, and a SYN after that changes it no more (tp_syn_frame_settled). */
+static void test_syn_frame_settles_with_the_synack(void)
+{
+    struct tp_conn c = conn_simultaneous_open(); /* frames 1 (client SYN), 2 (server SYN) */
+    struct tp_result r;
+
+    g_assert_cmpuint(c.syn_frame, ==, 1);
+    g_assert_false(tp_syn_frame_settled(&c));
+    FEED(&c, &r, C2S, .flags = TP_SYN, .seq = CLIENT_ISN, .frame = 3);
+    g_assert_cmpuint(c.syn_frame, ==, 3);
+    g_assert_false(tp_syn_frame_settled(&c));
+    FEED(&c, &r, S2C, .flags = TP_SYN | TP_ACK, .seq = SERVER_ISN, .ack = C_NXT, .frame = 4);
+    g_assert_true(tp_syn_frame_settled(&c));
+    FEED(&c, &r, C2S, .flags = TP_SYN, .seq = CLIENT_ISN, .frame = 5);
+    g_assert_cmpuint(c.syn_frame, ==, 3);
+    g_assert_true(tp_syn_frame_settled(&c));
+}
+
 static void test_simultaneous_synack_first(void)
 {
     struct tp_conn c = conn_simultaneous_open();
@@ -225,6 +245,7 @@ int main(int argc, char **argv)
     g_test_add_func("/handshake/closed/syn", test_closed_syn);
     g_test_add_func("/handshake/syn_sent/syn_retransmission", test_syn_sent_syn_retransmission);
     g_test_add_func("/handshake/syn_sent/synack", test_syn_sent_synack);
+    g_test_add_func("/handshake/syn_frame_settles_with_the_synack", test_syn_frame_settles_with_the_synack);
     g_test_add_func("/handshake/syn_sent/synack_wrong_ack", test_syn_sent_synack_wrong_ack);
     g_test_add_func("/handshake/syn_sent/ack_missing_synack", test_syn_sent_ack_missing_synack);
     g_test_add_func("/handshake/syn_received/ack", test_syn_received_ack);
