@@ -22,6 +22,19 @@ static inline uint8_t tp_peer(const struct tp_conn *c, uint8_t x)
  * compares the two). */
 extern bool tp_steady_path;
 
+/* tp_step_if_steady takes segment |s| (its |from| set) through tp_process's
+ * short path when it is a steady segment, without writing a result:
+ * whether it was one, and in *|outcome_kept| whether the connection's
+ * outcome certainly stayed. A steady segment's result is always the same
+ * but for its data and sender (tp_record_steady; table.c's steady lane). */
+bool tp_step_if_steady(struct tp_conn *c, const struct tp_segment *s, bool *outcome_kept);
+
+/* tp_conn_may_be_steady is what a steady segment asks of its connection
+ * whichever end sends it: established, both ends ESTABLISHED, no FIN sent,
+ * not a self-connect. False: no segment of it is steady now (a cheap first
+ * test, before the 4-tuple is compared). */
+bool tp_conn_may_be_steady(const struct tp_conn *c);
+
 /* The same for the short path of a connection's opening SYN (tracker.c;
  * tests/unit/test_opening_syn.c compares it with the full one). */
 extern bool tp_opening_syn_path;

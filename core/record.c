@@ -50,6 +50,21 @@ bool tp_record_encode(const struct tp_verdict *v, struct tp_record *rec, struct 
     return has_anomalies;
 }
 
+void tp_record_steady(uint32_t conn, bool has_data, bool server_sent, uint8_t outcome_before, uint8_t outcome_after,
+                      struct tp_record *rec)
+{
+    rec->conn = conn;
+    rec->fin_frame = 0;
+    rec->phase = TP_PHASE_ESTABLISHED;
+    rec->label = has_data ? TP_LABEL_DATA : TP_LABEL_ACK;
+    rec->steps = 0;
+    rec->states = rec->states_before = PAIR(TP_ESTABLISHED, TP_ESTABLISHED);
+    rec->outcomes = PAIR(outcome_before, outcome_after);
+    rec->whys = PAIR(TP_WHY_NONE, TP_WHY_NONE);
+    rec->flags = (uint8_t)(TP_RECORD_USED | (has_data ? TP_RECORD_HAS_DATA : 0) |
+                           (server_sent ? TP_RECORD_SERVER_SENT : 0));
+}
+
 bool tp_record_has_anomalies(const struct tp_record *rec) { return (rec->flags & TP_RECORD_ANOMALIES) != 0; }
 
 bool tp_record_decode(const struct tp_record *rec, const struct tp_record_anomalies *anomalies,

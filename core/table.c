@@ -2,6 +2,8 @@
  * their latest incarnation, and an array by connection number. */
 #include "tcpphase/table.h"
 
+#include "internal.h"
+
 #include <stddef.h>
 #include <string.h>
 
@@ -431,6 +433,67 @@ static const struct tp_conn *process(struct tp_table *t, struct tp_entry **e, co
     }
     struct tp_conn *tracker = tracker_of(*e);
     *outcome_kept = tp_process(tracker, t->cfg, s, out);
+    return tracker;
+}
+
+/* Whether |e|'s key is the 4-tuple of |ends|, compared with its packed form
+ * in place (no key built and packed: the steady lane's every segment), and
+ * which end sent: *|sender_is_low|. Only for a key that packs its addresses
+ * whole (not every trailing word of both zero: pack_key drops those). */
+static bool entry_has_ends(const struct tp_entry *e, const struct tp_ends *ends, bool *sender_is_low)
+{
+    const uint32_t *w = entry_key(e);
+    const unsigned words = ends->addr_len / 4;
+    uint8_t head[4 * PACKED_HEAD_WORDS];
+    uint16_t port_low, port_high;
+    uint32_t low_is_src = 0, low_is_dst = 0;
+
+    memcpy(head, w, sizeof head);
+    if ((ends->addr_len != 4 && ends->addr_len != TP_KEY_ADDR_MAX) || head[0] != ends->addr_type ||
+        head[1] != ends->addr_len || head[6] != ends->addr_len)
+        return false;
+    memcpy(&port_low, head + 2, sizeof port_low);
+    memcpy(&port_high, head + 4, sizeof port_high);
+    for (unsigned i = 0; i < words; i++) {
+        uint32_t src, dst;
+        memcpy(&src, ends->src + 4 * i, 4);
+        memcpy(&dst, ends->dst + 4 * i, 4);
+        low_is_src |= (w[PACKED_HEAD_WORDS + i] ^ src) | (w[PACKED_HEAD_WORDS + words + i] ^ dst);
+        low_is_dst |= (w[PACKED_HEAD_WORDS + i] ^ dst) | (w[PACKED_HEAD_WORDS + words + i] ^ src);
+    }
+    /* both hold only for identical ends (a self-connect): the sender is
+     * then the low end, as the caller's key would say */
+    if (low_is_src == 0 && ends->sport == port_low && ends->dport == port_high)
+        *sender_is_low = true;
+    else if (low_is_dst == 0 && ends->dport == port_low && ends->sport == port_high)
+        *sender_is_low = false;
+    else
+        return false;
+    return true;
+}
+
+const struct tp_conn *tp_table_step_steady(struct tp_table *t, uint32_t likely, const struct tp_ends *ends,
+                                           const struct tp_segment *s, struct tp_record *rec)
+{
+    bool sender_is_low, outcome_kept;
+
+    /* what tp_table_step would find through |likely|, when it is the
+     * newest incarnation of its key and has a tracker of its own */
+    if (likely < 1 || likely > t->count)
+        return NULL;
+    struct tp_entry *entry = t->by_number[likely];
+    struct tp_conn *tracker = tracker_of(entry);
+    if (!tracker || entry->newer || !entry->processed || !tp_conn_may_be_steady(tracker) ||
+        !entry_has_ends(entry, ends, &sender_is_low))
+        return NULL;
+    struct tp_segment seg = *s;
+    seg.from = (uint8_t)(sender_is_low != entry->ep0_is_low);
+    const uint8_t outcome_before = entry->outcome;
+    if (!tp_step_if_steady(tracker, &seg, &outcome_kept))
+        return NULL;
+    if (!outcome_kept)
+        entry->outcome = (uint8_t)tp_conn_outcome(tracker);
+    tp_record_steady(entry->number, seg.len > 0, seg.from != tracker->client, outcome_before, entry->outcome, rec);
     return tracker;
 }
 

@@ -1027,6 +1027,12 @@ static void describe_self_connect(const struct tp_conn *c, uint8_t x, uint16_t f
 /* Off only in the unit test that compares the two paths (internal.h). */
 bool tp_steady_path = true;
 
+bool tp_conn_may_be_steady(const struct tp_conn *c)
+{
+    return c->established && !c->self_connect && c->segments > 0 && c->ep[0].state == TP_ESTABLISHED &&
+           c->ep[1].state == TP_ESTABLISHED && !c->ep[0].fin_sent && !c->ep[1].fin_sent;
+}
+
 /* A segment that changes no state: an ACK, with or without data, with no
  * SYN, FIN or RST, between two ESTABLISHED ends of an established
  * connection, with nothing pending that such a segment settles (a challenge
@@ -1038,24 +1044,20 @@ static bool is_steady(const struct tp_conn *c, uint8_t x, const struct tp_segmen
 {
     const struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[1 - x];
 
-    return (s->flags & (TP_SYN | TP_FIN | TP_RST | TP_ACK)) == TP_ACK && !s->checksum_bad && c->established &&
-           !c->self_connect && c->segments > 0 && X->state == TP_ESTABLISHED && Y->state == TP_ESTABLISHED &&
-           !X->fin_sent && !Y->fin_sent && !X->fin_inferred && X->challenge_frame == 0 &&
-           !Y->synack_ack_pending && (x == c->client || c->answered || c->syn_count == 0);
+    return (s->flags & (TP_SYN | TP_FIN | TP_RST | TP_ACK)) == TP_ACK && !s->checksum_bad &&
+           tp_conn_may_be_steady(c) && !X->fin_inferred && X->challenge_frame == 0 && !Y->synack_ack_pending &&
+           (x == c->client || c->answered || c->syn_count == 0);
 }
 
-/* What the full path does with a steady segment: its sequence numbers, the
- * Zeek summary, the counts; a result with no step, anomaly or change.
- * Returns whether the connection's outcome certainly stayed (tp_process). */
-static bool process_steady(struct tp_conn *c, uint8_t x, const struct tp_segment *s, struct tp_result *out)
+/* What the full path does to the connection with a steady segment: its
+ * sequence numbers, the Zeek summary, the counts. Returns whether the
+ * connection's outcome certainly stayed (tp_process). */
+static bool update_steady(struct tp_conn *c, uint8_t x, const struct tp_segment *s)
 {
     struct tp_endpoint *X = &c->ep[x];
     const uint32_t snd_nxt_before = X->snd_nxt;
     const bool had_seq = X->has_seq;
 
-    memset(out, 0, sizeof *out);
-    out->has_data = s->len > 0;
-    out->sender_role = x == c->client ? TP_ROLE_CLIENT : TP_ROLE_SERVER;
     c->ep[0].why = c->ep[1].why = TP_WHY_NONE;
     const bool outcome_kept = tp_summary_steady_keeps_outcome(c, x);
 
@@ -1063,11 +1065,30 @@ static bool process_steady(struct tp_conn *c, uint8_t x, const struct tp_segment
     tp_summary_steady(c, x, s, snd_nxt_before, had_seq);
     X->seen = true;
     c->segments++;
+    return outcome_kept;
+}
+
+/* update_steady, and the segment's result: no step, anomaly or change. */
+static bool process_steady(struct tp_conn *c, uint8_t x, const struct tp_segment *s, struct tp_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->has_data = s->len > 0;
+    out->sender_role = x == c->client ? TP_ROLE_CLIENT : TP_ROLE_SERVER;
+    const bool outcome_kept = update_steady(c, x, s);
+
     out->label = out->has_data ? TP_LABEL_DATA : TP_LABEL_ACK;
     out->phase = TP_PHASE_ESTABLISHED;
     out->state_client = out->state_server = out->state_client_before = out->state_server_before = TP_ESTABLISHED;
     out->why_client = out->why_server = TP_WHY_NONE;
     return outcome_kept;
+}
+
+bool tp_step_if_steady(struct tp_conn *c, const struct tp_segment *s, bool *outcome_kept)
+{
+    if (!tp_steady_path || !is_steady(c, s->from & 1, s))
+        return false;
+    *outcome_kept = update_steady(c, s->from & 1, s);
+    return true;
 }
 
 /* Off only in the unit test that compares the two paths (internal.h). */

@@ -46,6 +46,13 @@ struct tp_record_anomalies {
  * |anomalies| (returns true: keep them beside |rec|). */
 bool tp_record_encode(const struct tp_verdict *v, struct tp_record *rec, struct tp_record_anomalies *anomalies);
 
+/* tp_record_steady fills |rec| as tp_record_encode would for a steady
+ * segment (table.h, tp_table_step_steady: an ACK, with data or not, that
+ * changed no state of two ESTABLISHED ends, raised nothing and linked
+ * nothing), without the whole result such a segment would have. */
+void tp_record_steady(uint32_t conn, bool has_data, bool server_sent, uint8_t outcome_before, uint8_t outcome_after,
+                      struct tp_record *rec);
+
 /* tp_record_has_anomalies tells whether |rec| was encoded with anomalies. */
 bool tp_record_has_anomalies(const struct tp_record *rec);
 

@@ -111,6 +111,26 @@ const struct tp_conn *tp_table_step(struct tp_table *t, const struct tp_key *key
                                     uint32_t hint, uint32_t likely,
                                     const struct tp_segment *s, struct tp_conn *storage, struct tp_step *out);
 
+/* A segment's two ends as the caller has them, for tp_table_step_steady:
+ * the address type and length (4 or TP_KEY_ADDR_MAX bytes, as in its keys)
+ * and the bytes and port of its sender (src) and receiver (dst). */
+struct tp_ends {
+    uint8_t addr_type, addr_len;
+    const uint8_t *src, *dst;
+    uint16_t sport, dport;
+};
+
+/* tp_table_step_steady is tp_table_step's lane for the bulk of a capture:
+ * when |likely| is the newest incarnation of the 4-tuple |ends|, with a
+ * tracker, and |s| is a steady segment of it (an ACK, with data or not,
+ * that changes no state of two ESTABLISHED ends: tp_process's short path),
+ * it takes |s| as tp_table_step would, fills |rec| with what
+ * tp_record_encode would keep of the step and returns the tracker after
+ * it. Otherwise it changes nothing and returns NULL: the caller takes
+ * tp_table_step, with the key. */
+const struct tp_conn *tp_table_step_steady(struct tp_table *t, uint32_t likely, const struct tp_ends *ends,
+                                           const struct tp_segment *s, struct tp_record *rec);
+
 /* tp_table_view is the tracker of |e| as its segments so far left it: its
  * own, or, for a connection with only its first SYN, |storage| filled. */
 const struct tp_conn *tp_table_view(const struct tp_table *t, const struct tp_entry *e, struct tp_conn *storage);

@@ -2,7 +2,9 @@
  * segments on two 4-tuples (with port reuse), fed through the connection
  * table (tp_table_step) as the plugin does; every result, connection and
  * record must stay within its tables, whatever the input, and every record
- * must decode to what was encoded. Memory is bounded by the input: at most
+ * must decode to what was encoded. A second table takes the same segments
+ * through the steady lane (tp_table_step_steady) wherever it takes them, as
+ * the plugin does: its records and connections must be the first's. Memory is bounded by the input: at most
  * one connection per segment, freed with the table (LeakSanitizer checks). */
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,6 +13,8 @@
 #include "tcpphase/record.h"
 #include "tcpphase/table.h"
 #include "tcpphase/tracker.h"
+
+#include "../heap_allocator.h"
 
 static void check(int ok)
 {
@@ -40,18 +44,6 @@ static void check_result(const struct tp_conn *c, const struct tp_result *r)
     check(c->first_closer < 0 || c->closer != TP_CLOSER_NONE);
 }
 
-static void *heap_alloc(void *ctx, size_t size)
-{
-    (void)ctx;
-    return malloc(size);
-}
-
-static void heap_release(void *ctx, void *block)
-{
-    (void)ctx;
-    free(block);
-}
-
 /* What the record keeps of |v| decodes to |v|. */
 static void check_record(const struct tp_verdict *v)
 {
@@ -73,12 +65,43 @@ static void check_record(const struct tp_verdict *v)
     check(memcmp(back.result.hits, v->result.hits, v->result.hit_count * sizeof v->result.hits[0]) == 0);
 }
 
+/* |s| through |lane|'s steady lane, or its tp_table_step where the lane
+ * declines: the same record as |v| and the same connection after it as
+ * |after| (the other table's). */
+static void check_lane(struct tp_table *lane, const struct tp_key *key, bool from_low, uint32_t likely,
+                       const struct tp_segment *s, const struct tp_verdict *v, const struct tp_conn *after)
+{
+    const struct tp_ends ends = {
+        .addr_type = key->addr_type,
+        .addr_len = key->addr_len,
+        .src = from_low ? key->addr_low : key->addr_high,
+        .dst = from_low ? key->addr_high : key->addr_low,
+        .sport = from_low ? key->port_low : key->port_high,
+        .dport = from_low ? key->port_high : key->port_low,
+    };
+    struct tp_record want, got;
+    struct tp_record_anomalies kept;
+    struct tp_step step;
+    struct tp_conn storage;
+
+    memset(&storage, 0, sizeof storage);
+    tp_record_encode(v, &want, &kept);
+    const struct tp_conn *c = tp_table_step_steady(lane, likely, &ends, s, &got);
+    if (!c) {
+        c = tp_table_step(lane, key, from_low, 0, likely, s, &storage, &step);
+        tp_record_encode(&step.verdict, &got, &kept);
+    }
+    check(memcmp(&want, &got, sizeof want) == 0);
+    check(memcmp(after, c, sizeof *c) == 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const struct tp_allocator mem = {heap_alloc, heap_release, NULL};
+    const struct tp_allocator mem = heap_allocator();
     struct tp_table *table = tp_table_new(&mem, &tp_config_default);
+    struct tp_table *lane = tp_table_new(&mem, &tp_config_default);
     struct tp_key keys[2];
     uint32_t frame = 0, last_conn[2] = {0, 0}; /* by key: as the plugin's tcp.stream hint */
     int64_t time_ns = 0;
@@ -105,6 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct tp_result later;
 
         memset(&s, 0, sizeof s);
+        memset(&storage, 0, sizeof storage); /* compared whole with the lane's */
         s.frame = ++frame;
         time_ns += (int64_t)((p[1] & 0x7f) << 8 | p[2]) * 1000000 - 1000000; /* may go backwards */
         s.time_ns = time_ns;
@@ -125,6 +149,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(step.verdict.outcome_after < TP_OUTCOME_COUNT && step.verdict.outcome_before <= TP_OUTCOME_NONE);
         check(step.verdict.conn == step.entry->number);
         check_record(&step.verdict);
+        check_lane(lane, key, from_low, likely, &s, &step.verdict, after);
         const struct tp_conn *c = tp_table_view(table, step.entry, &view);
         memset(&later, 0, sizeof later);
         tp_later_anomalies(c, &tp_config_default, &step.verdict.result,
@@ -143,5 +168,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(r->why_client < TP_WHY_COUNT && r->why_server < TP_WHY_COUNT);
     }
     tp_table_free(table);
+    tp_table_free(lane);
     return 0;
 }

@@ -10,6 +10,8 @@
 #include "test_support.h"
 
 #include "../../core/internal.h"
+#include "../heap_allocator.h"
+#include "tcpphase/table.h"
 
 static uint32_t rng_state;
 
@@ -165,9 +167,131 @@ static void test_same_as_full_path(void)
     g_assert_cmpuint(kept, >, 25000);
 }
 
+/* The connection table's lane for steady segments (tp_table_step_steady):
+ * two tables fed the same segments, one always through tp_table_step, the
+ * other through the lane wherever it takes the segment, must keep the same
+ * records, outcomes and trackers. The keys cover what the lane compares in
+ * place: IPv4, two ends on one address, IPv6 packed whole and with zero
+ * trailing words (the lane declines it), a self-connect; |likely| is
+ * sometimes another connection's number or none. */
+static struct tp_key lane_key(unsigned n)
+{
+    struct tp_key k;
+
+    memset(&k, 0, sizeof k);
+    k.port_low = (uint16_t)(1024 + n % 4);
+    k.port_high = 80;
+    switch (n % 5) {
+    case 0: /* IPv4 */
+    case 1: /* IPv4, one address: the ports tell the ends apart */
+        k.addr_type = 4;
+        k.addr_len = 4;
+        memcpy(k.addr_low, "\x0a\x00\x00\x01", 4);
+        memcpy(k.addr_high, n % 5 == 0 ? "\x0a\x00\x00\x02" : "\x0a\x00\x00\x01", 4);
+        if (n % 5 == 1)
+            k.port_high = 2048;
+        break;
+    case 2: /* IPv6, every word in use */
+    case 3: /* IPv6 ending in zero words: packed shorter */
+        k.addr_type = 6;
+        k.addr_len = 16;
+        memcpy(k.addr_low, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
+        memcpy(k.addr_high, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x02", 16);
+        if (n % 5 == 3)
+            k.addr_low[15] = k.addr_high[15] = 0;
+        break;
+    default: /* a self-connect: one address and port */
+        k.addr_type = 4;
+        k.addr_len = 4;
+        memcpy(k.addr_low, "\x0a\x00\x00\x03", 4);
+        memcpy(k.addr_high, "\x0a\x00\x00\x03", 4);
+        k.port_high = k.port_low;
+        break;
+    }
+    k.port_low = (uint16_t)(k.port_low + 16 * (n / 5)); /* another 4-tuple each round */
+    if (n % 5 == 4)
+        k.port_high = k.port_low;
+    return k;
+}
+
+static void test_table_lane_same_as_step(void)
+{
+    const struct tp_allocator mem = heap_allocator();
+    struct tp_table *full = tp_table_new(&mem, &tp_config_default);
+    struct tp_table *lane = tp_table_new(&mem, &tp_config_default);
+    struct tp_conn storage_full, storage_lane, view_full, view_lane;
+    struct tp_step step_full, step_lane;
+    struct tp_record rec_full, rec_lane;
+    struct tp_record_anomalies anomalies;
+    unsigned taken = 0;
+    uint32_t frame = 0;
+    int64_t now = 0;
+
+    rng_state = 1806;
+    for (unsigned n = 0; n < 4000; n++) {
+        const struct tp_key key = lane_key(n);
+        const bool client_is_low = rnd(2) == 0;
+        struct side ends[2] = {{1000u + rnd(100000)}, {5000u + rnd(100000)}};
+        uint32_t likely = 0;
+        const unsigned segments = 3 + rnd(40);
+
+        for (unsigned i = 0; i < segments; i++) {
+            struct tp_segment s;
+            if (i < 3) { /* a handshake, mostly */
+                memset(&s, 0, sizeof s);
+                s.frame = ++frame;
+                s.time_ns = now += 1000;
+                s.win = 65535;
+                s.from = (uint8_t)(i == 1);
+                s.flags = i == 0 ? TP_SYN : i == 1 ? TP_SYN | TP_ACK : TP_ACK;
+                s.seq = i == 2 ? ends[0].nxt : ends[s.from].nxt++;
+                s.ack = i == 0 ? 0 : ends[1 - s.from].nxt;
+            } else {
+                s = next_segment(ends, ++frame, &now);
+            }
+            const bool low = (s.from == 0) == client_is_low;
+            const struct tp_ends seg_ends = {
+                .addr_type = key.addr_type,
+                .addr_len = key.addr_len,
+                .src = low ? key.addr_low : key.addr_high,
+                .dst = low ? key.addr_high : key.addr_low,
+                .sport = low ? key.port_low : key.port_high,
+                .dport = low ? key.port_high : key.port_low,
+            };
+            /* now and then a number the caller got wrong: the lane must decline it */
+            const uint32_t roll = rnd(20);
+            const uint32_t hint = roll == 0 ? 0 : roll == 1 ? likely + 1 : roll == 2 && likely > 1 ? likely - 1 : likely;
+
+            const struct tp_conn *after_full = tp_table_step(full, &key, low, 7, hint, &s, &storage_full, &step_full);
+            tp_record_encode(&step_full.verdict, &rec_full, &anomalies);
+            const struct tp_conn *after_lane = tp_table_step_steady(lane, hint, &seg_ends, &s, &rec_lane);
+            if (after_lane) {
+                taken++;
+                g_assert_cmpuint(hint, ==, step_full.verdict.conn);
+            } else {
+                after_lane = tp_table_step(lane, &key, low, 7, hint, &s, &storage_lane, &step_lane);
+                tp_record_encode(&step_lane.verdict, &rec_lane, &anomalies);
+            }
+            g_assert_cmpmem(&rec_full, sizeof rec_full, &rec_lane, sizeof rec_lane);
+            view_full = *after_full;
+            view_lane = *after_lane;
+            g_assert_cmpmem(&view_full, sizeof view_full, &view_lane, sizeof view_lane);
+            const struct tp_entry *e_full = tp_table_by_number(full, rec_full.conn);
+            const struct tp_entry *e_lane = tp_table_by_number(lane, rec_full.conn);
+            g_assert_cmpuint(e_full->outcome, ==, e_lane->outcome);
+            likely = step_full.verdict.conn;
+        }
+    }
+    g_test_message("%u segments took the lane", taken);
+    g_assert_cmpuint(taken, >, 20000);
+    tp_table_free(full);
+    tp_table_free(lane);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/steady/same_as_full_path", test_same_as_full_path);
+    g_test_add_func("/steady/table_lane_same_as_step", test_table_lane_same_as_step);
     return g_test_run();
 }
