@@ -153,12 +153,33 @@ int64_t capture_time_ns(const nstime_t *ts)
     return secs * TP_NS_PER_SEC + (ts->nsecs - time_base.nsecs);
 }
 
+/* The steady lane (tp_table_step_steady) for |seg|: an ACK without SYN, FIN
+ * or RST between IP addresses, of the connection the stream index leads
+ * to; NULL if it does not take the segment. */
+static const struct tp_conn *step_steady(const tcp_info_t *th, const struct tp_segment *seg, struct tp_record *rec)
+{
+    const address *src = &th->ip_src, *dst = &th->ip_dst;
+
+    if ((th->th_flags & (TH_SYN | TH_FIN | TH_RST | TH_ACK)) != TH_ACK || !table ||
+        th->th_stream >= by_stream_capacity || by_stream[th->th_stream] == 0 || src->type != dst->type ||
+        src->len != dst->len || (src->len != 4 && src->len != 16) || (src->type != AT_IPv4 && src->type != AT_IPv6))
+        return NULL;
+    const struct tp_ends ends = {
+        .addr_type = (uint8_t)src->type,
+        .addr_len = (uint8_t)src->len,
+        .src = (const uint8_t *)src->data,
+        .dst = (const uint8_t *)dst->data,
+        .sport = (uint16_t)th->th_sport,
+        .dport = (uint16_t)th->th_dport,
+    };
+    return tp_table_step_steady(table, by_stream[th->th_stream], &ends, seg, rec);
+}
+
 const struct tp_conn *conn_table_step(const tcp_info_t *th, int64_t time_ns, uint32_t frame, bool payload_cut,
-                                      bool checksum_bad,
-                                      const struct tp_config *cfg, struct tp_conn *storage, struct tp_step *out)
+                                      bool checksum_bad, const struct tp_config *cfg, struct tp_conn *storage,
+                                      struct tp_step *out, struct tp_record *steady)
 {
     struct tp_key key;
-    const bool sender_is_low = make_key(th, &key);
     const struct tp_segment seg = {
         .time_ns = time_ns,
         .frame = frame,
@@ -170,8 +191,12 @@ const struct tp_conn *conn_table_step(const tcp_info_t *th, int64_t time_ns, uin
         .payload_cut = payload_cut && th->th_seglen > 0,
         .checksum_bad = checksum_bad,
     };
-    const struct tp_conn *after;
+    const struct tp_conn *after = step_steady(th, &seg, steady);
 
+    if (after)
+        return after;
+    steady->conn = 0;
+    const bool sender_is_low = make_key(th, &key);
     if (!table)
         table = tp_table_new(&file_scope, cfg);
     after = tp_table_step(table, &key, sender_is_low, th->th_stream,

@@ -15,11 +15,15 @@ void conn_table_reset(void);
 
 /* conn_table_step takes the segment |th| of |frame| (captured at |time_ns|,
  * from capture_time_ns) to its connection with the tracker configuration
- * |cfg| and says what it is in |out| (out->entry NULL: not tracked). Returns
- * the connection after it (its tracker, or |storage| filled). */
+ * |cfg| and returns the connection after it (its tracker, or |storage|
+ * filled); NULL: not tracked. A steady segment of the connection
+ * Wireshark's stream index last led to (the bulk of a capture: the table's
+ * lane, tp_table_step_steady) gets its record in |steady| (steady->conn is
+ * its connection) and leaves |out| as it was; any other sets steady->conn
+ * to 0 and says what it is in |out| (out->entry NULL: not tracked). */
 const struct tp_conn *conn_table_step(const tcp_info_t *th, int64_t time_ns, uint32_t frame, bool payload_cut,
-                                      bool checksum_bad,
-                                      const struct tp_config *cfg, struct tp_conn *storage, struct tp_step *out);
+                                      bool checksum_bad, const struct tp_config *cfg, struct tp_conn *storage,
+                                      struct tp_step *out, struct tp_record *steady);
 
 /* capture_time_origin sets, on its first call after conn_table_reset, the
  * time capture_time_ns counts from: |ts| less |relative| (a frame's time and

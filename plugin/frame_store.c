@@ -98,6 +98,11 @@ void frame_store_keep(uint32_t frame, unsigned layer, const struct tp_step *kept
     }
 }
 
+void frame_store_keep_record(uint32_t frame, unsigned layer, const struct tp_record *rec)
+{
+    *find_record(frame, layer, true) = *rec;
+}
+
 bool frame_store_get(uint32_t frame, unsigned layer, struct tp_step *out)
 {
     const struct tp_record *rec = find_record(frame, layer, false);

@@ -30,6 +30,11 @@ void frame_store_reset(void);
  * keeps every member of the verdict losslessly, tests/unit/test_record.c). */
 void frame_store_keep(uint32_t frame, unsigned layer, const struct tp_step *rec);
 
+/* frame_store_keep_record keeps |rec|, a record without anomalies made
+ * straight (tp_record_steady), for TCP layer |layer| of |frame|, as
+ * frame_store_keep does. */
+void frame_store_keep_record(uint32_t frame, unsigned layer, const struct tp_record *rec);
+
 /* frame_store_get fills |rec| with what was kept for |frame|/|layer|,
  * decoded; false if nothing was. */
 bool frame_store_get(uint32_t frame, unsigned layer, struct tp_step *rec);

@@ -240,27 +240,46 @@ static bool checksum_found_bad(const packet_info *pinfo)
            strstr(pinfo->noreassembly_reason, "TCP checksum") != NULL;
 }
 
-/* Runs the tracker on the segment |th|, fills |rec| with its verdict and
- * keeps that for layer |layer| of the frame, as every later dissection will
- * read it back. Returns the connection after it (its tracker, or |storage| filled); NULL
- * if the segment could not be tracked. */
+/* Runs the tracker on the segment |th| and keeps its record for layer
+ * |layer| of the frame, as every later dissection will read it back.
+ * Returns the connection after it (its tracker, or |storage| filled); NULL
+ * if the segment could not be tracked. A steady segment (the bulk of any
+ * capture: the table's lane, conn_table_step) sets *|steady| and leaves |rec| unfilled,
+ * for the caller to read back only if something shows it; any other gets
+ * its verdict in |rec|. */
 static const struct tp_conn *compute_record(const tcp_info_t *th, packet_info *pinfo, unsigned layer,
-                                            bool last_layer, struct tp_conn *storage, struct tp_step *rec)
+                                            bool last_layer, struct tp_conn *storage, struct tp_step *rec,
+                                            bool *steady)
 {
     /* A frame cut by the snap length lacks the end of its payload. */
     const bool cut = pinfo->fd->cap_len < pinfo->fd->pkt_len;
     capture_time_origin(&pinfo->abs_ts, &pinfo->rel_ts);
     const int64_t time_ns = capture_time_ns(&pinfo->abs_ts);
+    const bool checksum_bad = last_layer && checksum_found_bad(pinfo);
+    struct tp_record kept;
     const struct tp_conn *after =
-        conn_table_step(th, time_ns, pinfo->num, cut, last_layer && checksum_found_bad(pinfo), &tracker_config,
-                        storage, rec);
+        conn_table_step(th, time_ns, pinfo->num, cut, checksum_bad, &tracker_config, storage, rec, &kept);
 
-    if (!rec->entry)
-        return NULL;
-    /* what is shown is |rec|, as kept: what every replay decodes */
-    frame_store_keep(pinfo->num, layer, rec);
+    *steady = kept.conn != 0;
+    if (*steady) {
+        frame_store_keep_record(pinfo->num, layer, &kept);
+    } else {
+        if (!rec->entry)
+            return NULL;
+        /* what is shown is |rec|, as kept: what every replay decodes */
+        frame_store_keep(pinfo->num, layer, rec);
+    }
     note_progress(pinfo->num, &pinfo->abs_ts, time_ns);
     return after;
+}
+
+/* Whether a steady segment shows anything on this dissection: with no tree,
+ * no reader of the tcpphase tap and no Info text for its label, nothing
+ * does (show_record would add nothing), and its record is not read back. */
+static bool steady_segment_shown(const proto_tree *tree)
+{
+    return tree || pref_info_ladder || have_tap_listener(tcpphase_tap) ||
+           (pref_info_column && (info_tags[TP_LABEL_DATA][0] != '\0' || info_tags[TP_LABEL_ACK][0] != '\0'));
 }
 
 /* TP_WIRESHARK_REPORTS as a mask: no expert info of tcpphase's for those. */
@@ -841,8 +860,12 @@ static void label_layer(unsigned i, bool last, const tcp_info_t *th, tvbuff_t *t
             return;
         /* The only time the tracker runs on this segment. What is shown is
          * the record as stored, decoded: the same as on every replay. */
-        after = compute_record(th, pinfo, i, last, &storage, &rec);
+        bool steady;
+        after = compute_record(th, pinfo, i, last, &storage, &rec, &steady);
         if (!after)
+            return;
+        /* read back as every replay reads it */
+        if (steady && (!steady_segment_shown(tree) || !frame_store_get(pinfo->num, i, &rec)))
             return;
     }
     show_record(&rec, after, replay, th, tvb, pinfo, tree);
