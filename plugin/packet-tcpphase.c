@@ -273,13 +273,24 @@ static const struct tp_conn *compute_record(const tcp_info_t *th, packet_info *p
     return after;
 }
 
-/* Whether a steady segment shows anything on this dissection: with no tree,
- * no reader of the tcpphase tap and no Info text for its label, nothing
- * does (show_record would add nothing), and its record is not read back. */
-static bool steady_segment_shown(const proto_tree *tree)
+/* Whether a tree gets tcpphase's items (show_record): one that a person
+ * sees, or where any tcpphase field is asked for (a filter, a column,
+ * -T fields -e tcpphase.*: asking marks the protocol as referenced,
+ * proto_tree_prime_with_hfid). */
+static bool tree_wants_items(proto_tree *tree)
 {
-    return tree || pref_info_ladder || have_tap_listener(tcpphase_tap) ||
-           (pref_info_column && (info_tags[TP_LABEL_DATA][0] != '\0' || info_tags[TP_LABEL_ACK][0] != '\0'));
+    return tree && proto_field_is_referenced(tree, proto_tcpphase);
+}
+
+/* Whether a steady segment shows anything on this dissection: without
+ * items, a reader of the tcpphase tap or an Info text for its label,
+ * show_record adds nothing for it (it has no anomaly), and its record is
+ * not read back. */
+static bool steady_segment_shown(proto_tree *tree)
+{
+    return pref_info_ladder || have_tap_listener(tcpphase_tap) ||
+           (pref_info_column && (info_tags[TP_LABEL_DATA][0] != '\0' || info_tags[TP_LABEL_ACK][0] != '\0')) ||
+           tree_wants_items(tree);
 }
 
 /* TP_WIRESHARK_REPORTS as a mask: no expert info of tcpphase's for those. */
@@ -677,7 +688,7 @@ static void show_record(const struct tp_step *rec, const struct tp_conn *c, bool
      * alone, and only for expert infos to hang on; no text, no field (each
      * would be faked). Asking for any field of tcpphase marks the protocol
      * as referenced (proto_tree_prime_with_hfid). */
-    const bool items = tree && proto_field_is_referenced(tree, proto_tcpphase);
+    const bool items = tree_wants_items(tree);
 
     if (!c && (items || replayed))
         c = conn_view(rec->entry, &storage);
