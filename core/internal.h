@@ -29,10 +29,14 @@ extern bool tp_steady_path;
  * but for its data and sender (tp_record_steady; table.c's steady lane). */
 bool tp_step_if_steady(struct tp_conn *c, const struct tp_segment *s, bool *outcome_kept);
 
-/* tp_conn_may_be_steady is what a steady segment asks of its connection
- * whichever end sends it: established, both ends ESTABLISHED, no FIN sent,
- * not a self-connect. False: no segment of it is steady now (a cheap first
- * test, before the 4-tuple is compared). */
+/* tp_conn_steady_senders works out, from the connection's fields, the
+ * ends whose plain ACK would be a steady segment now (bit x: endpoint x);
+ * tp_process keeps it in c->steady_senders after every segment its full
+ * path takes. Tests check the two agree. */
+uint8_t tp_conn_steady_senders(const struct tp_conn *c);
+
+/* tp_conn_may_be_steady: some end's plain ACK would be steady now (a cheap
+ * first test, before the 4-tuple is compared). */
 bool tp_conn_may_be_steady(const struct tp_conn *c);
 
 /* The same for the short path of a connection's opening SYN (tracker.c;

@@ -1027,11 +1027,33 @@ static void describe_self_connect(const struct tp_conn *c, uint8_t x, uint16_t f
 /* Off only in the unit test that compares the two paths (internal.h). */
 bool tp_steady_path = true;
 
-bool tp_conn_may_be_steady(const struct tp_conn *c)
+/* What a plain ACK from either end needs of its connection to change no
+ * state: established, both ends ESTABLISHED, no FIN sent, not a
+ * self-connect. */
+static bool conn_may_be_steady(const struct tp_conn *c)
 {
     return c->established && !c->self_connect && c->segments > 0 && c->ep[0].state == TP_ESTABLISHED &&
            c->ep[1].state == TP_ESTABLISHED && !c->ep[0].fin_sent && !c->ep[1].fin_sent;
 }
+
+uint8_t tp_conn_steady_senders(const struct tp_conn *c)
+{
+    uint8_t senders = 0;
+
+    if (!conn_may_be_steady(c))
+        return 0;
+    for (uint8_t x = 0; x < 2; x++) {
+        const struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[1 - x];
+        /* nothing pending that such a segment settles: an inferred FIN, a
+         * challenge ACK, the ACK of a SYN-ACK, the server's first answer */
+        if (!X->fin_inferred && X->challenge_frame == 0 && !Y->synack_ack_pending &&
+            (x == c->client || c->answered || c->syn_count == 0))
+            senders |= (uint8_t)(1u << x);
+    }
+    return senders;
+}
+
+bool tp_conn_may_be_steady(const struct tp_conn *c) { return c->steady_senders != 0; }
 
 /* A segment that changes no state: an ACK, with or without data, with no
  * SYN, FIN or RST, between two ESTABLISHED ends of an established
@@ -1039,14 +1061,12 @@ bool tp_conn_may_be_steady(const struct tp_conn *c)
  * ACK, the ACK of a SYN-ACK, the server's first answer, an inferred FIN).
  * Most segments of any capture are these; tp_process gives them the result
  * the full path would, in a fraction of its work (tests/unit/test_steady.c
- * runs both on the same segments and compares). */
+ * runs both on the same segments and compares). What the connection must
+ * be is kept in c->steady_senders (tp_conn_steady_senders). */
 static bool is_steady(const struct tp_conn *c, uint8_t x, const struct tp_segment *s)
 {
-    const struct tp_endpoint *X = &c->ep[x], *Y = &c->ep[1 - x];
-
     return (s->flags & (TP_SYN | TP_FIN | TP_RST | TP_ACK)) == TP_ACK && !s->checksum_bad &&
-           tp_conn_may_be_steady(c) && !X->fin_inferred && X->challenge_frame == 0 && !Y->synack_ack_pending &&
-           (x == c->client || c->answered || c->syn_count == 0);
+           (c->steady_senders >> x & 1u);
 }
 
 /* What the full path does to the connection with a steady segment: its
@@ -1151,15 +1171,10 @@ static void process_opening_syn(struct tp_conn *c, uint8_t x, const struct tp_se
     out->why_server = TP_WHY_RECEIVED_SYN;
 }
 
-bool tp_process(struct tp_conn *c, const struct tp_config *cfg, const struct tp_segment *s,
-                struct tp_result *out)
+/* Any segment, every branch: RFC 9293's events and the bookkeeping. */
+static void process_full(struct tp_conn *c, const struct tp_config *cfg, const struct tp_segment *s,
+                         struct tp_result *out)
 {
-    if (tp_steady_path && is_steady(c, s->from & 1, s))
-        return process_steady(c, s->from & 1, s, out);
-    if (tp_opening_syn_path && is_opening_syn(c, s->from & 1, s)) {
-        process_opening_syn(c, s->from & 1, s, out);
-        return false;
-    }
     const uint8_t x = s->from & 1;
     /* the receiver, worked out once for the helpers below (issue 18) */
     const uint8_t y = tp_peer(c, x);
@@ -1192,7 +1207,7 @@ bool tp_process(struct tp_conn *c, const struct tp_config *cfg, const struct tp_
         out->phase = pick_phase(c, out, f, true);
         out->state_client = out->state_client_before = states_before[c->client];
         out->state_server = out->state_server_before = states_before[1 - c->client];
-        return false;
+        return;
     }
     c->ep[0].why = c->ep[1].why = TP_WHY_NONE;
     sent.state = states_before[x];
@@ -1251,6 +1266,19 @@ bool tp_process(struct tp_conn *c, const struct tp_config *cfg, const struct tp_
     }
     if (c->self_connect)
         describe_self_connect(c, x, f, states_before[x], &sent, out);
+}
+
+bool tp_process(struct tp_conn *c, const struct tp_config *cfg, const struct tp_segment *s,
+                struct tp_result *out)
+{
+    /* a steady segment changes nothing steady_senders reads: they stay */
+    if (tp_steady_path && is_steady(c, s->from & 1, s))
+        return process_steady(c, s->from & 1, s, out);
+    if (tp_opening_syn_path && is_opening_syn(c, s->from & 1, s))
+        process_opening_syn(c, s->from & 1, s, out);
+    else
+        process_full(c, cfg, s, out);
+    c->steady_senders = tp_conn_steady_senders(c) & 3u;
     return false; /* not worth telling: the full path is the rarer one */
 }
 

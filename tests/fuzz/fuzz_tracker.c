@@ -14,6 +14,7 @@
 #include "tcpphase/table.h"
 #include "tcpphase/tracker.h"
 
+#include "../../core/internal.h"
 #include "../heap_allocator.h"
 
 static void check(int ok)
@@ -42,6 +43,9 @@ static void check_result(const struct tp_conn *c, const struct tp_result *r)
     /* an end that sent the first FIN makes the connection's closer known
      * (the 2-bit field itself can hold no value out of range) */
     check(c->first_closer < 0 || c->closer != TP_CLOSER_NONE);
+    /* the ends whose plain ACK would be steady, as kept, are what the
+     * connection's fields say */
+    check(c->steady_senders == tp_conn_steady_senders(c));
 }
 
 /* What the record keeps of |v| decodes to |v|. */
