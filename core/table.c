@@ -473,7 +473,7 @@ static bool entry_has_ends(const struct tp_entry *e, const struct tp_ends *ends,
 }
 
 const struct tp_conn *tp_table_step_steady(struct tp_table *t, uint32_t likely, const struct tp_ends *ends,
-                                           const struct tp_segment *s, struct tp_record *rec)
+                                           struct tp_segment *s, struct tp_record *rec)
 {
     bool sender_is_low, outcome_kept;
 
@@ -486,14 +486,13 @@ const struct tp_conn *tp_table_step_steady(struct tp_table *t, uint32_t likely, 
     if (!tracker || entry->newer || !entry->processed || !tp_conn_may_be_steady(tracker) ||
         !entry_has_ends(entry, ends, &sender_is_low))
         return NULL;
-    struct tp_segment seg = *s;
-    seg.from = (uint8_t)(sender_is_low != entry->ep0_is_low);
+    s->from = (uint8_t)(sender_is_low != entry->ep0_is_low);
     const uint8_t outcome_before = entry->outcome;
-    if (!tp_step_if_steady(tracker, &seg, &outcome_kept))
+    if (!tp_step_if_steady(tracker, s, &outcome_kept))
         return NULL;
     if (!outcome_kept)
         entry->outcome = (uint8_t)tp_conn_outcome(tracker);
-    tp_record_steady(entry->number, seg.len > 0, seg.from != tracker->client, outcome_before, entry->outcome, rec);
+    tp_record_steady(entry->number, s->len > 0, s->from != tracker->client, outcome_before, entry->outcome, rec);
     return tracker;
 }
 

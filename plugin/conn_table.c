@@ -156,7 +156,7 @@ int64_t capture_time_ns(const nstime_t *ts)
 /* The steady lane (tp_table_step_steady) for |seg|: an ACK without SYN, FIN
  * or RST between IP addresses, of the connection the stream index leads
  * to; NULL if it does not take the segment. */
-static const struct tp_conn *step_steady(const tcp_info_t *th, const struct tp_segment *seg, struct tp_record *rec)
+static const struct tp_conn *step_steady(const tcp_info_t *th, struct tp_segment *seg, struct tp_record *rec)
 {
     const address *src = &th->ip_src, *dst = &th->ip_dst;
 
@@ -180,7 +180,7 @@ const struct tp_conn *conn_table_step(const tcp_info_t *th, int64_t time_ns, uin
                                       struct tp_step *out, struct tp_record *steady)
 {
     struct tp_key key;
-    const struct tp_segment seg = {
+    struct tp_segment seg = {
         .time_ns = time_ns,
         .frame = frame,
         .seq = th->th_rawseq,

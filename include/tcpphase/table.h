@@ -127,9 +127,11 @@ struct tp_ends {
  * it takes |s| as tp_table_step would, fills |rec| with what
  * tp_record_encode would keep of the step and returns the tracker after
  * it. Otherwise it changes nothing and returns NULL: the caller takes
- * tp_table_step, with the key. */
+ * tp_table_step, with the key. It writes the sender's endpoint into
+ * |s|->from (not a copy of |s|: this runs on most segments of a capture);
+ * tp_table_step ignores it. */
 const struct tp_conn *tp_table_step_steady(struct tp_table *t, uint32_t likely, const struct tp_ends *ends,
-                                           const struct tp_segment *s, struct tp_record *rec);
+                                           struct tp_segment *s, struct tp_record *rec);
 
 /* tp_table_view is the tracker of |e| as its segments so far left it: its
  * own, or, for a connection with only its first SYN, |storage| filled. */

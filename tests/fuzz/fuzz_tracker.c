@@ -89,8 +89,10 @@ static void check_lane(struct tp_table *lane, const struct tp_key *key, bool fro
     struct tp_conn storage;
 
     memset(&storage, 0, sizeof storage);
+    struct tp_segment lane_s = *s; /* the lane writes its |from| */
+
     tp_record_encode(v, &want, &kept);
-    const struct tp_conn *c = tp_table_step_steady(lane, likely, &ends, s, &got);
+    const struct tp_conn *c = tp_table_step_steady(lane, likely, &ends, &lane_s, &got);
     if (!c) {
         c = tp_table_step(lane, key, from_low, 0, likely, s, &storage, &step);
         tp_record_encode(&step.verdict, &got, &kept);
