@@ -247,7 +247,7 @@ static bool checksum_found_bad(const packet_info *pinfo)
  * capture: the table's lane, conn_table_step) sets *|steady| and leaves |rec| unfilled,
  * for the caller to read back only if something shows it; any other gets
  * its verdict in |rec|. */
-static const struct tp_conn *compute_record(const tcp_info_t *th, packet_info *pinfo, unsigned layer,
+static G_ALWAYS_INLINE inline const struct tp_conn *compute_record(const tcp_info_t *th, packet_info *pinfo, unsigned layer,
                                             bool last_layer, struct tp_conn *storage, struct tp_step *rec,
                                             bool *steady)
 {
