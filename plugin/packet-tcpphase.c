@@ -247,9 +247,11 @@ static bool checksum_found_bad(const packet_info *pinfo)
  * capture: the table's lane, conn_table_step) sets *|steady| and leaves |rec| unfilled,
  * for the caller to read back only if something shows it; any other gets
  * its verdict in |rec|. */
-static G_ALWAYS_INLINE inline const struct tp_conn *compute_record(const tcp_info_t *th, packet_info *pinfo, unsigned layer,
-                                            bool last_layer, struct tp_conn *storage, struct tp_step *rec,
-                                            bool *steady)
+/* Always inlined into its one caller: a call frame less on every segment. */
+static G_ALWAYS_INLINE inline const struct tp_conn *compute_record(const tcp_info_t *th, packet_info *pinfo,
+                                                                   unsigned layer, bool last_layer,
+                                                                   struct tp_conn *storage, struct tp_step *rec,
+                                                                   bool *steady)
 {
     /* A frame cut by the snap length lacks the end of its payload. */
     const bool cut = pinfo->fd->cap_len < pinfo->fd->pkt_len;

@@ -215,9 +215,9 @@ struct tp_conn {
     uint8_t fixed_outcome : 4; /* enum tp_outcome, valid if outcome_fixed */
     int8_t first_closer : 2;  /* endpoint index that sent the first FIN, -1 if none */
     /* Bit x: a plain ACK from endpoint x (no SYN, FIN or RST, a good
-     * checksum) would change no state: tracker.c's steady_senders, as it was
-     * after the last segment the full path took (a steady one changes
-     * nothing it reads). One byte read instead of a dozen fields, on the
+     * checksum) would change no state: tp_conn_steady_senders (core/internal.h)
+     * as it was after the last segment the full path took (a steady one
+     * changes nothing it reads). One byte read instead of a dozen fields, on the
      * bulk of every capture (issue 18). */
     uint8_t steady_senders : 2;
     bool role_guessed : 1; /* client chosen by port numbers, no SYN seen */

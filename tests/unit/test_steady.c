@@ -289,9 +289,9 @@ static void test_table_lane_same_as_step(void)
 }
 
 /* c->steady_senders, kept by tp_process, is at every segment what the
- * connection's fields say (tp_conn_steady_senders): a change outside the
- * full path (the steady path, a self-connect's mirror, a bad checksum)
- * that forgot it would send a segment down the wrong path. */
+ * connection's fields say (tp_conn_steady_senders): a field the steady
+ * path changed, or a writer that forgot to recompute it, would send a
+ * segment down the wrong path. */
 static void test_kept_steady_senders_match_fields(void)
 {
     unsigned nonzero = 0, zero = 0;
@@ -304,6 +304,7 @@ static void test_kept_steady_senders_match_fields(void)
         int64_t now = 0;
         uint32_t frame = 1;
         struct tp_segment s = {.frame = frame, .win = 65535, .flags = TP_SYN, .seq = ends[0].nxt++};
+        const unsigned segments = 2 + rnd(60);
 
         if (n % 3 == 2) { /* picked up midstream */
             s.flags = TP_ACK;
@@ -319,7 +320,7 @@ static void test_kept_steady_senders_match_fields(void)
                                     .ack = ends[0].nxt, .win = 65535, .time_ns = now += 1000};
             tp_process(&c, &tp_config_default, &s, &r);
         }
-        for (unsigned i = 0; i < 2 + rnd(60); i++) {
+        for (unsigned i = 0; i < segments; i++) {
             g_assert_cmpuint(c.steady_senders, ==, tp_conn_steady_senders(&c));
             c.steady_senders ? nonzero++ : zero++;
             s = next_segment(ends, ++frame, &now);
@@ -328,8 +329,8 @@ static void test_kept_steady_senders_match_fields(void)
         g_assert_cmpuint(c.steady_senders, ==, tp_conn_steady_senders(&c));
     }
     g_test_message("%u segments met a connection with steady senders, %u one without", nonzero, zero);
-    g_assert_cmpuint(nonzero, >, 20000); /* 37,981 and 13,840 at seed 2026 */
-    g_assert_cmpuint(zero, >, 10000);
+    g_assert_cmpuint(nonzero, >, 60000); /* 90,133 and 67,548 at seed 2026 */
+    g_assert_cmpuint(zero, >, 40000);
 }
 
 int main(int argc, char **argv)
