@@ -19,6 +19,16 @@ typedef gboolean tp_bool_pref;
 typedef gboolean tp_wmem_cb_result;
 #endif
 
+/* G_ALWAYS_INLINE is GLib 2.74's (Debian 12 has it); Wireshark 4.0 asks
+ * only for GLib 2.50. Without it a hint is enough. */
+#ifndef G_ALWAYS_INLINE
+#if defined(__GNUC__) || defined(__clang__)
+#define G_ALWAYS_INLINE __attribute__((__always_inline__))
+#else
+#define G_ALWAYS_INLINE
+#endif
+#endif
+
 /* tvb_get_uint8 replaced tvb_get_guint8 (deprecated from 4.4). */
 #if !TP_WS_AT_LEAST(4, 4)
 #define tvb_get_uint8 tvb_get_guint8
