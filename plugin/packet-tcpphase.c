@@ -244,10 +244,10 @@ static bool checksum_found_bad(const packet_info *pinfo)
  * |layer| of the frame, as every later dissection will read it back.
  * Returns the connection after it (its tracker, or |storage| filled); NULL
  * if the segment could not be tracked. A steady segment (the bulk of any
- * capture: the table's lane, conn_table_step) sets *|steady| and leaves |rec| unfilled,
- * for the caller to read back only if something shows it; any other gets
- * its verdict in |rec|. */
-/* Always inlined into its one caller: a call frame less on every segment. */
+ * capture: the table's lane, conn_table_step) sets *|steady| and leaves
+ * |rec| unfilled, for the caller to read back only if something shows it;
+ * any other gets its verdict in |rec|. Always inlined into its one caller
+ * (label_layer): a call frame less on every segment. */
 static G_ALWAYS_INLINE inline const struct tp_conn *compute_record(const tcp_info_t *th, packet_info *pinfo,
                                                                    unsigned layer, bool last_layer,
                                                                    struct tp_conn *storage, struct tp_step *rec,
