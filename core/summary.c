@@ -217,6 +217,10 @@ static void note_acked_gap(struct tp_conn *c, uint8_t x, const struct tp_segment
     const uint8_t y = tp_peer(c, x);
     struct tp_endpoint *Y = &c->ep[y];
 
+    /* the common case first, in two reads: no hole, and an ACK within what
+     * the peer sent (neither branch below can then hold) */
+    if (!seq_gt(s->ack, Y->snd_nxt + 1) && !Y->hole)
+        return;
     if (!(s->flags & TP_ACK) || (s->flags & TP_RST) || !Y->has_seq || !Y->seen)
         return;
     if (Y->hole && seq_gt(s->ack, Y->hole_seq)) {
