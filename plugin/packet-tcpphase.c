@@ -11,6 +11,7 @@
 #include <epan/prefs.h>
 #include <epan/tap.h>
 
+#include <assert.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -275,13 +276,25 @@ static G_ALWAYS_INLINE inline const struct tp_conn *compute_record(const tcp_inf
     return after;
 }
 
+static header_field_info *tcpphase_hfinfo; /* the protocol's, from registration on */
+
 /* Whether a tree gets tcpphase's items (show_record): one that a person
  * sees, or where any tcpphase field is asked for (a filter, a column,
  * -T fields -e tcpphase.*: asking marks the protocol as referenced,
  * proto_tree_prime_with_hfid). */
-static bool tree_wants_items(proto_tree *tree)
+static inline bool tree_wants_items(proto_tree *tree)
 {
-    return tree && proto_field_is_referenced(tree, proto_tcpphase);
+    /* proto_field_is_referenced(tree, proto_tcpphase), read from what
+     * proto.h makes public (the tree's data, the protocol's field info)
+     * instead of a call into libwireshark on every packet with a tree: a
+     * tree someone sees, a field of tcpphase asked for, or a tree that
+     * keeps protocol items it was not asked for (issue 18: about 25
+     * instructions a packet under -T fields on 4.4 and 4.6). Debug builds
+     * check it against the call. */
+    const bool wanted = tree && (PTREE_DATA(tree)->visible || tcpphase_hfinfo->ref_type != HF_REF_TYPE_NONE ||
+                                 !PTREE_DATA(tree)->fake_protocols);
+    assert(wanted == (bool)proto_field_is_referenced(tree, proto_tcpphase));
+    return wanted;
 }
 
 /* Whether a steady segment shows anything on this dissection: without
@@ -1010,6 +1023,7 @@ void proto_register_tcpphase(void)
 
     make_info_tags();
     proto_tcpphase = proto_register_protocol("TCP Connection Phase", "TCPPHASE", "tcpphase");
+    tcpphase_hfinfo = proto_registrar_get_nth((unsigned)proto_tcpphase);
     snprintf(protocol_text_start, sizeof protocol_text_start, "%s: ", proto_get_protocol_name(proto_tcpphase));
     proto_register_field_array(proto_tcpphase, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
