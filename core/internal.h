@@ -22,6 +22,11 @@ static inline uint8_t tp_peer(const struct tp_conn *c, uint8_t x)
  * compares the two). */
 extern bool tp_steady_path;
 
+/* The connection table keeps the tracker of the latest SYN-only entry's
+ * SYN for that entry's next segment (table.c); false makes it replay the
+ * SYN every time (a unit test compares the two). */
+extern bool tp_table_keeps_replayed_syn;
+
 /* tp_step_if_steady takes segment |s| (its |from| set) through tp_process's
  * short path when it is a steady segment, without writing a result:
  * whether it was one, and in *|outcome_kept| whether the connection's

@@ -29,7 +29,19 @@ struct tp_table {
      * each length, the rest released. */
     void *spare[TP_KEY_ADDR_MAX / 4 + 1];
     uint32_t spare_count[TP_KEY_ADDR_MAX / 4 + 1];
+    /* The tracker the first SYN of SYN-only entry |replayed_number| made
+     * (replay_first), kept for that entry's next segment: a SYN-ACK most
+     * often follows its SYN before another connection's SYN does, and
+     * then makes the entry's tracker by a copy instead of the SYN replayed
+     * (issue 18). Entry numbers are never reused: 0, none. It was made
+     * with |cfg| as it was then, as every record of the SYN-only entry was
+     * (the plugin's table starts anew on each redissection, which a change
+     * of its preferences brings). */
+    uint32_t replayed_number;
+    struct tp_conn replayed;
 };
+
+bool tp_table_keeps_replayed_syn = true;
 
 /* Spare SYN-only blocks a table keeps of one key length (table.spare): a
  * SYN flood answered late leaves no more than this many unused. */
@@ -332,14 +344,25 @@ static void replay_first(const struct tp_table *t, const struct tp_entry *e, str
     tp_process(c, t->cfg, first_syn(e), r);
 }
 
-const struct tp_conn *tp_table_view(const struct tp_table *t, const struct tp_entry *e, struct tp_conn *storage)
+/* replay_first without its result: a copy of the tracker kept for |e|, if
+ * it is the one kept, else the SYN replayed. */
+static void replay_tracker(const struct tp_table *t, const struct tp_entry *e, struct tp_conn *c)
 {
     struct tp_result ignored;
+
+    if (t->replayed_number == e->number && tp_table_keeps_replayed_syn)
+        *c = t->replayed;
+    else
+        replay_first(t, e, c, &ignored);
+}
+
+const struct tp_conn *tp_table_view(const struct tp_table *t, const struct tp_entry *e, struct tp_conn *storage)
+{
     const struct tp_conn *tracker = tracker_of(e);
 
     if (tracker)
         return tracker;
-    replay_first(t, e, storage, &ignored);
+    replay_tracker(t, e, storage);
     return storage;
 }
 
@@ -406,11 +429,11 @@ static const struct tp_conn *process(struct tp_table *t, struct tp_entry **e, co
 
     *outcome_kept = false;
     if (syn_only->keeps == KEEPS_SYN) {
-        if (!syn_only->processed) { /* its first SYN: described, not kept */
-            replay_first(t, syn_only, storage, out);
-            return storage;
+        if (!syn_only->processed) { /* its first SYN: described, its tracker kept aside */
+            replay_first(t, syn_only, &t->replayed, out);
+            t->replayed_number = syn_only->number;
+            return &t->replayed;
         }
-        struct tp_result ignored;
         const size_t head = entry_head_size(entry_key_words(syn_only));
         /* not cleared: the head is copied, tp_conn_init clears the tracker,
          * or the view is copied whole */
@@ -419,8 +442,8 @@ static const struct tp_conn *process(struct tp_table *t, struct tp_entry **e, co
         struct tp_conn *tracker = moved ? (struct tp_conn *)(void *)((char *)moved + head) : storage;
         if (view)
             *tracker = *view;
-        else /* the SYN, replayed for the last time */
-            replay_first(t, syn_only, tracker, &ignored);
+        else /* the SYN's tracker, for the last time */
+            replay_tracker(t, syn_only, tracker);
         if (!moved) {
             tp_process(storage, t->cfg, s, out);
             return storage;

@@ -106,7 +106,8 @@ void tp_table_free(struct tp_table *t);
  * expects (or of an older incarnation of it), saving a hash lookup when
  * its key matches; 0 (or any number the table has not given) for none.
  * Fills |out| and returns the connection after the segment: the entry's
- * tracker, or |storage| filled with it. */
+ * tracker, |storage| filled with it, or (a connection's first SYN) a
+ * tracker the table keeps until its next step. */
 const struct tp_conn *tp_table_step(struct tp_table *t, const struct tp_key *key, bool sender_is_low,
                                     uint32_t hint, uint32_t likely,
                                     const struct tp_segment *s, struct tp_conn *storage, struct tp_step *out);

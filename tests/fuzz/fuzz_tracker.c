@@ -4,7 +4,9 @@
  * record must stay within its tables, whatever the input, and every record
  * must decode to what was encoded. A second table takes the same segments
  * through the steady lane (tp_table_step_steady) wherever it takes them, as
- * the plugin does: its records and connections must be the first's. Memory is bounded by the input: at most
+ * the plugin does, and replays a SYN-only connection's SYN where the first
+ * keeps its tracker (tp_table_keeps_replayed_syn off): its records and
+ * connections must be the first's. Memory is bounded by the input: at most
  * one connection per segment, freed with the table (LeakSanitizer checks). */
 #include <stdint.h>
 #include <stdlib.h>
@@ -70,8 +72,8 @@ static void check_record(const struct tp_verdict *v)
 }
 
 /* |s| through |lane|'s steady lane, or its tp_table_step where the lane
- * declines: the same record as |v| and the same connection after it as
- * |after| (the other table's). */
+ * declines, replaying every SYN-only connection's SYN: the same record as
+ * |v| and the same connection after it as |after| (the other table's). */
 static void check_lane(struct tp_table *lane, const struct tp_key *key, bool from_low, uint32_t likely,
                        const struct tp_segment *s, const struct tp_verdict *v, const struct tp_conn *after)
 {
@@ -92,11 +94,13 @@ static void check_lane(struct tp_table *lane, const struct tp_key *key, bool fro
     struct tp_segment lane_s = *s; /* the lane writes its |from| */
 
     tp_record_encode(v, &want, &kept);
+    tp_table_keeps_replayed_syn = false;
     const struct tp_conn *c = tp_table_step_steady(lane, likely, &ends, &lane_s, &got);
     if (!c) {
         c = tp_table_step(lane, key, from_low, 0, likely, s, &storage, &step);
         tp_record_encode(&step.verdict, &got, &kept);
     }
+    tp_table_keeps_replayed_syn = true;
     check(memcmp(&want, &got, sizeof want) == 0);
     check(memcmp(after, c, sizeof *c) == 0);
 }

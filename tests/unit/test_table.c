@@ -5,6 +5,8 @@
 
 #include <stdlib.h>
 
+#include "../../core/internal.h"
+#include "tcpphase/record.h"
 #include "tcpphase/table.h"
 
 static void *heap_alloc(void *ctx, size_t size)
@@ -381,6 +383,118 @@ static void test_packed_key_round_trip(void)
     teardown(&f);
 }
 
+/* The tracker a connection's first SYN made, kept by the table for that
+ * connection's next segment, is the tracker the SYN replayed makes: two
+ * tables, one keeping it and one always replaying, fed the same segments
+ * of connections opened in turn, their SYN-ACKs now next, now after other
+ * connections' SYNs, with SYNs again (the same and another ISN), RSTs, a
+ * SYN with payload, bad checksums and port reuse, must agree on every
+ * record, tracker, view and outcome. */
+static uint32_t kept_syn_rng = 2027;
+
+static uint32_t kept_syn_rnd(uint32_t n)
+{
+    kept_syn_rng = kept_syn_rng * 1103515245u + 12345u;
+    return (kept_syn_rng >> 8) % n;
+}
+
+static void test_kept_syn_tracker_same_as_replayed(void)
+{
+    const struct tp_allocator mem = {heap_alloc, heap_release, &(unsigned){0}};
+    struct tp_table *kept = tp_table_new(&mem, &tp_config_default), *replayed = tp_table_new(&mem, &tp_config_default);
+    struct tp_key keys[6];
+    uint32_t isn[6] = {0}, server_isn[6] = {0};
+    unsigned stage[6] = {0}, hits = 0;
+    uint32_t last_opened = 0; /* the connection a SYN opened last */
+    bool syn_only[6] = {false};
+    struct tp_conn storage_kept, storage_replayed, view_kept, view_replayed;
+    struct tp_step step_kept, step_replayed;
+    struct tp_record rec_kept, rec_replayed;
+    struct tp_record_anomalies anomalies;
+    uint32_t frame = 0;
+
+    for (unsigned i = 0; i < 6; i++) {
+        memset(&keys[i], 0, sizeof keys[i]);
+        keys[i].addr_type = 4;
+        keys[i].addr_len = 4;
+        keys[i].port_low = (uint16_t)(CLIENT_PORT + i % 3); /* two connections share each 4-tuple */
+        keys[i].port_high = SERVER_PORT;
+        memcpy(keys[i].addr_low, "\x0a\x00\x00\x01", 4);
+        memcpy(keys[i].addr_high, "\x0a\x00\x00\x02", 4);
+    }
+    for (unsigned n = 0; n < 20000; n++) {
+        const unsigned c = kept_syn_rnd(6), roll = kept_syn_rnd(100);
+        struct tp_segment s = {.frame = ++frame, .time_ns = (int64_t)frame * TP_NS_PER_MS, .win = 65535};
+        bool low = true;
+
+        if (stage[c] == 0 || roll < 5) { /* a new connection's SYN (on a used 4-tuple: port reuse) */
+            isn[c] = kept_syn_rnd(UINT32_MAX);
+            server_isn[c] = kept_syn_rnd(UINT32_MAX);
+            s.flags = TP_SYN;
+            s.seq = isn[c];
+            s.len = kept_syn_rnd(20) == 0 ? 10 : 0;
+            s.checksum_bad = kept_syn_rnd(30) == 0;
+            stage[c] = 1;
+        } else if (stage[c] == 1 && roll < 15) { /* the SYN again */
+            s.flags = TP_SYN;
+            s.seq = isn[c];
+        } else if (stage[c] == 1 && roll < 25) { /* refused */
+            low = false;
+            s.flags = TP_RST | TP_ACK;
+            s.ack = isn[c] + 1;
+            stage[c] = 0;
+        } else if (stage[c] == 1) {
+            low = false;
+            s.flags = TP_SYN | TP_ACK;
+            s.seq = server_isn[c];
+            s.ack = isn[c] + 1;
+            s.checksum_bad = kept_syn_rnd(30) == 0;
+            stage[c] = 2;
+        } else { /* the handshake's end, data, a close or a reset */
+            low = kept_syn_rnd(2) == 0;
+            s.flags = roll < 10 ? TP_RST : roll < 20 ? TP_FIN | TP_ACK : TP_ACK;
+            s.seq = low ? isn[c] + 1 : server_isn[c] + 1;
+            s.ack = low ? server_isn[c] + 1 : isn[c] + 1;
+            if (roll < 20)
+                stage[c] = 0;
+        }
+        tp_table_keeps_replayed_syn = true;
+        const struct tp_conn *after_kept = tp_table_step(kept, &keys[c], low, 7, 0, &s, &storage_kept, &step_kept);
+        view_kept = *after_kept;
+        tp_table_keeps_replayed_syn = false;
+        const struct tp_conn *after_replayed =
+            tp_table_step(replayed, &keys[c], low, 7, 0, &s, &storage_replayed, &step_replayed);
+        view_replayed = *after_replayed;
+        g_assert_cmpmem(&view_kept, sizeof view_kept, &view_replayed, sizeof view_replayed);
+        tp_record_encode(&step_kept.verdict, &rec_kept, &anomalies);
+        tp_record_encode(&step_replayed.verdict, &rec_replayed, &anomalies);
+        g_assert_cmpmem(&rec_kept, sizeof rec_kept, &rec_replayed, sizeof rec_replayed);
+        g_assert_cmpuint(step_kept.entry->outcome, ==, step_replayed.entry->outcome);
+        const uint32_t number = step_kept.verdict.conn;
+        /* the kept tracker was there to be copied: the second segment of
+         * the connection opened last */
+        hits += syn_only[c] && number == last_opened;
+        syn_only[c] = step_kept.verdict.outcome_before == TP_OUTCOME_NONE;
+        if (syn_only[c])
+            last_opened = number;
+        /* views, as a replay of a frame reads them: of the connection opened
+         * last (SYN-only, its kept tracker copied) and of any other */
+        const uint32_t looked_at[2] = {last_opened, 1 + kept_syn_rnd(tp_table_count(kept))};
+        for (unsigned i = 0; i < 2; i++) {
+            tp_table_keeps_replayed_syn = true;
+            view_kept = *tp_table_view(kept, tp_table_by_number(kept, looked_at[i]), &storage_kept);
+            tp_table_keeps_replayed_syn = false;
+            view_replayed = *tp_table_view(replayed, tp_table_by_number(replayed, looked_at[i]), &storage_replayed);
+            g_assert_cmpmem(&view_kept, sizeof view_kept, &view_replayed, sizeof view_replayed);
+        }
+    }
+    tp_table_keeps_replayed_syn = true;
+    g_test_message("%u second segments found the kept tracker", hits);
+    g_assert_cmpuint(hits, >, 400);
+    tp_table_free(kept);
+    tp_table_free(replayed);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -396,5 +510,6 @@ int main(int argc, char **argv)
     g_test_add_func("/table/likely_entry", test_likely_entry);
     g_test_add_func("/table/many_connections", test_many_connections);
     g_test_add_func("/table/packed_key_round_trip", test_packed_key_round_trip);
+    g_test_add_func("/table/kept_syn_tracker_same_as_replayed", test_kept_syn_tracker_same_as_replayed);
     return g_test_run();
 }
