@@ -12,11 +12,7 @@
 
 static uint32_t rng_state;
 
-static uint32_t rnd(uint32_t n)
-{
-    rng_state = rng_state * 1103515245u + 12345u;
-    return (rng_state >> 8) % n;
-}
+static uint32_t rnd(uint32_t n) { return test_rnd(&rng_state, n); }
 
 /* Feeds |s| to both trackers, the short path on for |with| only, and
  * compares the results and the trackers. */

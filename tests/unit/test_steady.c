@@ -15,11 +15,7 @@
 
 static uint32_t rng_state;
 
-static uint32_t rnd(uint32_t n)
-{
-    rng_state = rng_state * 1103515245u + 12345u;
-    return (rng_state >> 8) % n;
-}
+static uint32_t rnd(uint32_t n) { return test_rnd(&rng_state, n); }
 
 struct side {
     uint32_t nxt; /* next sequence number it sends */

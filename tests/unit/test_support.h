@@ -103,4 +103,12 @@ struct tp_conn conn_server_fin_wait_2(void); /* CLOSE_WAIT / FIN_WAIT_2 */
 struct tp_conn conn_client_last_ack(void);   /* LAST_ACK / TIME_WAIT */
 struct tp_conn conn_simultaneous_open(void); /* SYN_RECEIVED / SYN_RECEIVED (SYNs crossed) */
 
+/* The randomised tests' generator (a linear congruential one): a fixed
+ * seed gives the same segments on every machine, so a failure repeats. */
+static inline uint32_t test_rnd(uint32_t *state, uint32_t n)
+{
+    *state = *state * 1103515245u + 12345u;
+    return (*state >> 8) % n;
+}
+
 #endif

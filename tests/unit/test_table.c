@@ -392,15 +392,12 @@ static void test_packed_key_round_trip(void)
  * record, tracker, view and outcome. */
 static uint32_t kept_syn_rng = 2027;
 
-static uint32_t kept_syn_rnd(uint32_t n)
-{
-    kept_syn_rng = kept_syn_rng * 1103515245u + 12345u;
-    return (kept_syn_rng >> 8) % n;
-}
+static uint32_t kept_syn_rnd(uint32_t n) { return test_rnd(&kept_syn_rng, n); }
 
 static void test_kept_syn_tracker_same_as_replayed(void)
 {
-    const struct tp_allocator mem = {heap_alloc, heap_release, &(unsigned){0}};
+    unsigned blocks = 0;
+    const struct tp_allocator mem = {heap_alloc, heap_release, &blocks};
     struct tp_table *kept = tp_table_new(&mem, &tp_config_default), *replayed = tp_table_new(&mem, &tp_config_default);
     struct tp_key keys[6];
     uint32_t isn[6] = {0}, server_isn[6] = {0};
@@ -493,6 +490,7 @@ static void test_kept_syn_tracker_same_as_replayed(void)
     g_assert_cmpuint(hits, >, 400);
     tp_table_free(kept);
     tp_table_free(replayed);
+    g_assert_cmpuint(blocks, ==, 0);
 }
 
 int main(int argc, char **argv)
